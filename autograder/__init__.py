@@ -1,0 +1,12 @@
+"""The grading engine: exercise checks, real-process and controlled runs, the grading CLI.
+
+Test cells call ``check(exercise_id, suite)``; instructors use ``python -m autograder``.
+"""
+
+
+def check(exercise_id: str, suite: str = "visible", **options) -> None:
+    """Run an exercise's checks on the notebook's answer; see autograder.checker.check."""
+    # Imported here so that `python -m autograder.checker` does not import itself twice.
+    from .checker import check as run_check
+
+    run_check(exercise_id, suite, **options)

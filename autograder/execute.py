@@ -1,0 +1,72 @@
+"""nbgrader's Execute, made robust to hostile cells.
+
+Stock nbgrader interrupts a cell that runs past its timeout; a cell that ignores SIGINT
+keeps the kernel busy, nbclient raises, and nbgrader drops the whole submission. Here a
+kernel that does not answer the interrupt (or dies) is replaced by a fresh one: the
+offending cell gets an error output that says what happened, so its tests score 0, and
+the remaining cells still run and earn what they earn. Each cell's output is capped so a
+flood cannot exhaust memory or bloat the gradebook.
+
+After a timeout nbclient interrupts the kernel and waits ``iopub_timeout`` seconds for it
+to go idle: that is the grace a cell gets to answer the interrupt.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from traitlets import Integer
+
+from nbgrader.preprocessors import Execute
+
+
+def _error_output(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue,
+                        traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
+
+
+class RobustExecute(Execute):
+    max_output_chars = Integer(
+        20_000, help="Output a cell may produce; the rest is dropped with a note."
+    ).tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._output_chars: dict[int, int] = {}
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        except (CellTimeoutError, DeadKernelError) as exc:
+            if isinstance(exc, DeadKernelError):
+                why = "the kernel died while running this cell (did the code exit or crash the process?)"
+            else:
+                why = (f"this cell ran for more than {self.timeout} s and did not stop when interrupted "
+                       f"(does it ignore SIGINT?)")
+            self.log.warning("Cell %s: %s; starting a fresh kernel", cell_index, why)
+            await self._replace_kernel()
+            cell.outputs.append(_error_output(
+                "CellTimeoutError" if isinstance(exc, CellTimeoutError) else "DeadKernelError",
+                why + ". The kernel was restarted, so the cells after it ran in a fresh kernel."))
+            return cell
+
+    async def _replace_kernel(self) -> None:
+        """Kill the kernel (its process group goes with it) and start a new one in its place."""
+        await asyncio.wait_for(self.km.restart_kernel(now=True), timeout=self.startup_timeout)
+        self.kc.stop_channels()
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        await self.kc.wait_for_ready(timeout=self.startup_timeout)
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
+        used = self._output_chars.get(cell_index, 0)
+        self._output_chars[cell_index] = used + size
+        if used + size <= self.max_output_chars:
+            return super().output(outs, msg, display_id, cell_index)
+        if used <= self.max_output_chars:
+            outs.append(NotebookNode(output_type="stream", name="stdout", text=(
+                f"\n[output truncated: this cell printed more than {self.max_output_chars} characters]\n")))
+        return None

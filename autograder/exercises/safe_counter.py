@@ -1,0 +1,87 @@
+"""Checks for the safe-counter exercise: ``SafeCounter(initial=0, *, ctx=None)``,
+``increment(n=1)`` for any int ``n``, property ``value``."""
+from __future__ import annotations
+
+from ..answers import require_class
+from ..realrun import Call, run_real
+from ..report import PropertyResult
+from .common import Stuck, call_with_deadline, describe_calls, start_methods
+
+SIGNATURE = "SafeCounter(initial=0, *, ctx=None) with increment(n=1) and a value property"
+
+
+def load(module):
+    return require_class(module, "SafeCounter", SIGNATURE, ["initial", "ctx"])
+
+
+def counts_in_one_process(SafeCounter) -> PropertyResult:
+    name = "counts correctly in one process (initial value, increment by 1, n, 0 and negative n)"
+    box = {}
+    # (what the student would have typed, doing it, the value expected afterwards)
+    steps = [
+        ("SafeCounter()", lambda: box.update(c=SafeCounter()), 0),
+        ("SafeCounter(5)", lambda: box.update(c=SafeCounter(5)), 5),
+        ("increment()", lambda: box["c"].increment(), 6),
+        ("increment(10)", lambda: box["c"].increment(10), 16),
+        ("increment(0)", lambda: box["c"].increment(0), 16),
+        ("increment(-20)", lambda: box["c"].increment(-20), -4),
+    ]
+    done = []
+    for text, action, expected in steps:
+        done.append(text)
+        history = " then ".join(done)
+        try:
+            call_with_deadline(action)
+            value = call_with_deadline(lambda: box["c"].value)
+        except Stuck as exc:
+            return PropertyResult(name, False, (
+                f"{history}: {exc} in a single process. Does increment() or value take a lock "
+                f"it already holds? A ctx.Lock is not re-entrant"))
+        except Exception as exc:
+            return PropertyResult(name, False, f"{history} raised {type(exc).__name__}: {exc}")
+        if value != expected:
+            return PropertyResult(name, False, f"after {history}, value should be {expected}, but it is {value!r}")
+    return PropertyResult(name, True)
+
+
+def _shared_run(SafeCounter, initial: int, calls: list[list[Call]], title: str) -> PropertyResult:
+    expected = initial + sum(c.repeat * (c.args[0] if c.args else 1) for proc in calls for c in proc)
+    methods = start_methods()
+    for method in methods:
+        run = run_real(lambda ctx: SafeCounter(initial, ctx=ctx), calls, method)
+        scenario = f"SafeCounter({initial}) under {method}; " + describe_calls(calls)
+        problem = run.problem()
+        if problem:
+            return PropertyResult(title, False, problem, scenario)
+        actual = run.obj.value
+        if actual == initial and expected != initial:
+            return PropertyResult(title, False, (
+                f"the parent still reads {actual} after the processes added {expected - initial}: each "
+                f"process changed its own copy. Keep the count in shared memory from ctx (ctx.Value), "
+                f"not in a plain attribute"), scenario)
+        if actual != expected:
+            lost = expected - actual
+            return PropertyResult(title, False, (
+                f"expected value {expected}, got {actual}: the total is off by {lost}, so updates were lost "
+                f"(two processes read the same old value and both wrote back old + n). Hold one ctx lock "
+                f"around the whole read-add-write"), scenario)
+    return PropertyResult(title, True)
+
+
+def shared_across_processes(SafeCounter) -> PropertyResult:
+    calls = [[Call("increment", (1,), 400)], [Call("increment", (3,), 300)],
+             [Call("increment", (-2,), 200)], [Call("increment", (0,), 100), Call("increment", (), 50)]]
+    return _shared_run(SafeCounter, 0, calls,
+                       f"no lost updates with 4 real processes ({', '.join(start_methods())})")
+
+
+def shared_across_processes_stress(SafeCounter) -> PropertyResult:
+    calls = [[Call("increment", (n,), 1500)] for n in (1, 2, -1, 5, 7, -3)]
+    return _shared_run(SafeCounter, -7, calls,
+                       f"no lost updates with 6 real processes under load ({', '.join(start_methods())})")
+
+
+SUITES = {
+    "visible": [counts_in_one_process, shared_across_processes],
+    "hidden": [shared_across_processes_stress],
+}

@@ -1,0 +1,27 @@
+"""`make lab`: JupyterLab at the repository root, nbgrader's extensions on, course configured."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .nbgrader_cli import environment
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def lab_command(port: int, root: Path = REPO, token: str | None = None) -> list[str]:
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}",
+           "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root}"]
+    if token is not None:
+        cmd.append(f"--IdentityProvider.token={token}")
+    return cmd
+
+
+def run_lab(port: int) -> int:
+    print(f"Starting JupyterLab for the course on port {port} (Ctrl-C to stop).")
+    print("Open the URL with the token that Jupyter prints below; students start in release/, "
+          "instructors find the Formgrader under the Nbgrader menu.", flush=True)
+    # nbgrader_config.py in the working directory is how nbgrader finds the course.
+    return subprocess.call(lab_command(port), cwd=REPO, env=environment())

@@ -1,0 +1,67 @@
+"""Running nbgrader commands for a course folder, each in its own process with a deadline."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from traitlets.config.loader import PyFileConfigLoader
+
+from .processes import kill_tree, reap_children
+
+
+@dataclass
+class CommandResult:
+    returncode: int | None      # None: stopped at the deadline
+    log: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def last_error(self) -> str:
+        """The most telling line of nbgrader's log, for a one-line reason."""
+        lines = [line.strip() for line in self.log.splitlines() if line.strip()]
+        for line in reversed(lines):
+            if "Error" in line or "ERROR" in line or "error" in line:
+                return line[-300:]
+        return lines[-1][-300:] if lines else "no output"
+
+
+def environment() -> dict:
+    """nbgrader creates a gradebook by running `alembic`, which must be on PATH."""
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def nbgrader(course: Path, *args: str, deadline: float = 600.0, log_path: Path | None = None) -> CommandResult:
+    """Run ``nbgrader ARGS`` in ``course``; everything it started is killed when it ends."""
+    log_path = log_path or Path(course) / ".nbgrader-last.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=environment(),
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            returncode = proc.wait(timeout=deadline)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        finally:
+            # The process tree, and orphans we adopted as subreaper (setsid children of kernels).
+            kill_tree([proc], include_my_children=True)
+            proc.wait(timeout=10)
+            reap_children()
+    return CommandResult(returncode, log_path.read_text(errors="replace"))
+
+
+def course_config(course: Path):
+    """The course's nbgrader_config.py, as nbgrader itself reads it."""
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+
+
+def gradebook_url(course: Path) -> str:
+    return course_config(course).CourseDirectory.db_url

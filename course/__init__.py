@@ -1,0 +1,48 @@
+"""What the lesson notebooks import.
+
+``import course`` inside a notebook registers the ``%%exercise`` cell magic, and
+``course.context()`` returns the multiprocessing context every lesson uses
+(``COURSE_START_METHOD=fork|spawn|forkserver`` chooses it).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+START_METHOD_ENV = "COURSE_START_METHOD"
+
+
+def start_method() -> str:
+    """The start method lessons use: $COURSE_START_METHOD, else multiprocessing's default."""
+    method = os.environ.get(START_METHOD_ENV) or multiprocessing.get_start_method(allow_none=True) \
+        or multiprocessing.get_context().get_start_method()
+    available = multiprocessing.get_all_start_methods()
+    if method not in available:
+        raise ValueError(
+            f"{START_METHOD_ENV}={method!r} is not available here; choose one of {', '.join(available)}"
+        )
+    return method
+
+
+def context():
+    """The multiprocessing context for live cells (see start_method)."""
+    return multiprocessing.get_context(start_method())
+
+
+def load_ipython_extension(ipython) -> None:
+    from . import exercise
+
+    exercise.register(ipython)
+
+
+def _register_magic_if_in_ipython() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    ipython = get_ipython()
+    if ipython is not None:
+        load_ipython_extension(ipython)
+
+
+_register_magic_if_in_ipython()
