@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from traitlets import Integer
@@ -50,6 +51,9 @@ class RobustExecute(Execute):
                 "CellTimeoutError" if isinstance(exc, CellTimeoutError) else "DeadKernelError",
                 why + ". The kernel was restarted, so the cells after it ran in a fresh kernel."))
             return cell
+
+    # nbclient binds the synchronous wrapper to its own coroutine; rebind it to ours.
+    execute_cell = run_sync(async_execute_cell)
 
     async def _replace_kernel(self) -> None:
         """Kill the kernel (its process group goes with it) and start a new one in its place."""

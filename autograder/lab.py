@@ -14,6 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 def lab_command(port: int, root: Path = REPO, token: str | None = None) -> list[str]:
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}",
            "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--ServerApp.allow_root=True")   # containers and CI machines run as root
     if token is not None:
         cmd.append(f"--IdentityProvider.token={token}")
     return cmd

@@ -1,0 +1,348 @@
+"""Human-readable reports: primitive names, timelines, deadlock cycles, pickling errors."""
+from __future__ import annotations
+
+import os
+import traceback
+from collections import deque, namedtuple
+
+from .primitives import (PRIMITIVE_TYPES, Condition, ControlledContext, Lock, RLock,
+                         Semaphore, Synchronized)
+
+__all__ = ["name_primitives", "format_timeline", "analyse_deadlock", "WaitEdge",
+           "find_unpicklable", "find_foreign", "short_traceback"]
+
+_ATOMS = (str, bytes, bytearray, int, float, complex, bool, type(None), range)
+_PKG_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+# --------------------------------------------------------------------------- naming
+def _children(obj, path):
+    """(child, child_path) pairs of a plain object, list, tuple, set or dict."""
+    if isinstance(obj, dict):
+        for k, v in list(obj.items())[:200]:
+            yield v, f"{path}[{k!r}]" if path else f"[{k!r}]"
+        return
+    if isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj[:200]):
+            yield v, f"{path}[{i}]" if path else f"[{i}]"
+        return
+    if isinstance(obj, (set, frozenset)):
+        return
+    d = getattr(obj, "__dict__", None)
+    if isinstance(d, dict):
+        for k, v in list(d.items())[:200]:
+            yield v, f"{path}.{k}" if path else k
+    for cls in type(obj).__mro__:
+        slots = getattr(cls, "__slots__", ())
+        for slot in (slots,) if isinstance(slots, str) else slots:
+            if isinstance(slot, str) and slot not in ("__dict__", "__weakref__"):
+                try:
+                    v = getattr(obj, slot)
+                except AttributeError:
+                    continue
+                yield v, f"{path}.{slot}" if path else slot
+
+
+def name_primitives(root, prims, copies=(), max_depth=5, max_nodes=5000):
+    """Map id(primitive) -> human name: the shortest attribute path from ``root``.
+
+    A Value's lock is ``<value>.get_lock()`` unless it also has its own attribute; a
+    Condition's own RLock carries the Condition's name.  Primitives that are not reachable
+    get ``Kind#n`` (n counts that kind in creation order).
+    """
+    names = {}
+    _walk_names(root, "", names, max_depth, max_nodes)
+    for proc, copy in copies:
+        # primitives a process created for itself (e.g. a lock made on first use)
+        _walk_names(copy, "", names, max_depth, max_nodes, f"{proc.label}'s own ")
+    counters = {}
+    for p in prims:
+        counters[p.kind] = counters.get(p.kind, 0) + 1
+        if id(p) not in names:
+            names[id(p)] = f"{p.kind}#{counters[p.kind]}"
+    return names
+
+
+def _walk_names(root, path, names, max_depth, max_nodes, prefix=""):
+    seen = set()
+    queue = deque([(root, path, 0)])
+    nodes = 0
+    while queue and nodes < max_nodes:
+        obj, path, depth = queue.popleft()
+        nodes += 1
+        if isinstance(obj, _ATOMS) or isinstance(obj, type) or callable(obj) and not \
+                isinstance(obj, PRIMITIVE_TYPES):
+            continue
+        key = id(obj)
+        if isinstance(obj, PRIMITIVE_TYPES):
+            if key in names:
+                continue
+            names[key] = prefix + (path or "obj")
+            if isinstance(obj, Synchronized):
+                queue.append((obj._obj, path, depth))
+                queue.append((obj._lock, f"{path or 'obj'}.get_lock()", depth + 1))
+            elif isinstance(obj, Condition):
+                queue.append((obj._lock, path, depth + 1))
+            continue
+        if key in seen or depth >= max_depth or isinstance(obj, ControlledContext):
+            continue
+        seen.add(key)
+        try:
+            for child, cpath in _children(obj, path):
+                queue.append((child, cpath, depth + 1))
+        except Exception:  # noqa: BLE001 - odd objects are simply not walked
+            continue
+
+
+# --------------------------------------------------------------------------- timeline
+def _label(pid):
+    return f"P{pid}" if pid else "parent"
+
+
+_KEY_VERBS = frozenset({"blocks on", "waits on", "wakes up on", "notifies", "sets", "clears",
+                        "times out", "raises", "arrives at", "sleeps", "returns from",
+                        "finishes"})
+
+
+def format_timeline(log, names, final=None, max_lines=25, run_limit=6):
+    """Render events as at most ``max_lines`` lines, collapsing long same-process runs."""
+    # 1. text per event; merge identical consecutive events (spin loops)
+    items = []  # [pid, text, count]
+    for pid, verb, prim, detail in log:
+        if verb == "time":
+            text = f"-- every process is blocked; virtual time advances to t={detail} s --"
+        else:
+            obj = f" {names.get(id(prim), prim.kind)}" if prim is not None else ""
+            if isinstance(detail, tuple):
+                fmt, other = detail
+                detail = fmt.format(names.get(id(other), other.kind))
+            text = f"{_label(pid)} {verb}{obj}{detail}"
+        if items and items[-1][0] == pid and items[-1][1] == text:
+            items[-1][2] += 1
+        else:
+            items.append([pid, text, 1, verb in _KEY_VERBS])
+    lines = []
+    # 2. collapse long runs by one process, keeping its first and last steps and every
+    #    event that changes who can run (blocks, waits, notifies, sets, ...)
+    i = 0
+    while i < len(items):
+        j = i
+        while j < len(items) and items[j][0] == items[i][0] and items[i][0] != 0:
+            j += 1
+        j = max(j, i + 1)
+        run = items[i:j]
+        if len(run) > run_limit:
+            keep = [k < 2 or k >= len(run) - 2 or run[k][3] for k in range(len(run))]
+        else:
+            keep = [True] * len(run)
+        k = 0
+        while k < len(run):
+            if keep[k]:
+                r = run[k]
+                lines.append(f"{r[1]}  (x{r[2]})" if r[2] > 1 else r[1])
+                k += 1
+                continue
+            m = k
+            while m < len(run) and not keep[m]:
+                m += 1
+            hidden = sum(r[2] for r in run[k:m])
+            lines.append(f"{_label(run[0][0])} ... {hidden} more "
+                         f"step{'s' if hidden != 1 else ''} ...")
+            k = m
+        i = j
+    # 3. cap the total, keeping the start and (mostly) the end
+    budget = max_lines - (1 if final else 0)
+    if len(lines) > budget:
+        head = budget // 3
+        tail = budget - head - 1
+        lines = lines[:head] + [f"... {len(lines) - head - tail} lines omitted ..."] + \
+            lines[-tail:]
+    if final:
+        lines.append(final)
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- deadlock
+WaitEdge = namedtuple("WaitEdge", "process holds waits_for held_by")
+WaitEdge.__doc__ = ("One process in a deadlock cycle: ``process`` holds ``holds`` and "
+                    "waits for ``waits_for``, which ``held_by`` holds.")
+
+
+def _waiting_for(p, names):
+    prim = p.blocked_on
+    if prim is None:
+        return f"{p.label} is blocked"
+    n = names.get(id(prim), prim.kind)
+    if isinstance(prim, (Lock, RLock)):
+        o = prim._owner
+        if o is None:
+            return f"{p.label} waits for {n}"
+        if o.pid == 0:
+            return f"{p.label} waits for {n}, held by the parent (setup) and never released"
+        if o.finished:
+            return (f"{p.label} waits for {n}, held by {o.label}, which finished without "
+                    f"releasing it")
+        return f"{p.label} waits for {n} (held by {o.label})"
+    if isinstance(prim, Condition):
+        return f"{p.label} waits on {n} for a notify that never comes"
+    if isinstance(prim, Semaphore):
+        return f"{p.label} waits for {n} (value 0) to be released"
+    if prim.kind == "Event":
+        return f"{p.label} waits for {n} to be set"
+    if prim.kind == "Barrier":
+        return (f"{p.label} waits at {n} for {prim._parties - prim._count} more "
+                f"process(es)")
+    return f"{p.label} waits on {n}"
+
+
+def analyse_deadlock(procs, names):
+    """Return (message, cycle or None) for a state where every live process is blocked."""
+    blocked = [p for p in procs if not p.finished]
+    by = {}
+    for p in blocked:
+        prim = p.blocked_on
+        if isinstance(prim, (Lock, RLock)) and prim._owner is not None and \
+                not prim._owner.finished and prim._owner.pid:
+            by[p] = (prim, prim._owner)
+    cycle = None
+    for start in blocked:
+        path, seen = [], {}
+        p = start
+        while p in by and p not in seen:
+            seen[p] = len(path)
+            path.append(p)
+            p = by[p][1]
+        if p in seen:
+            ring = path[seen[p]:]
+            k = min(range(len(ring)), key=lambda i: ring[i].pid)
+            ring = ring[k:] + ring[:k]
+            edges = []
+            for i, q in enumerate(ring):
+                prev = ring[i - 1]
+                holds = names.get(id(by[prev][0]), by[prev][0].kind)
+                waits = names.get(id(by[q][0]), by[q][0].kind)
+                edges.append(WaitEdge(q.label, holds, waits, by[q][1].label))
+            cycle = edges
+            break
+    if cycle is not None:
+        parts = [f"{e.process} holds {e.holds} and waits for {e.waits_for}" for e in cycle]
+        msg = "deadlock: " + "; ".join(parts)
+        return msg, cycle
+    parts = [_waiting_for(p, names) for p in blocked]
+    finished = [p.label for p in procs if p.finished]
+    msg = "deadlock: every live process is blocked and none can wake it: " + "; ".join(parts)
+    if finished:
+        msg += f" ({', '.join(finished)} finished)"
+    return msg, None
+
+
+# --------------------------------------------------------------------------- pickling
+_THREADING_NAMES = {
+    "_thread.lock": "threading.Lock", "_thread.RLock": "threading.RLock",
+    "threading.Condition": "threading.Condition", "threading.Event": "threading.Event",
+    "threading.Semaphore": "threading.Semaphore", "threading.Barrier": "threading.Barrier",
+}
+
+
+def _describe(obj):
+    t = type(obj)
+    full = f"{t.__module__}.{t.__qualname__}"
+    return _THREADING_NAMES.get(full, full if t.__module__ != "builtins" else t.__qualname__)
+
+
+def find_unpicklable(root, dumps):
+    """Locate the deepest attribute of ``root`` that ``dumps`` cannot pickle.
+
+    Returns (path, obj, exception).  ``path`` is "" for the root itself.
+    """
+    def fails(o):
+        try:
+            dumps(o)
+        except Exception as e:  # noqa: BLE001
+            return e
+        return None
+
+    def walk(obj, path, depth, err):
+        if depth < 6:
+            try:
+                kids = list(_children(obj, path))
+            except Exception:  # noqa: BLE001
+                kids = []
+            for child, cpath in kids:
+                e = fails(child)
+                if e is not None:
+                    return walk(child, cpath, depth + 1, e)
+        return path, obj, err
+
+    err = fails(root)
+    if err is None:
+        return None
+    return walk(root, "", 0, err)
+
+
+def unpicklable_message(root, path, obj, err):
+    owner = type(root).__name__
+    what = f"{owner}.{path}" if path and not path.startswith("[") else \
+        (f"{owner}{path}" if path else owner)
+    return (f"{what} (a {_describe(obj)}) cannot be pickled ({type(err).__name__}: {err}); "
+            f"under the spawn and forkserver start methods every object passed to a child "
+            f"process is pickled, so this object cannot be sent to another process: create "
+            f"every lock and shared value from ctx")
+
+
+def _foreign_types():
+    import multiprocessing.sharedctypes as sc
+    import multiprocessing.synchronize as sy
+    import multiprocessing.queues as qs
+    return (sy.SemLock, sy.Condition, sy.Event, sy.Barrier, sc.SynchronizedBase,
+            qs.Queue, qs.SimpleQueue)
+
+
+def find_foreign(root):
+    """Primitives from a real multiprocessing context, i.e. not created from ``ctx``."""
+    try:
+        foreign = _foreign_types()
+    except ImportError:
+        return None
+    seen = set()
+    queue = deque([(root, "", 0)])
+    n = 0
+    while queue and n < 3000:
+        obj, path, depth = queue.popleft()
+        n += 1
+        if isinstance(obj, _ATOMS) or isinstance(obj, type) or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, foreign) or (hasattr(type(obj), "_type_") and
+                                        hasattr(obj, "_wrapper")):
+            return path, obj
+        if isinstance(obj, PRIMITIVE_TYPES) or isinstance(obj, ControlledContext) \
+                or depth >= 5:
+            continue
+        try:
+            for child, cpath in _children(obj, path):
+                queue.append((child, cpath, depth + 1))
+        except Exception:  # noqa: BLE001
+            continue
+    return None
+
+
+def foreign_message(root, path, obj):
+    owner = type(root).__name__
+    what = f"{owner}.{path}" if path else owner
+    return (f"{what} is a {_describe(obj)} from a real multiprocessing context, not from the "
+            f"ctx passed to the constructor: create every lock and shared value from ctx "
+            f"(e.g. ctx.Lock(), ctx.Value('q', 0)) so the grader can control it")
+
+
+# --------------------------------------------------------------------------- tracebacks
+def short_traceback(exc, limit=4):
+    """The last ``limit`` frames of ``exc`` outside this package, formatted."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not os.path.abspath(f.filename).startswith(_PKG_DIR)
+              and "greenlet" not in f.filename]
+    frames = frames[-limit:]
+    out = "".join(traceback.format_list(frames))
+    out += "".join(traceback.format_exception_only(type(exc), exc))
+    return out.rstrip("\n")
+

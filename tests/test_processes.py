@@ -1,0 +1,30 @@
+"""Process hygiene: a subreaper finds and kills children that escaped with setsid()."""
+import subprocess
+import sys
+import textwrap
+
+from conftest import survivors
+
+SCRIPT = textwrap.dedent("""
+    import os, subprocess, sys, time
+    from autograder.processes import become_subreaper, kill_tree, reap_children
+    assert become_subreaper()
+    # A child that starts a grandchild which leaves the session, then exits: the grandchild
+    # is orphaned and, thanks to the subreaper, re-parented to us.
+    child = subprocess.Popen([sys.executable, "-c",
+        "import os, time\\nif os.fork() == 0:\\n    os.setsid()\\n    time.sleep(300)\\nos._exit(0)"])
+    child.wait(timeout=10)
+    time.sleep(0.3)
+    killed = kill_tree(include_my_children=True)
+    reap_children()
+    print("killed", killed)
+""")
+
+
+def test_setsid_grandchild_is_killed(process_marker):
+    key, value = process_marker.split("=")
+    env = {**__import__("os").environ, key: value}
+    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "killed 1"
+    assert survivors(process_marker) == []
