@@ -39,40 +39,34 @@ def _as_psutil(procs) -> list[psutil.Process]:
     return found
 
 
-def kill_tree(procs=(), *, include_my_children: bool = False, rounds: int = 20) -> int:
+def kill_tree(procs=(), *, include_my_children: bool = False, rounds: int = 50) -> int:
     """SIGKILL the given processes and all their descendants; returns how many were killed.
 
-    Processes are first stopped (SIGSTOP) so that a forking loop cannot outrun the kill,
-    and the walk repeats until no descendant is left. With ``include_my_children`` every
-    descendant of this process is killed too (children adopted as a subreaper included).
+    First everything is frozen: SIGSTOP each process found and walk the tree again until a
+    walk finds nothing new. A stopped process cannot fork, and its children stay attached
+    to it, so a forking loop cannot slip a child out between the walk and the kill. Then
+    everything frozen is killed. With ``include_my_children`` every descendant of this
+    process is included (children adopted as a subreaper too).
     """
     me = psutil.Process()
-    killed = 0
+    frozen: dict[int, psutil.Process] = {}
     for _ in range(rounds):
-        roots = _as_psutil(procs)
-        if include_my_children:
-            roots += me.children()
-        victims = {}
-        for root in roots:
-            if root.pid == me.pid:
-                continue
+        found = _as_psutil(procs) + (me.children() if include_my_children else [])
+        for root in list(found):
             try:
-                if root.is_running() and root.status() != psutil.STATUS_ZOMBIE:
-                    victims[root.pid] = root
-                for child in root.children(recursive=True):
-                    victims[child.pid] = child
+                found += root.children(recursive=True)
             except psutil.NoSuchProcess:
                 pass
-        victims = {pid: p for pid, p in victims.items() if _alive(p)}
-        if not victims:
+        new = [p for p in found if p.pid != me.pid and p.pid not in frozen and _alive(p)]
+        if not new:
             break
-        for p in victims.values():
+        for p in new:
             _signal(p, signal.SIGSTOP)
-        for p in victims.values():
-            _signal(p, signal.SIGKILL)
-            killed += 1
-        _wait_dead(list(victims.values()), timeout=2)
-    return killed
+            frozen[p.pid] = p
+    for p in frozen.values():
+        _signal(p, signal.SIGKILL)
+    _wait_dead(list(frozen.values()), timeout=2)
+    return len(frozen)
 
 
 def _wait_dead(procs: list[psutil.Process], timeout: float) -> None:

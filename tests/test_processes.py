@@ -28,3 +28,24 @@ def test_setsid_grandchild_is_killed(process_marker):
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "killed 1"
     assert survivors(process_marker) == []
+
+
+FORK_LOOP = textwrap.dedent("""
+    import os, subprocess, sys, time
+    from autograder.processes import kill_tree
+    # A child that keeps forking detached grandchildren, as fast as it can.
+    child = subprocess.Popen([sys.executable, "-c",
+        "import os, time\\nwhile True:\\n    if os.fork() == 0:\\n        os.setsid()\\n        time.sleep(300)\\n        os._exit(0)"])
+    time.sleep(1.0)
+    kill_tree([child])
+    child.wait(timeout=10)
+    print("done")
+""")
+
+
+def test_forking_loop_cannot_outrun_the_kill(process_marker):
+    key, value = process_marker.split("=")
+    env = {**__import__("os").environ, key: value}
+    out = subprocess.run([sys.executable, "-c", FORK_LOOP], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert survivors(process_marker) == []

@@ -434,6 +434,30 @@ def _guarded_semlock_init(self, *args, **kwargs):
     return _real_semlock_init(self, *args, **kwargs)
 
 
+import os as _os
+
+try:
+    import _posixsubprocess
+    _real_fork_exec = _posixsubprocess.fork_exec
+except ImportError:  # pragma: no cover - Windows
+    _posixsubprocess = None
+    _real_fork_exec = None
+_real_fork = getattr(_os, "fork", None)
+
+
+def _refuse_real_process(real):
+    """A real process started during a simulation would escape the scheduler (and one per
+    explored schedule would flood the machine), so it is refused with a reason."""
+    def guarded(*args, **kwargs):
+        if _sims.get(_get_ident()) is not None:
+            raise RuntimeError(
+                "started a real process (os.fork, subprocess or multiprocessing) inside the "
+                "exercise class: the class must only use the ctx it is given; the checks start "
+                "the processes themselves")
+        return real(*args, **kwargs)
+    return guarded
+
+
 _PATCHES = {
     "sleep": _v_sleep, "monotonic": _v_monotonic, "perf_counter": _v_perf_counter,
     "time": _v_time, "monotonic_ns": _v_monotonic_ns,
@@ -461,6 +485,10 @@ class virtual_time:
                     setattr(_time, name, fn)
                 if _mp_sync is not None:
                     _mp_sync.SemLock.__init__ = _guarded_semlock_init
+                if _real_fork is not None:
+                    _os.fork = _refuse_real_process(_real_fork)
+                if _real_fork_exec is not None:
+                    _posixsubprocess.fork_exec = _refuse_real_process(_real_fork_exec)
             cls._users += 1
         return self
 
@@ -478,6 +506,10 @@ class virtual_time:
                 cls._saved = None
                 if _mp_sync is not None:
                     _mp_sync.SemLock.__init__ = _real_semlock_init
+                if _real_fork is not None:
+                    _os.fork = _real_fork
+                if _real_fork_exec is not None:
+                    _posixsubprocess.fork_exec = _real_fork_exec
         return False
 
     @staticmethod

@@ -5,6 +5,7 @@ import multiprocessing
 import threading
 
 from ..realrun import Call
+from ..report import PropertyResult
 
 START_METHODS = ("fork", "spawn", "forkserver")
 
@@ -43,3 +44,21 @@ def call_with_deadline(fn, seconds: float = 5.0):
     if "error" in box:
         raise box["error"]
     return box.get("result")
+
+
+def explored(title: str, scenario, runs) -> PropertyResult:
+    """Explore ``scenario`` with each ``(strategy, seed, max_schedules, options)`` in turn.
+
+    Seeds are fixed, so a verdict is the same on every grading run; the first failure is
+    reported with its shrunk schedule as a step-by-step timeline."""
+    from ..controlled import explore
+
+    for strategy, seed, max_schedules, options in runs:
+        result = explore(scenario, strategy=strategy, seed=seed, max_schedules=max_schedules, **options)
+        if not result.ok:
+            failure = result.failure
+            replay = f"replay: strategy={failure.strategy}, seed={failure.seed}, schedule={failure.schedule}"
+            return PropertyResult(title, False, failure.message, scenario.name,
+                                  "\n".join(filter(None, [failure.timeline, failure.traceback, replay])),
+                                  failure.seed)
+    return PropertyResult(title, True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..answers import require_class
 from ..realrun import Call, run_real
 from ..report import PropertyResult
-from .common import Stuck, call_with_deadline, describe_calls, start_methods
+from ..controlled import Scenario
+from .common import Stuck, call_with_deadline, describe_calls, explored, start_methods
 
 SIGNATURE = "SafeCounter(initial=0, *, ctx=None) with increment(n=1) and a value property"
 
@@ -60,11 +61,10 @@ def _shared_run(SafeCounter, initial: int, calls: list[list[Call]], title: str) 
                 f"process changed its own copy. Keep the count in shared memory from ctx (ctx.Value), "
                 f"not in a plain attribute"), scenario)
         if actual != expected:
-            lost = expected - actual
             return PropertyResult(title, False, (
-                f"expected value {expected}, got {actual}: the total is off by {lost}, so updates were lost "
-                f"(two processes read the same old value and both wrote back old + n). Hold one ctx lock "
-                f"around the whole read-add-write"), scenario)
+                f"expected value {expected}, got {actual} (off by {expected - actual}). If counting in one "
+                f"process is right, updates were lost: two processes read the same old value and both "
+                f"wrote back old + n. Hold one ctx lock around the whole read-add-write"), scenario)
     return PropertyResult(title, True)
 
 
@@ -81,7 +81,36 @@ def shared_across_processes_stress(SafeCounter) -> PropertyResult:
                        f"no lost updates with 6 real processes under load ({', '.join(start_methods())})")
 
 
+def _increments_scenario(SafeCounter, initial: int, per_process: list[list[int]]) -> Scenario:
+    expected = initial + sum(map(sum, per_process))
+    calls = "; ".join(f"P{i}: " + ", ".join(f"increment({n})" for n in ns) for i, ns in enumerate(per_process, 1))
+
+    def body(ns):
+        return lambda counter: [counter.increment(n) for n in ns]
+
+    def check(counter, results):
+        if counter.value != expected:
+            return (f"expected value {expected}, got {counter.value}: an update was lost, because one process "
+                    f"read the total, another changed it, and the first wrote back a stale sum")
+        return None
+
+    return Scenario(f"SafeCounter({initial}); {calls}", lambda ctx: SafeCounter(initial, ctx=ctx),
+                    [body(ns) for ns in per_process], check)
+
+
+def atomic_under_controlled_interleavings(SafeCounter) -> PropertyResult:
+    scenario = _increments_scenario(SafeCounter, 0, [[1, 1], [1, 1]])
+    return explored("no lost updates in any interleaving of 2 processes x 2 increments", scenario,
+                    [("exhaustive", 0, 2_000, {"max_preemptions": 2}), ("random", 1, 300, {})])
+
+
+def atomic_with_any_n_under_controlled_interleavings(SafeCounter) -> PropertyResult:
+    scenario = _increments_scenario(SafeCounter, 10, [[5, -3], [0, 7], [-2]])
+    return explored("no lost updates with n = 5, -3, 0, 7, -2 from 3 processes (PCT and random search)", scenario,
+                    [("pct", 7, 300, {"depth": 3}), ("random", 11, 300, {})])
+
+
 SUITES = {
-    "visible": [counts_in_one_process, shared_across_processes],
-    "hidden": [shared_across_processes_stress],
+    "visible": [counts_in_one_process, atomic_under_controlled_interleavings, shared_across_processes],
+    "hidden": [atomic_with_any_n_under_controlled_interleavings, shared_across_processes_stress],
 }

@@ -191,3 +191,21 @@ def test_exhaustive_is_deterministic():
     b = explore(sc, "exhaustive", max_schedules=1000)
     assert not a.ok, result_why(a)
     assert a.schedules_run == b.schedules_run and a.failure == b.failure, why(a.failure)
+
+
+def test_real_process_started_inside_the_class_is_refused_not_run():
+    import os
+
+    from autograder.controlled import Scenario, explore
+
+    class ForksInConstructor:
+        def __init__(self, *, ctx):
+            self.v = ctx.Value("q", 0)
+            if os.fork() == 0:       # would run once per explored schedule if allowed
+                os._exit(0)
+
+    scenario = Scenario("forks in __init__", lambda ctx: ForksInConstructor(ctx=ctx), [lambda o: None])
+    result = explore(scenario, strategy="exhaustive", max_schedules=50)
+    assert not result.ok
+    assert "started a real process" in result.failure.message, result.failure.describe()
+    assert os.fork is not None and "guarded" not in os.fork.__name__   # restored afterwards
