@@ -39,14 +39,16 @@ def run_suite(exercise_id: str, suite: str, answer_path: Path) -> Report:
     try:
         answer = exercise.load(load_answer(exercise_id, answer_path))
     except AnswerError as exc:
-        report.results.append(PropertyResult("your answer can be loaded", False, str(exc)))
+        points = sum(points for _, points in exercise.SUITES[suite])
+        report.results.append(PropertyResult("your answer can be loaded", False, str(exc), points=points))
         return report
-    for prop in exercise.SUITES[suite]:
+    for prop, points in exercise.SUITES[suite]:
         try:
-            report.results.append(prop(answer))
+            result = prop(answer)
         except Exception as exc:  # a bug in a check must not read as the student's fault silently
-            report.results.append(PropertyResult(prop.__name__, False,
-                                                 f"the check itself failed: {type(exc).__name__}: {exc}"))
+            result = PropertyResult(prop.__name__, False, f"the check itself failed: {type(exc).__name__}: {exc}")
+        result.points = points
+        report.results.append(result)
     return report
 
 
@@ -78,20 +80,28 @@ def run_isolated(exercise_id: str, suite: str, answer_path: Path,
         else:
             tail = log_path.read_text(errors="replace").strip().splitlines()[-1:] if log_path.exists() else []
             message = f"the checks crashed (exit code {proc.returncode}){': ' + tail[0] if tail else ''}"
-        report.results.append(PropertyResult("checks finish", False, message))
+        points = sum(points for _, points in exercise_module(exercise_id).SUITES[suite])
+        report.results.append(PropertyResult("checks finish", False, message, points=points))
         return report
 
 
-def check(exercise_id: str, suite: str = "visible", *, deadline: float = DEFAULT_DEADLINE) -> None:
-    """What a test cell calls: print the verdicts; raise CheckFailed if any property failed."""
+def check(exercise_id: str, suite: str = "visible", *, deadline: float = DEFAULT_DEADLINE) -> float | None:
+    """What a test cell calls: print the verdicts, and tell nbgrader the score.
+
+    All passed: returns None (nbgrader gives the cell full marks). Some passed: returns the
+    points earned, which nbgrader takes as the cell's partial credit. None passed: raises
+    CheckFailed (0 points)."""
     from course.exercise import answer_path
 
     report = run_isolated(exercise_id, suite, answer_path(exercise_id), deadline)
     hidden = suite.startswith("hidden")
     print(report.render(detailed=not hidden))
-    if not report.passed:
-        first = report.failures()[0]
-        raise CheckFailed(f"{exercise_id}: {first.name}: {first.message}")
+    if report.passed:
+        return None
+    if report.earned > 0:
+        return report.earned
+    first = report.failures()[0]
+    raise CheckFailed(f"{exercise_id}: {first.name}: {first.message}")
 
 
 def _main(argv: list[str]) -> int:

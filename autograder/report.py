@@ -13,6 +13,7 @@ class PropertyResult:
     scenario: str = ""        # the processes and their calls
     timeline: str = ""        # a failing schedule, step by step (controlled runs)
     seed: int | None = None   # how to replay a controlled run
+    points: float = 1.0       # what passing this property is worth in its test cell
 
     def render(self, detailed: bool = True) -> str:
         mark = "PASS" if self.passed else "FAIL"
@@ -39,12 +40,21 @@ class Report:
     def passed(self) -> bool:
         return bool(self.results) and all(r.passed for r in self.results)
 
+    @property
+    def total(self) -> float:
+        return sum(r.points for r in self.results)
+
+    @property
+    def earned(self) -> float:
+        return sum(r.points for r in self.results if r.passed)
+
     def failures(self) -> list[PropertyResult]:
         return [r for r in self.results if not r.passed]
 
     def render(self, detailed: bool = True) -> str:
         head = f"{self.exercise} · {self.suite} checks: " + (
-            "all passed" if self.passed else f"{len(self.failures())} of {len(self.results)} failed")
+            "all passed" if self.passed else f"{len(self.failures())} of {len(self.results)} failed") + \
+            f" ({self.earned:g} of {self.total:g} points)"
         body = [r.render(detailed) for r in self.results]
         return "\n".join([head, *body, *(f"  ({n})" for n in self.notes)])
 

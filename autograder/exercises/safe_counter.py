@@ -110,7 +110,9 @@ def atomic_with_any_n_under_controlled_interleavings(SafeCounter) -> PropertyRes
                     [("pct", 7, 300, {"depth": 3}), ("random", 11, 300, {})])
 
 
+# (property, points). A suite's points add up to its test cell's points in the notebook.
 SUITES = {
-    "visible": [counts_in_one_process, atomic_under_controlled_interleavings, shared_across_processes],
-    "hidden": [atomic_with_any_n_under_controlled_interleavings, shared_across_processes_stress],
+    "visible": [(counts_in_one_process, 1), (atomic_under_controlled_interleavings, 1),
+                (shared_across_processes, 1)],
+    "hidden": [(atomic_with_any_n_under_controlled_interleavings, 1), (shared_across_processes_stress, 1)],
 }

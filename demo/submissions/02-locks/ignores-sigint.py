@@ -2,12 +2,11 @@
 import multiprocessing
 import signal
 
-# "So that Ctrl-C can never leave the counter half-updated."
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-
 
 class SafeCounter:
     def __init__(self, initial=0, *, ctx=None):
+        # "So that Ctrl-C can never leave the counter half-updated."
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         ctx = ctx or multiprocessing.get_context()
         self._total = ctx.Value("q", initial)
         self._ready = ctx.Event()
