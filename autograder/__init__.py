@@ -10,3 +10,11 @@ def check(exercise_id: str, suite: str = "visible", **options) -> None:
     from .checker import check as run_check
 
     run_check(exercise_id, suite, **options)
+
+
+def self_check() -> None:
+    """Run every check (visible and hidden) on each exercise answered in this notebook and
+    print the verdicts and points the grader would give."""
+    from .selfcheck import self_check as run_self_check
+
+    run_self_check()

@@ -21,10 +21,12 @@ from .processes import kill_tree
 
 @dataclass
 class Call:
-    """``method(*args)`` repeated ``repeat`` times; the results of the last one are kept."""
+    """``method(*args)`` repeated ``repeat`` times; the results of the last one are kept,
+    or, with ``collect``, the list of every call's result (in call order)."""
     method: str
     args: tuple = ()
     repeat: int = 1
+    collect: bool = False
 
     def describe(self) -> str:
         text = f"{self.method}({', '.join(map(repr, self.args))})"
@@ -34,8 +36,10 @@ class Call:
 @dataclass
 class ProcessOutcome:
     returned: list = field(default_factory=list)   # repr of each call's last result
+    #                                                (a list of reprs for a Call with collect)
     error: str | None = None                       # "ExceptionType: message" raised in the child
     exitcode: int | None = None
+    failed_call: str | None = None                 # the call that raised, e.g. "put(5)"
 
 
 @dataclass
@@ -61,22 +65,28 @@ class RealRun:
                     f"(a deadlock, a lost wake-up, or an endless loop) and had to be killed")
         for i, o in enumerate(self.outcomes, 1):
             if o.error:
-                return f"P{i} raised {o.error} under {self.method}"
+                where = f" in {o.failed_call}" if o.failed_call else ""
+                return f"P{i} raised {o.error}{where} under {self.method}"
             if o.exitcode != 0:
                 return f"P{i} exited with code {o.exitcode} under {self.method} before running its calls"
         return None
 
 
 def _worker(index: int, obj, barrier, calls: list[Call], result_path: str) -> None:
-    outcome: dict = {"returned": [], "error": None}
+    outcome: dict = {"returned": [], "error": None, "failed_call": None}
     try:
         barrier.wait()
         for call in calls:
+            outcome["failed_call"] = call.describe()
             method = getattr(obj, call.method)
             result = None
+            results = []
             for _ in range(call.repeat):
                 result = method(*call.args)
-            outcome["returned"].append(repr(result))
+                if call.collect:
+                    results.append(repr(result))
+            outcome["returned"].append(results if call.collect else repr(result))
+        outcome["failed_call"] = None
     except BaseException as exc:  # report everything, even SystemExit, to the parent
         outcome["error"] = f"{type(exc).__name__}: {exc}"
         outcome["traceback"] = traceback.format_exc(limit=-3)
@@ -133,8 +143,10 @@ def run_real(make_obj, calls: list[list[Call]], method: str, deadline: float = 1
         if result.exists():
             data = json.loads(result.read_text())
             outcomes[i].returned, outcomes[i].error = data["returned"], data["error"]
+            outcomes[i].failed_call = data.get("failed_call") if data["error"] else None
             if data["error"] and data["error"].startswith("BrokenBarrierError") and run.setup_error is None:
                 outcomes[i].error = None   # a sibling failed first; its error is the one to report
+                outcomes[i].failed_call = None
                 outcomes[i].exitcode = 0
         elif p.exitcode not in (None, 0) and not run.hung and run.setup_error is None:
             run.setup_error = (f"P{i + 1} could not start under {method} (exit code {p.exitcode}); "

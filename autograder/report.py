@@ -18,6 +18,8 @@ class PropertyResult:
     def render(self, detailed: bool = True) -> str:
         mark = "PASS" if self.passed else "FAIL"
         lines = [f"[{mark}] {self.name}"]
+        if self.passed and self.message:     # a note that does not cost points
+            lines.append(f"       note: {self.message}")
         if not self.passed:
             lines.append(f"       {self.message}")
             if detailed and self.scenario:

@@ -22,6 +22,28 @@ def answer_cells(nb) -> dict[str, str]:
     return found
 
 
+def run_all_suites(exercise_id: str, path: Path, say=print) -> tuple[float, float]:
+    """Every suite of one exercise, rendered as feedback renders it; returns (earned, total)."""
+    earned = total = 0.0
+    for suite in exercise_module(exercise_id).SUITES:
+        report = run_isolated(exercise_id, suite, path)
+        say(report.render(detailed=not suite.startswith("hidden")))
+        earned, total = earned + report.earned, total + report.total
+    say(f"=> {exercise_id}: the grader would award {earned:g} of {total:g} points\n")
+    return earned, total
+
+
+def self_check(say=print) -> None:
+    """From inside a notebook: check every exercise whose %%exercise cell has run."""
+    from course.exercise import answered
+
+    done = answered()
+    if not done:
+        say("No exercise answered yet: run your %%exercise cells first.")
+    for exercise_id, path in done.items():
+        run_all_suites(exercise_id, path, say)
+
+
 def selfcheck(notebook: Path, say=print) -> bool:
     """Returns True when every suite of every exercise in the notebook passes."""
     try:
@@ -39,8 +61,6 @@ def selfcheck(notebook: Path, say=print) -> bool:
         for exercise_id, source in answers.items():
             path = Path(tmp) / f"answer_{exercise_id}.py"
             path.write_text(cell_to_module_source(source))
-            for suite in exercise_module(exercise_id).SUITES:
-                report = run_isolated(exercise_id, suite, path)
-                say(report.render(detailed=True))
-                all_passed &= report.passed
+            earned, total = run_all_suites(exercise_id, path, say)
+            all_passed &= earned == total
     return all_passed

@@ -58,6 +58,11 @@ def answer_path(exercise_id: str) -> Path:
         ) from None
 
 
+def answered() -> dict[str, Path]:
+    """Every exercise whose %%exercise cell has run in this kernel, and where its text is."""
+    return dict(_answers)
+
+
 def exercise(line: str, cell: str) -> None:
     """IPython cell magic body: ``%%exercise safe_counter``."""
     from IPython import get_ipython

@@ -1,6 +1,7 @@
 """Helpers the exercise checks share: which start methods to use, and describing scenarios."""
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 
@@ -46,11 +47,13 @@ def call_with_deadline(fn, seconds: float = 5.0):
     return box.get("result")
 
 
-def explored(title: str, scenario, runs) -> PropertyResult:
+def explored(title: str, scenario, runs, hints=None) -> PropertyResult:
     """Explore ``scenario`` with each ``(strategy, seed, max_schedules, options)`` in turn.
 
     Seeds are fixed, so a verdict is the same on every grading run; the first failure is
-    reported with its shrunk schedule as a step-by-step timeline."""
+    reported with its shrunk schedule as a step-by-step timeline. ``hints`` maps a failure
+    kind ("deadlock", "check", ...) to a sentence appended to the engine's message (or to a
+    function of the Failure returning one, or None)."""
     from ..controlled import explore
 
     for strategy, seed, max_schedules, options in runs:
@@ -58,7 +61,99 @@ def explored(title: str, scenario, runs) -> PropertyResult:
         if not result.ok:
             failure = result.failure
             replay = f"replay: strategy={failure.strategy}, seed={failure.seed}, schedule={failure.schedule}"
-            return PropertyResult(title, False, failure.message, scenario.name,
+            return PropertyResult(title, False, with_hint(failure, hints), scenario.name,
                                   "\n".join(filter(None, [failure.timeline, failure.traceback, replay])),
                                   failure.seed)
     return PropertyResult(title, True)
+
+
+def with_hint(failure, hints) -> str:
+    """The failure's message, followed by the hint for its kind (if any)."""
+    hint = (hints or {}).get(failure.kind)
+    if callable(hint):
+        hint = hint(failure)
+    message = failure.message
+    if hint:
+        message = f"{message.rstrip('. ')}. {hint}"
+    return message
+
+
+# ---------------------------------------------------------------- student module globals
+def _virtual_time_functions() -> dict:
+    from ..controlled import _sim
+    return {_sim._real_sleep: _sim._v_sleep, _sim._real_monotonic: _sim._v_monotonic,
+            _sim._real_perf_counter: _sim._v_perf_counter, _sim._real_time: _sim._v_time,
+            _sim._real_monotonic_ns: _sim._v_monotonic_ns,
+            _sim._real_perf_counter_ns: _sim._v_perf_counter_ns, _sim._real_time_ns: _sim._v_time_ns}
+
+
+_MASK = (1 << 64) - 1
+
+
+def _simulated_pid() -> int:
+    """The simulated process running in this thread (1, 2, ...), or 0 outside one."""
+    from ..controlled import _sim
+    sim = _sim._sims.get(threading.get_ident())
+    return sim.current.pid if sim is not None else 0
+
+
+def _per_process_id(obj) -> int:
+    """id() as a simulated process sees it. Real spawned processes each hold their own
+    copies of the shared objects, at unrelated addresses, so id() orders them differently
+    in different processes: P1 sees the real ids, P2 the reverse order, P3 and later a
+    scrambled order. Outside simulated processes it is the real id()."""
+    real = id(obj)
+    pid = _simulated_pid()
+    if pid <= 1:
+        return real
+    if pid == 2:
+        return _MASK - real
+    return ((real * (0x9E3779B97F4A7C15 + 2 * pid)) ^ (pid * 0x5851F42D4C957F2D)) & _MASK
+
+
+def _per_process_hash(obj) -> int:
+    from ..controlled.primitives import PRIMITIVE_TYPES
+    if isinstance(obj, PRIMITIVE_TYPES) and _simulated_pid() > 1:
+        return hash(_per_process_id(obj))
+    return hash(obj)
+
+
+@contextlib.contextmanager
+def simulated_globals(cls, *, per_process_ids: bool = False):
+    """While controlled runs use ``cls``, patch the globals of the module defining it:
+
+    * names bound by ``from time import monotonic`` (sleep, time, perf_counter, ...) follow
+      the virtual clock, as ``time.monotonic()`` does (outside a simulation they are real);
+    * with ``per_process_ids``, ``id()`` and ``hash()`` of shared objects differ between
+      simulated processes, as they do between spawned processes (so ordering locks by id()
+      is caught)."""
+    import sys
+
+    module = sys.modules.get(getattr(cls, "__module__", ""), None)
+    namespace = getattr(module, "__dict__", None)
+    if namespace is None:
+        yield
+        return
+    virtual = _virtual_time_functions()
+    saved = {}
+    missing = object()
+    for name, value in list(namespace.items()):
+        try:
+            replacement = virtual.get(value)
+        except Exception:      # an unhashable (or oddly hashing) global
+            continue
+        if replacement is not None:
+            saved[name] = value
+            namespace[name] = replacement
+    if per_process_ids:
+        for name, fake in (("id", _per_process_id), ("hash", _per_process_hash)):
+            saved[name] = namespace.get(name, missing)
+            namespace[name] = fake
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value

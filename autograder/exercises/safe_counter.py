@@ -46,9 +46,11 @@ def counts_in_one_process(SafeCounter) -> PropertyResult:
 
 
 def _shared_run(SafeCounter, initial: int, calls: list[list[Call]], title: str) -> PropertyResult:
+    """Judges what only real processes show: the count is shared, the object can be sent to
+    a child under every start method, and nothing crashes or hangs."""
     expected = initial + sum(c.repeat * (c.args[0] if c.args else 1) for proc in calls for c in proc)
-    methods = start_methods()
-    for method in methods:
+    notes = []
+    for method in start_methods():
         run = run_real(lambda ctx: SafeCounter(initial, ctx=ctx), calls, method)
         scenario = f"SafeCounter({initial}) under {method}; " + describe_calls(calls)
         problem = run.problem()
@@ -61,24 +63,24 @@ def _shared_run(SafeCounter, initial: int, calls: list[list[Call]], title: str) 
                 f"process changed its own copy. Keep the count in shared memory from ctx (ctx.Value), "
                 f"not in a plain attribute"), scenario)
         if actual != expected:
-            return PropertyResult(title, False, (
-                f"expected value {expected}, got {actual} (off by {expected - actual}). If counting in one "
-                f"process is right, updates were lost: two processes read the same old value and both "
-                f"wrote back old + n. Hold one ctx lock around the whole read-add-write"), scenario)
-    return PropertyResult(title, True)
+            # Whether a real run loses updates depends on timing, so it cannot decide a grade
+            # (scores must repeat exactly); the controlled-interleaving checks judge atomicity.
+            notes.append(f"under {method} this run ended at {actual} instead of {expected}: updates were "
+                         f"lost, so look at the interleaving checks")
+    return PropertyResult(title, True, "; ".join(notes))
 
 
 def shared_across_processes(SafeCounter) -> PropertyResult:
     calls = [[Call("increment", (1,), 400)], [Call("increment", (3,), 300)],
              [Call("increment", (-2,), 200)], [Call("increment", (0,), 100), Call("increment", (), 50)]]
     return _shared_run(SafeCounter, 0, calls,
-                       f"no lost updates with 4 real processes ({', '.join(start_methods())})")
+                       f"shared by 4 real processes ({', '.join(start_methods())}): sent, updated, read back")
 
 
 def shared_across_processes_stress(SafeCounter) -> PropertyResult:
     calls = [[Call("increment", (n,), 1500)] for n in (1, 2, -1, 5, 7, -3)]
     return _shared_run(SafeCounter, -7, calls,
-                       f"no lost updates with 6 real processes under load ({', '.join(start_methods())})")
+                       f"shared by 6 real processes under load ({', '.join(start_methods())})")
 
 
 def _increments_scenario(SafeCounter, initial: int, per_process: list[list[int]]) -> Scenario:

@@ -1,0 +1,184 @@
+"""Start real processes from a notebook with a deadline, and say why they got stuck.
+
+``run`` starts one process per job (named P1, P2, ...), lets them all begin at the same
+moment (a start barrier, so they really overlap), and joins them within ``deadline``
+seconds. Processes still running then are killed, never left behind, and the result says
+what they were doing: with a :class:`course.tracing.Tracer`, which process holds what and
+waits for what, e.g. ``deadlock: P1 holds lock A and waits for lock B (held by P2); ...``.
+
+Children never write to the notebook's stderr: an exception in a child is caught there and
+reported in the result (``Run.errors``), which is also where return values come back.
+"""
+from __future__ import annotations
+
+import io
+import pickle
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import context
+
+
+class ProcessFailed(RuntimeError):
+    """A child raised, or the processes were still running at the deadline."""
+
+
+@dataclass
+class Run:
+    names: list[str]
+    exitcodes: list
+    returned: list                      # each process's return value (None if it raised)
+    errors: list                        # "ExceptionType: message" or None, per process
+    elapsed: float                      # seconds from the start to when the last one finished its target
+    stuck: list[str] = field(default_factory=list)
+    report: str | None = None           # why the stuck processes were stuck
+    trace: object = None                # the tracer's Trace, when one was given
+    deadline: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.stuck and not any(self.errors) and all(c == 0 for c in self.exitcodes)
+
+    def __str__(self) -> str:
+        lines = []
+        if self.stuck:
+            lines.append(self.report or f"{', '.join(self.stuck)} still running at the deadline")
+            lines.append(f"{', '.join(self.stuck)} killed after the {self.deadline:g} s deadline.")
+        for name, error in zip(self.names, self.errors):
+            if error:
+                lines.append(f"{name} raised {error}")
+        if not lines:
+            n = len(self.names)
+            lines.append(f"{n} process{'es' if n != 1 else ''} finished in {self.elapsed:.2f} s")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def check(self) -> "Run":
+        """Raise ProcessFailed unless every process finished without an exception."""
+        if not self.ok:
+            raise ProcessFailed(str(self))
+        return self
+
+
+def _child(target, args, barrier, result_path: str, deadline: float) -> None:
+    """Runs in the child: wait for the others, run the target, report; never print to stderr."""
+    sys.stderr = io.StringIO()
+    outcome = {"returned": None, "error": None, "finished": None}
+    try:
+        if barrier is not None:
+            barrier.wait(timeout=deadline)
+        outcome["returned"] = target(*args)
+    except threading.BrokenBarrierError:
+        outcome["error"] = "BrokenBarrierError: the processes did not all start in time"
+    except BaseException as exc:      # report everything to the parent, even SystemExit
+        outcome["error"] = f"{type(exc).__name__}: {exc}"
+    outcome["finished"] = time.monotonic()       # system-wide clock: comparable with the parent's
+    try:
+        data = pickle.dumps(outcome)
+    except Exception:
+        outcome["returned"] = repr(outcome["returned"])
+        data = pickle.dumps(outcome)
+    Path(result_path).write_bytes(data)
+
+
+def _jobs(target_or_jobs, args_per_process):
+    if callable(target_or_jobs):
+        if args_per_process is None:
+            raise TypeError("run(target, args_per_process): give one args tuple per process")
+        return [(target_or_jobs, tuple(args)) for args in args_per_process]
+    if args_per_process is not None:
+        raise TypeError("run(jobs) takes a list of (target, args) pairs and no args_per_process")
+    return [(target, tuple(args)) for target, args in target_or_jobs]
+
+
+def run(target_or_jobs, args_per_process=None, *, ctx=None, deadline: float = 30.0,
+        tracer=None, together: bool = True, check: bool = False) -> Run:
+    """Run ``target(*args)`` in one process per args tuple (or each ``(target, args)`` job).
+
+    ``deadline``: seconds for all of them to finish; the rest are killed and reported.
+    ``tracer``: a course.tracing.Tracer whose primitives the processes use; its trace is
+    attached to the result and explains any process that is stuck.
+    ``together``: start them at the same moment (a start barrier), so they overlap.
+    ``check``: raise ProcessFailed if a process raised or was stuck.
+    """
+    ctx = ctx or context()
+    jobs = _jobs(target_or_jobs, args_per_process)
+    n = len(jobs)
+    if tracer is not None and tracer.processes < n:
+        raise ValueError(f"the tracer was made for {tracer.processes} processes; this run has {n}")
+    names = [f"P{i}" for i in range(1, n + 1)]
+    workdir = Path(tempfile.mkdtemp(prefix="course-run-"))
+    barrier = ctx.Barrier(n + 1) if together else None
+    procs = [ctx.Process(target=_child, name=name, daemon=True,
+                         args=(target, args, barrier, str(workdir / f"{name}.pickle"), deadline))
+             for name, (target, args) in zip(names, jobs)]
+    started, stuck, snapshot = [], [], None
+    begin = time.monotonic()
+    try:
+        for p in procs:
+            p.start()
+            started.append(p)
+        if barrier is not None:
+            barrier.wait(timeout=deadline)
+        if tracer is not None:
+            tracer.t0 = time.perf_counter_ns()      # the trace's time 0: the processes' start
+        begin = time.monotonic()
+        end = begin + deadline
+        for p in procs:
+            p.join(timeout=max(0.0, end - time.monotonic()))
+        elapsed = time.monotonic() - begin
+        stuck = [p.name for p in procs if p.is_alive()]
+        if stuck and tracer is not None:
+            snapshot = tracer.trace()        # before the kill: who held and waited for what
+    except threading.BrokenBarrierError:     # a child could not start (or took too long to)
+        stuck = [p.name for p in procs if p.is_alive()]
+        elapsed = deadline
+    except BaseException:
+        if barrier is not None:
+            barrier.abort()
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    finally:
+        for p in started:
+            if p.is_alive():
+                p.kill()
+        for p in started:
+            p.join(timeout=5)
+    returned, errors, finished = [], [], []
+    for name, p in zip(names, procs):
+        path = workdir / f"{name}.pickle"
+        outcome = {"returned": None, "error": None}
+        if path.exists():
+            try:
+                outcome = pickle.loads(path.read_bytes())
+            except Exception as exc:
+                outcome["error"] = f"its result could not be read back: {type(exc).__name__}: {exc}"
+        elif name not in stuck and p.exitcode != 0:
+            outcome["error"] = f"it exited with code {p.exitcode} before reporting"
+        returned.append(outcome["returned"])
+        errors.append(outcome["error"])
+        finished.append(outcome.get("finished"))
+    if not stuck and all(finished):
+        elapsed = max(finished) - begin
+    shutil.rmtree(workdir, ignore_errors=True)
+    trace = snapshot or (tracer.trace() if tracer is not None else None)
+    report = None
+    if stuck:
+        exited = [name for name in names if name not in stuck]
+        report = (trace.report(stuck, exited) if trace is not None else
+                  f"{', '.join(stuck)} still running at the deadline (trace their primitives with "
+                  f"course.tracing.Tracer to see who holds and waits for what)")
+    result = Run(names, [p.exitcode for p in procs], returned, errors, elapsed, stuck, report,
+                 trace, deadline)
+    if check:
+        result.check()
+    return result
+
+
+__all__ = ["run", "Run", "ProcessFailed"]

@@ -1,0 +1,119 @@
+"""Timelines of real runs: who waited for, held, or worked on what, and when.
+
+``plot(trace)`` draws a Gantt chart (one row per process, time in milliseconds) from a
+``course.tracing.Trace``: in each row, a grey bar (top) while the process works on a
+named activity, a hatched bar (middle) while it waits for a primitive, a solid bar
+(bottom) while it holds one. Bars still open when the trace ended (a deadlock, say) end in a
+red edge.
+"""
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
+           "tab:olive", "tab:cyan", "tab:red"]
+# vertical placement inside a process's row (row height 1): (offset, height)
+_LANES = {"working": (0.06, 0.22), "waiting": (0.32, 0.24), "holding": (0.60, 0.32)}
+
+
+def _show(fig) -> None:
+    """Display a figure in the notebook (inline image, or its text form under Agg)."""
+    try:
+        from IPython.display import display
+    except ImportError:      # pragma: no cover - plain Python
+        return
+    display(fig)
+
+
+def plot(trace, *, title: str = "Who held and waited for what", ax=None, occupancy: str | None = None,
+         processes: list[str] | None = None, show: bool = True):
+    """Draw ``trace`` as a Gantt chart.
+
+    ``occupancy``: also plot, below, how many processes held that primitive at each moment.
+    ``ax``: draw into these axes (then nothing is displayed and the axes are returned).
+    Otherwise a new figure is made and displayed, and returned only if ``show`` is False.
+    """
+    intervals = trace.intervals()
+    if ax is not None:
+        _draw(ax, trace, intervals, title, processes)
+        return ax
+    fig = Figure(figsize=(9, 1.2 + 0.55 * max(2, len(processes or trace.processes)) + (1.6 if occupancy else 0)),
+                 layout="constrained")
+    if occupancy:
+        gantt, occ = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+        _draw(gantt, trace, intervals, title, processes)
+        gantt.set_xlabel("")
+        _draw_occupancy(occ, trace, occupancy)
+    else:
+        _draw(fig.subplots(), trace, intervals, title, processes)
+    if not show:
+        return fig
+    _show(fig)
+    return None
+
+
+def _draw(ax, trace, intervals, title, processes):
+    rows = processes or [p for p in trace.processes if any(i.process == p for i in intervals)] \
+        or trace.processes
+    row_of = {p: k for k, p in enumerate(rows)}
+    primitives = [name for name, kind in trace.kinds.items() if kind != "activity"]
+    color_of = {name: _COLORS[k % len(_COLORS)] for k, name in enumerate(primitives)}
+    ms = 1000.0
+    used = set()
+    for i in intervals:
+        if i.process not in row_of:
+            continue
+        offset, height = _LANES[i.state]
+        y = row_of[i.process] + offset
+        span = (i.start * ms, max(i.duration * ms, 0.05))
+        if i.state == "working":
+            ax.broken_barh([span], (y, height), facecolors="0.6", edgecolor="0.35", linewidth=0.5)
+            used.add(("working", "work"))
+        elif i.state == "holding":
+            ax.broken_barh([span], (y, height), facecolors=color_of.get(i.primitive, "0.3"),
+                           edgecolor="black", linewidth=0.5)
+            used.add(("holding", i.primitive))
+        else:
+            ax.broken_barh([span], (y, height), facecolors="white", hatch="///",
+                           edgecolor=color_of.get(i.primitive, "0.3"), linewidth=0.8)
+            used.add(("waiting", i.primitive))
+        if i.open:
+            ax.plot([i.end * ms] * 2, [y, y + height], color="red", linewidth=2.5)
+            used.add(("open", ""))
+    ax.set_yticks([k + 0.5 for k in range(len(rows))], rows)
+    ax.set_ylim(len(rows) + 0.1, -0.1)          # P1 on top
+    ax.set_xlim(left=min([0.0] + [i.start * ms for i in intervals]))
+    ax.set_xlabel("time since the processes started (ms)")
+    ax.set_ylabel("process")
+    ax.set_title(title)
+    ax.grid(axis="x", linestyle=":", linewidth=0.5)
+    handles = []
+    for name in primitives:
+        desc = trace.describe(name)
+        if ("holding", name) in used:
+            handles.append(Patch(facecolor=color_of[name], edgecolor="black", label=f"holding {desc}"))
+        if ("waiting", name) in used:
+            verb = "waiting on" if trace.kinds.get(name) in ("event", "barrier", "condition") else "waiting for"
+            handles.append(Patch(facecolor="white", hatch="///", edgecolor=color_of[name],
+                                 label=f"{verb} {desc}"))
+    if ("working", "work") in used:
+        handles.append(Patch(facecolor="0.6", edgecolor="0.35", label="working"))
+    if ("open", "") in used:
+        handles.append(Patch(facecolor="red", label="still going at the end"))
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                  frameon=False)
+
+
+def _draw_occupancy(ax, trace, primitive):
+    steps = trace.occupancy(primitive)
+    xs = [t * 1000.0 for t, _ in steps]
+    ys = [level for _, level in steps]
+    ax.step(xs, ys, where="post", color="black", label=f"holders of {primitive}")
+    ax.set_ylabel("holders")
+    ax.set_xlabel("time since the processes started (ms)")
+    ax.set_ylim(bottom=0, top=max(ys) + 1)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+    ax.grid(axis="both", linestyle=":", linewidth=0.5)

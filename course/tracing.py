@@ -1,0 +1,547 @@
+"""Instrumented primitives: who waited for, held and released what, and when.
+
+A :class:`Tracer` makes primitives from a multiprocessing context and wraps them so that
+every acquire, release, wait, notify and set is logged as (process, event, primitive,
+``time.perf_counter_ns()``) into shared memory. Each process writes only its own region of
+the buffer, so tracing takes no lock of its own and does not change who waits for whom.
+The parent reads the log afterwards as a :class:`Trace`: a list of events, the intervals
+each process spent waiting for or holding each primitive (what ``course.timeline`` plots),
+and, when processes are stuck, who holds what and waits for what (the deadlock report)::
+
+    tracer = Tracer(ctx, processes=2)
+    a, b = tracer.Lock("A"), tracer.Lock("B")
+    result = runner.run(workers.lock_both, [(a, b), (b, a)], tracer=tracer, deadline=3)
+    print(result)                 # deadlock: P1 holds lock A and waits for lock B; ...
+    timeline.plot(tracer.trace())
+
+Processes are identified by name: the runner names them P1, P2, ...; the parent is "main".
+Primitives must be made (and named) in the parent, before the processes start.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+# Event codes stored in the buffer, and their names in a Trace.
+REQUEST, ACQUIRE, RELEASE, TIMEOUT, BEGIN, END, SET, CLEAR, NOTIFY, NOTIFY_ALL, WAIT, WAKE, \
+    BROKEN = range(1, 14)
+EVENT_NAMES = {
+    REQUEST: "request", ACQUIRE: "acquire", RELEASE: "release", TIMEOUT: "timeout",
+    BEGIN: "begin", END: "end", SET: "set", CLEAR: "clear", NOTIFY: "notify",
+    NOTIFY_ALL: "notify_all", WAIT: "wait", WAKE: "wake", BROKEN: "broken",
+}
+_FIELDS = 3          # kind, primitive index, time in ns
+
+MAIN = "main"
+
+
+def process_label(index: int) -> str:
+    return MAIN if index == 0 else f"P{index}"
+
+
+class TracerFull(RuntimeError):
+    pass
+
+
+class Tracer:
+    """Makes traced primitives from ``ctx`` and holds their shared event log.
+
+    ``processes``: how many child processes (P1..Pn) will log; the parent logs as "main".
+    ``capacity``: events kept per process (later ones are counted as dropped).
+    ``patience``: a blocking call without a timeout gives up after this many seconds with
+    ``TimeoutError``, so a process never waits forever even if nobody kills it.
+    """
+
+    def __init__(self, ctx=None, *, processes: int, capacity: int = 4096, patience: float = 60.0):
+        from . import context
+
+        self._ctx = ctx or context()
+        self.processes = processes
+        self.capacity = capacity
+        self.patience = patience
+        self._buffer = self._ctx.RawArray("q", (processes + 1) * capacity * _FIELDS)
+        self._counts = self._ctx.RawArray("q", processes + 1)   # events written (may exceed capacity)
+        self.names: list[str] = []
+        self.kinds: list[str] = []
+        self._me: tuple[int, int] | None = None                 # (pid, index) cache
+        self.t0 = time.perf_counter_ns()
+
+    # ------------------------------------------------------------------ pickling
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_me"] = None
+        state["_ctx"] = self._ctx.get_start_method()
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._ctx = multiprocessing.get_context(self._ctx)
+
+    # ------------------------------------------------------------------ naming
+    def _register(self, name: str, kind: str) -> int:
+        if name in self.names:
+            raise ValueError(f"a primitive named {name!r} already exists in this tracer")
+        if multiprocessing.parent_process() is not None:
+            raise RuntimeError("make traced primitives in the parent, before starting the processes")
+        self.names.append(name)
+        self.kinds.append(kind)
+        return len(self.names) - 1
+
+    def _index(self) -> int:
+        pid = os.getpid()
+        if self._me is None or self._me[0] != pid:
+            name = multiprocessing.current_process().name
+            index = 0
+            if multiprocessing.parent_process() is not None:
+                if not (name.startswith("P") and name[1:].isdigit()):
+                    raise RuntimeError(f"a traced primitive was used in process {name!r}; start "
+                                       f"processes with course.runner.run so they are named P1, P2, ...")
+                index = int(name[1:])
+                if not 1 <= index <= self.processes:
+                    raise RuntimeError(f"this tracer was made for {self.processes} processes, "
+                                       f"but {name} used it: pass processes={index} or more")
+            self._me = (pid, index)
+        return self._me[1]
+
+    # ------------------------------------------------------------------ logging
+    def log(self, kind: int, primitive: int, t_ns: int | None = None) -> None:
+        t_ns = time.perf_counter_ns() if t_ns is None else t_ns
+        me = self._index()
+        n = self._counts[me]
+        if n < self.capacity:
+            base = (me * self.capacity + n) * _FIELDS
+            self._buffer[base] = kind
+            self._buffer[base + 1] = primitive
+            self._buffer[base + 2] = t_ns
+        self._counts[me] = n + 1
+
+    def timeout(self, timeout):
+        """The timeout a blocking call really uses: the caller's, else ``patience``."""
+        return self.patience if timeout is None else timeout
+
+    # ------------------------------------------------------------------ factories
+    def Lock(self, name: str) -> "TracedLock":
+        return TracedLock(self, self._register(name, "lock"), self._ctx.Lock())
+
+    def RLock(self, name: str) -> "TracedLock":
+        return TracedLock(self, self._register(name, "rlock"), self._ctx.RLock())
+
+    def Semaphore(self, value: int = 1, *, name: str) -> "TracedSemaphore":
+        return TracedSemaphore(self, self._register(name, "semaphore"), self._ctx.Semaphore(value))
+
+    def BoundedSemaphore(self, value: int = 1, *, name: str) -> "TracedSemaphore":
+        return TracedSemaphore(self, self._register(name, "bounded semaphore"),
+                               self._ctx.BoundedSemaphore(value))
+
+    def Event(self, name: str) -> "TracedEvent":
+        return TracedEvent(self, self._register(name, "event"), self._ctx.Event())
+
+    def Condition(self, name: str, lock=None) -> "TracedCondition":
+        """A condition over a plain ``ctx`` lock (default a ctx.RLock)."""
+        return TracedCondition(self, self._register(name, "condition"), self._ctx.Condition(lock))
+
+    def Barrier(self, parties: int, *, name: str) -> "TracedBarrier":
+        return TracedBarrier(self, self._register(name, "barrier"), self._ctx.Barrier(parties))
+
+    def Value(self, typecode: str, value=0, *, name: str):
+        """A ``ctx.Value`` whose own lock (``get_lock()``) is a traced RLock called ``name``
+        (an RLock, as in ``ctx.Value``: reading ``.value`` takes the lock too)."""
+        return self._ctx.Value(typecode, value, lock=self.RLock(name))
+
+    def Activity(self, name: str) -> "Activity":
+        """A named span of work: ``with activity:`` logs when it begins and ends."""
+        return Activity(self, self._register(name, "activity"))
+
+    # ------------------------------------------------------------------ reading
+    def dropped(self) -> int:
+        return sum(max(0, c - self.capacity) for c in self._counts)
+
+    def reset(self) -> None:
+        """Forget every event (call it only while no process is running)."""
+        for i in range(len(self._counts)):
+            self._counts[i] = 0
+        self.t0 = time.perf_counter_ns()
+
+    def trace(self) -> "Trace":
+        """Everything logged so far, in time order (safe to call while processes run)."""
+        events = []
+        for index in range(self.processes + 1):
+            n = min(self._counts[index], self.capacity)
+            base = index * self.capacity * _FIELDS
+            rows = self._buffer[base: base + n * _FIELDS]
+            for k in range(0, len(rows), _FIELDS):
+                kind, prim, t_ns = rows[k: k + _FIELDS]
+                events.append(TraceEvent(process_label(index), EVENT_NAMES[kind], self.names[prim],
+                                         (t_ns - self.t0) / 1e9))
+        events.sort(key=lambda e: e.t)
+        return Trace(events, dict(zip(self.names, self.kinds)), dropped=self.dropped())
+
+
+class _Traced:
+    def __init__(self, tracer: Tracer, index: int, inner):
+        self._tracer = tracer
+        self._index = index
+        self._inner = inner
+
+    @property
+    def name(self) -> str:
+        return self._tracer.names[self._index]
+
+    def _log(self, kind: int, t_ns: int | None = None) -> None:
+        self._tracer.log(kind, self._index, t_ns)
+
+    def _blocking(self, kind_ok: int, call, block: bool, timeout):
+        """Log a request, make the call with a bounded timeout, log how it ended."""
+        self._log(REQUEST)
+        if block:
+            got = call(True, self._tracer.timeout(timeout))
+        else:
+            got = call(False)
+        self._log(kind_ok if got else TIMEOUT)
+        if not got and block and timeout is None:
+            raise TimeoutError(f"{multiprocessing.current_process().name} waited "
+                               f"{self._tracer.patience:.0f} s for {self.name} and gave up")
+        return got
+
+    def __repr__(self):
+        return f"<traced {self._tracer.kinds[self._index]} {self.name!r}>"
+
+
+class TracedLock(_Traced):
+    """A ctx.Lock or ctx.RLock that logs request, acquire, timeout and release."""
+
+    def acquire(self, block: bool = True, timeout: float | None = None) -> bool:
+        return self._blocking(ACQUIRE, self._inner.acquire, block, timeout)
+
+    def release(self) -> None:
+        t = time.perf_counter_ns()
+        self._inner.release()
+        self._log(RELEASE, t)
+
+    def __enter__(self):
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+class TracedSemaphore(TracedLock):
+    """A ctx.Semaphore or ctx.BoundedSemaphore; acquire/release as for a lock."""
+
+    def get_value(self) -> int:
+        return self._inner.get_value()
+
+
+class TracedEvent(_Traced):
+    def set(self) -> None:
+        self._log(SET)
+        self._inner.set()
+
+    def clear(self) -> None:
+        self._log(CLEAR)
+        self._inner.clear()
+
+    def is_set(self) -> bool:
+        return self._inner.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._log(REQUEST)
+        flag = self._inner.wait(self._tracer.timeout(timeout))
+        self._log(WAKE if flag else TIMEOUT)
+        return flag
+
+
+class TracedCondition(_Traced):
+    """A ctx.Condition. Its lock shows in the timeline under the condition's name; a wait
+    shows as 'waiting on' it (the lock is released meanwhile)."""
+
+    def acquire(self, block: bool = True, timeout: float | None = None) -> bool:
+        return self._blocking(ACQUIRE, self._inner.acquire, block, timeout)
+
+    def release(self) -> None:
+        t = time.perf_counter_ns()
+        self._inner.release()
+        self._log(RELEASE, t)
+
+    __enter__ = TracedLock.__enter__
+    __exit__ = TracedLock.__exit__
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._log(WAIT)
+        notified = self._inner.wait(self._tracer.timeout(timeout))
+        self._log(WAKE if notified else TIMEOUT)
+        return notified
+
+    def wait_for(self, predicate, timeout: float | None = None):
+        end = None if timeout is None else time.monotonic() + timeout
+        result = predicate()
+        while not result:
+            remaining = None
+            if end is not None:
+                remaining = end - time.monotonic()
+                if remaining <= 0:
+                    break
+            self.wait(remaining)
+            result = predicate()
+        return result
+
+    def notify(self, n: int = 1) -> None:
+        self._log(NOTIFY)
+        self._inner.notify(n)
+
+    def notify_all(self) -> None:
+        self._log(NOTIFY_ALL)
+        self._inner.notify_all()
+
+
+class TracedBarrier(_Traced):
+    def wait(self, timeout: float | None = None) -> int:
+        self._log(REQUEST)
+        try:
+            index = self._inner.wait(self._tracer.timeout(timeout))
+        except threading.BrokenBarrierError:
+            self._log(BROKEN)
+            raise
+        self._log(WAKE)
+        return index
+
+    def abort(self) -> None:
+        self._inner.abort()
+
+    @property
+    def parties(self) -> int:
+        return self._inner.parties
+
+    @property
+    def n_waiting(self) -> int:
+        return self._inner.n_waiting
+
+
+class Activity(_Traced):
+    def __init__(self, tracer, index):
+        super().__init__(tracer, index, None)
+
+    def __enter__(self):
+        self._log(BEGIN)
+        return self
+
+    def __exit__(self, *exc):
+        self._log(END)
+
+
+# ---------------------------------------------------------------------------- reading a trace
+@dataclass(frozen=True)
+class TraceEvent:
+    process: str
+    event: str          # request, acquire, release, timeout, begin, end, set, ...
+    primitive: str
+    t: float            # seconds since the tracer was made, or since course.runner.run started the processes
+
+    def __str__(self):
+        return f"{self.t * 1000:9.2f} ms  {self.process:>4}  {self.event:<10} {self.primitive}"
+
+
+@dataclass(frozen=True)
+class Interval:
+    process: str
+    state: str          # "waiting" (for a lock, semaphore, event, barrier or notify), "holding", "working"
+    primitive: str
+    start: float
+    end: float
+    open: bool = False  # still going when the trace ended
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class ProcessState:
+    """What one process held and what it waited for when the trace ended."""
+    holds: list = field(default_factory=list)      # primitive names (a semaphore may appear twice)
+    waits_for: str | None = None
+    waits_how: str | None = None                   # "acquire", "wait" (event/barrier), "notify"
+
+
+class Trace:
+    """Events in time order, with the primitives' kinds, and what can be read from them."""
+
+    def __init__(self, events: list[TraceEvent], kinds: dict[str, str], dropped: int = 0):
+        self.events = events
+        self.kinds = kinds
+        self.dropped = dropped
+
+    def __len__(self):
+        return len(self.events)
+
+    def __iter__(self):
+        return iter(self.events)
+
+    @property
+    def processes(self) -> list[str]:
+        seen = {e.process for e in self.events}
+        return sorted(seen, key=lambda p: (p != MAIN, int(p[1:]) if p != MAIN else 0))
+
+    @property
+    def end(self) -> float:
+        return self.events[-1].t if self.events else 0.0
+
+    def describe(self, primitive: str) -> str:
+        return f"{self.kinds.get(primitive, 'primitive')} {primitive}"
+
+    def text(self, limit: int = 40) -> str:
+        """The first ``limit`` events, one per line."""
+        lines = [str(e) for e in self.events[:limit]]
+        if len(self.events) > limit:
+            lines.append(f"... and {len(self.events) - limit} more events")
+        return "\n".join(lines)
+
+    __str__ = text
+
+    def intervals(self, until: float | None = None) -> list[Interval]:
+        """Waiting, holding and working intervals; those still open end at ``until``."""
+        until = self.end if until is None else until
+        out: list[Interval] = []
+        waiting: dict[tuple, tuple[float, str]] = {}           # since when, and how it began
+        holding: dict[tuple, list[float]] = defaultdict(list)  # a stack: RLock, semaphore
+        working: dict[tuple, list[float]] = defaultdict(list)
+        for e in self.events:
+            key = (e.process, e.primitive)
+            if e.event in ("request", "wait"):
+                if e.event == "wait" and holding[key]:      # Condition.wait releases the lock
+                    out.append(Interval(e.process, "holding", e.primitive, holding[key].pop(), e.t))
+                waiting[key] = (e.t, e.event)
+            elif e.event in ("acquire", "timeout", "wake", "broken"):
+                start, how = waiting.pop(key, (None, None))
+                if start is not None:
+                    out.append(Interval(e.process, "waiting", e.primitive, start, e.t))
+                # A Condition.wait re-acquires the lock however it ends.
+                if e.event == "acquire" or how == "wait":
+                    holding[key].append(e.t)
+            elif e.event == "release" and holding[key]:
+                out.append(Interval(e.process, "holding", e.primitive, holding[key].pop(), e.t))
+            elif e.event == "begin":
+                working[key].append(e.t)
+            elif e.event == "end" and working[key]:
+                out.append(Interval(e.process, "working", e.primitive, working[key].pop(), e.t))
+        for (process, primitive), (start, _) in waiting.items():
+            out.append(Interval(process, "waiting", primitive, start, until, open=True))
+        for state, table in (("holding", holding), ("working", working)):
+            for (process, primitive), starts in table.items():
+                for start in starts:
+                    out.append(Interval(process, state, primitive, start, until, open=True))
+        out.sort(key=lambda i: (i.start, i.process))
+        return out
+
+    def occupancy(self, primitive: str) -> list[tuple[float, int]]:
+        """(time, how many processes hold ``primitive`` from then on), a step function.
+        A process holding it twice (an RLock taken again, two semaphore slots) counts once."""
+        changes = []
+        for i in self.intervals():
+            if i.primitive == primitive and i.state == "holding":
+                changes += [(i.start, 1, i.process), (i.end, -1, i.process)]
+        changes.sort(key=lambda c: (c[0], c[1]))       # a release before an acquire at the same time
+        depth: dict[str, int] = defaultdict(int)
+        steps = [(0.0, 0)]
+        for t, delta, process in changes:
+            depth[process] += delta
+            steps.append((t, sum(1 for d in depth.values() if d > 0)))
+        return steps
+
+    def max_holders(self, primitive: str) -> int:
+        return max(level for _, level in self.occupancy(primitive))
+
+    # -------------------------------------------------------------- who holds and waits
+    def state(self) -> dict[str, ProcessState]:
+        """What each process held and waited for at the end of the trace."""
+        states: dict[str, ProcessState] = defaultdict(ProcessState)
+        for e in self.events:
+            s = states[e.process]
+            if e.event == "request":
+                s.waits_for, s.waits_how = e.primitive, "acquire"
+                if self.kinds.get(e.primitive) in ("event", "barrier"):
+                    s.waits_how = "wait"
+            elif e.event == "wait":
+                s.waits_for, s.waits_how = e.primitive, "notify"
+                if e.primitive in s.holds:
+                    s.holds.remove(e.primitive)
+            elif e.event in ("acquire", "timeout", "wake", "broken"):
+                was_notify = s.waits_how == "notify" and s.waits_for == e.primitive
+                if s.waits_for == e.primitive:
+                    s.waits_for = s.waits_how = None
+                if e.event == "acquire" or (was_notify and e.event in ("wake", "timeout")):
+                    s.holds.append(e.primitive)
+            elif e.event == "release":
+                if e.primitive in s.holds:
+                    s.holds.remove(e.primitive)
+        return dict(states)
+
+    def holders(self, primitive: str) -> list[str]:
+        return [p for p, s in self.state().items() if primitive in s.holds]
+
+    def wait_for_cycle(self, among=None) -> list[str] | None:
+        """A cycle P -> Q (P waits for something Q holds) among ``among`` (default all), or None."""
+        states = self.state()
+        among = set(states if among is None else among)
+        edges = {}
+        for p, s in states.items():
+            if p in among and s.waits_for and s.waits_how == "acquire":
+                edges[p] = [q for q in self.holders(s.waits_for) if q != p and q in among]
+        for startp in sorted(edges):
+            path, seen = [startp], {startp}
+            while True:
+                nxt = next((q for q in edges.get(path[-1], []) if q in edges), None)
+                if nxt is None:
+                    break
+                if nxt in seen:
+                    return path[path.index(nxt):]
+                path.append(nxt)
+                seen.add(nxt)
+        return None
+
+    def report(self, stuck: list[str], exited=()) -> str:
+        """One paragraph on why the ``stuck`` processes could not go on (``exited``: the
+        processes that had already ended, so whatever they still hold stays held)."""
+        states = self.state()
+        cycle = self.wait_for_cycle(among=stuck)
+        parts = []
+        order = (cycle or []) + [p for p in stuck if p not in (cycle or [])]
+        for p in order:
+            parts.append(self._describe_process(p, states.get(p, ProcessState()), set(exited)))
+        head = "deadlock: " if cycle else "stuck: "
+        text = head + "; ".join(parts) + "."
+        if cycle:
+            text += " Wait-for cycle: " + " → ".join(cycle + [cycle[0]]) + "."
+        return text
+
+    def _describe_process(self, p: str, s: ProcessState, exited: set) -> str:
+        holds = ""
+        if s.holds:
+            names = sorted(set(s.holds), key=s.holds.index)
+            holds = " holds " + " and ".join(self.describe(n) for n in names)
+        if not s.waits_for:
+            return f"{p}{holds or ' holds nothing'} and is not waiting (still working, or in an endless loop)"
+        what = self.describe(s.waits_for)
+        if s.waits_how == "notify":
+            waits = f"waits on {what} for a notify that never came"
+        elif s.waits_how == "wait":
+            kind = self.kinds.get(s.waits_for)
+            waits = (f"waits for {what}, which nobody set" if kind == "event"
+                     else f"waits at {what} for parties that never arrived")
+        else:
+            others = [q for q in self.holders(s.waits_for) if q != p]
+            gone = [q for q in others if q in exited]
+            waits = f"waits for {what}"
+            if gone:
+                waits += (f" (held by {', '.join(gone)}, which ended without releasing it: "
+                          f"nobody ever will)")
+            elif others:
+                waits += f" (held by {', '.join(others)})"
+            elif s.waits_for in s.holds:
+                waits += ", which it already holds itself"
+        return f"{p}{holds} and {waits}" if holds else f"{p} {waits}"
