@@ -93,7 +93,11 @@ def check(exercise_id: str, suite: str = "visible", *, deadline: float = DEFAULT
     CheckFailed (0 points)."""
     from course.exercise import answer_path
 
-    report = run_isolated(exercise_id, suite, answer_path(exercise_id), deadline)
+    try:
+        report = run_isolated(exercise_id, suite, answer_path(exercise_id), deadline)
+    except Exception as exc:
+        # Any failure reads as one line: a traceback would show a hidden test's source.
+        raise CheckFailed(f"{exercise_id}: {exc}") from None
     hidden = suite.startswith("hidden")
     print(report.render(detailed=not hidden))
     if report.passed:

@@ -19,19 +19,37 @@ from .nbgrader_cli import nbgrader
 REPO = Path(__file__).resolve().parent.parent
 
 
-def build_submission(release_nb: Path, sample: Path, out: Path) -> None:
+def build_submission(release_nb: Path, source_nb: Path, sample: Path, out: Path) -> None:
+    """A student notebook: every answer as in the solutions, but one answer cell is ``sample``."""
     out.parent.mkdir(parents=True, exist_ok=True)
     if sample.suffix == ".ipynb":
         shutil.copyfile(sample, out)
         return
     text = sample.read_text()
     exercise_id = text.splitlines()[0].split()[1]
+    nbformat.write(with_answer(solved(release_nb, source_nb), exercise_id, text), out)
+
+
+def solved(release_nb: Path, source_nb: Path):
+    """The release notebook as a student who answered everything like the solutions would hand it in."""
     nb = nbformat.read(release_nb, as_version=4)
+    solutions = {c.metadata["nbgrader"]["grade_id"]: c.source
+                 for c in nbformat.read(source_nb, as_version=4).cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in solutions:
+            cell.source = solutions[grade_id]
+    return nb
+
+
+def with_answer(nb, exercise_id: str, cell_text: str):
+    """``nb`` with the answer cell of ``exercise_id`` holding ``cell_text``."""
     cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == exercise_id]
     if not cells:
-        raise SystemExit(f"{sample}: no answer cell '{exercise_id}' in {release_nb}")
-    cells[0].source = text.rstrip("\n")
-    nbformat.write(nb, out)
+        raise SystemExit(f"no answer cell '{exercise_id}' in the notebook")
+    cells[0].source = cell_text.rstrip("\n")
+    return nb
 
 
 def prepare(scratch: Path) -> None:
@@ -50,7 +68,8 @@ def prepare(scratch: Path) -> None:
         for sample in sorted(samples.iterdir()):
             if sample.suffix in (".py", ".ipynb"):
                 notebook = f"{assignment}.ipynb"
-                build_submission(scratch / "release" / assignment / notebook, sample,
+                build_submission(scratch / "release" / assignment / notebook,
+                                 scratch / "source" / assignment / notebook, sample,
                                  scratch / "submitted" / sample.stem / assignment / notebook)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +41,12 @@ def environment() -> dict:
 
 
 def nbgrader(course: Path, *args: str, deadline: float = 600.0, log_path: Path | None = None) -> CommandResult:
-    """Run ``nbgrader ARGS`` in ``course``; everything it started is killed when it ends."""
-    log_path = log_path or Path(course) / ".nbgrader-last.log"
+    """Run ``nbgrader ARGS`` in ``course``; everything it started is killed when it ends.
+
+    Its output goes to ``log_path`` (kept), or to a temporary file (deleted)."""
+    if log_path is None:
+        with tempfile.TemporaryDirectory(prefix="nbgrader-") as tmp:
+            return nbgrader(course, *args, deadline=deadline, log_path=Path(tmp) / "log.txt")
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=environment(),
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,

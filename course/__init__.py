@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 
 START_METHOD_ENV = "COURSE_START_METHOD"
 
@@ -36,10 +37,10 @@ def load_ipython_extension(ipython) -> None:
 
 
 def _register_magic_if_in_ipython() -> None:
-    try:
-        from IPython import get_ipython
-    except ImportError:
+    if "IPython" not in sys.modules:   # not in a notebook (e.g. a spawned worker): skip the import
         return
+    from IPython import get_ipython
+
     ipython = get_ipython()
     if ipython is not None:
         load_ipython_extension(ipython)

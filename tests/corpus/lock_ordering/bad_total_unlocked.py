@@ -1,0 +1,39 @@
+"""EXPECT: fail
+BUG: snapshot
+WHY: total() sums the balances without taking any lock, so it can read src after a transfer's debit and dst before its credit and report money missing.
+"""
+import multiprocessing
+
+
+class Bank:
+    def __init__(self, balances, *, ctx=None):
+        if ctx is None:
+            ctx = multiprocessing.get_context()
+        self._n = len(balances)
+        self._balances = ctx.Array('q', list(balances), lock=False)
+        self._locks = [ctx.Lock() for _ in range(self._n)]
+
+    def _check_account(self, i):
+        if not isinstance(i, int) or not 0 <= i < self._n:
+            raise ValueError(f"unknown account {i!r}")
+
+    def transfer(self, src, dst, amount):
+        self._check_account(src)
+        self._check_account(dst)
+        if amount <= 0:
+            raise ValueError("amount must be positive")
+        if src == dst:
+            return
+        first, second = sorted((src, dst))
+        with self._locks[first], self._locks[second]:
+            if self._balances[src] < amount:
+                raise ValueError("insufficient funds")
+            self._balances[src] -= amount
+            self._balances[dst] += amount
+
+    def balance(self, i):
+        self._check_account(i)
+        return self._balances[i]
+
+    def total(self):
+        return sum(self.balance(i) for i in range(self._n))
