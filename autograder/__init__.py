@@ -4,12 +4,12 @@ Test cells call ``check(exercise_id, suite)``; instructors use ``python -m autog
 """
 
 
-def check(exercise_id: str, suite: str = "visible", **options) -> None:
+def check(exercise_id: str, suite: str = "visible", **options) -> float | None:
     """Run an exercise's checks on the notebook's answer; see autograder.checker.check."""
     # Imported here so that `python -m autograder.checker` does not import itself twice.
     from .checker import check as run_check
 
-    run_check(exercise_id, suite, **options)
+    return run_check(exercise_id, suite, **options)
 
 
 def self_check() -> None:

@@ -1,0 +1,43 @@
+"""What a test cell sees: the printed verdicts and the score nbgrader will record."""
+import pytest
+
+import autograder
+from autograder.report import CheckFailed
+from conftest import REPO
+from course.exercise import save_answer
+
+SAMPLES = REPO / "demo" / "submissions" / "02-locks"
+
+
+def answer(sample: str) -> None:
+    text = (SAMPLES / f"{sample}.py").read_text()
+    save_answer("safe_counter", text.split("\n", 1)[1])
+
+
+def test_correct_answer_gets_full_marks(capsys):
+    answer("correct")
+    assert autograder.check("safe_counter", "visible") is None     # nbgrader: full points
+    assert "all passed (3 of 3 points)" in capsys.readouterr().out
+
+
+def test_partly_correct_answer_returns_partial_points(capsys):
+    answer("racy")
+    points = autograder.check("safe_counter", "visible")
+    assert points == 2                                               # nbgrader: 2 of 3 points
+    out = capsys.readouterr().out
+    assert "[FAIL] no lost updates in any interleaving" in out
+    assert "P1 reads _total = 0" in out                               # the interleaving, step by step
+
+
+def test_nothing_passing_raises_a_one_line_failure():
+    save_answer("safe_counter", "x = 1\n")
+    with pytest.raises(CheckFailed, match="defines no class named SafeCounter") as info:
+        autograder.check("safe_counter", "hidden")
+    assert info.value._render_traceback_() == [f"\x1b[0;31mCheckFailed\x1b[0m: {info.value}"]
+
+
+def test_missing_answer_cell_is_explained_in_one_line():
+    from course import exercise
+    exercise._answers.pop("safe_counter", None)
+    with pytest.raises(CheckFailed, match="run the answer cell"):
+        autograder.check("safe_counter", "visible")
