@@ -13,6 +13,7 @@ to go idle: that is the grace a cell gets to answer the interrupt.
 from __future__ import annotations
 
 import asyncio
+import copy
 
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -35,6 +36,7 @@ class RobustExecute(Execute):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._output_chars: dict[int, int] = {}
+        self._stuck: set[int] = set()     # cells that timed out or killed their kernel
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         try:
@@ -46,11 +48,27 @@ class RobustExecute(Execute):
                 why = (f"this cell ran for more than {self.timeout} s and did not stop when interrupted "
                        f"(does it ignore SIGINT?)")
             self.log.warning("Cell %s: %s; starting a fresh kernel", cell_index, why)
+            self._stuck.add(cell_index)
             await self._replace_kernel()
+            await self._restore_state(cell_index)
             cell.outputs.append(_error_output(
                 "CellTimeoutError" if isinstance(exc, CellTimeoutError) else "DeadKernelError",
-                why + ". The kernel was restarted, so the cells after it ran in a fresh kernel."))
+                why + ". The kernel was restarted and the cells before this one were run again, "
+                      "so the rest of the notebook was still graded."))
             return cell
+
+    async def _restore_state(self, upto: int) -> None:
+        """Re-run the cells before ``upto`` in the new kernel (their outputs are discarded, and
+        cells that got stuck are skipped), so that later cells see the state they expect."""
+        for index, earlier in enumerate(self.nb.cells[:upto]):
+            if earlier.cell_type != "code" or index in self._stuck:
+                continue
+            try:
+                await super().async_execute_cell(copy.deepcopy(earlier), index, store_history=False)
+            except (CellTimeoutError, DeadKernelError):
+                self._stuck.add(index)
+                await self._replace_kernel()
+                return
 
     # nbclient binds the synchronous wrapper to its own coroutine; rebind it to ours.
     execute_cell = run_sync(async_execute_cell)
