@@ -3,7 +3,7 @@ import pytest
 
 import autograder
 from autograder.report import CheckFailed
-from conftest import REPO
+from testkit import REPO
 from course.exercise import save_answer
 
 SAMPLES = REPO / "demo" / "submissions" / "02-locks"

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from autograder.demo import solved, with_answer
-from conftest import REPO
+from testkit import REPO
 
 CORPUS = REPO / "tests" / "corpus"
 

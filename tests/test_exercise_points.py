@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from autograder.checker import exercise_module
-from conftest import REPO
+from testkit import REPO
 
 CALL = re.compile(r'check\("(\w+)",\s*"(\w+)"\)')
 

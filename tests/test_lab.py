@@ -8,7 +8,7 @@ import urllib.request
 
 from autograder.lab import lab_command
 from autograder.nbgrader_cli import environment
-from conftest import REPO
+from testkit import REPO
 
 TOKEN = "course-test-token"
 

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, survivors
+from testkit import REPO, survivors
 
 SAMPLES = sorted(p.stem for p in (REPO / "demo" / "submissions" / "02-locks").iterdir())
 

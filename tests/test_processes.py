@@ -3,7 +3,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import survivors
+from testkit import survivors
 
 SCRIPT = textwrap.dedent("""
     import os, subprocess, sys, time

@@ -1,0 +1,30 @@
+"""Helpers the tests share (a uniquely named module: several conftest.py files exist)."""
+import os
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def survivors(marker: str) -> list[str]:
+    """Live processes that inherited the environment variable ``marker`` (KEY=VALUE).
+
+    Every descendant inherits it, so even a process that left its session (setsid) and was
+    re-parented is recognised."""
+    key, value = marker.split("=", 1)
+    found = []
+    for p in psutil.process_iter(["pid", "cmdline"]):
+        if p.pid == os.getpid():
+            continue
+        try:
+            if p.environ().get(key) == value and p.status() != psutil.STATUS_ZOMBIE:
+                found.append(f"{p.pid}: {' '.join(p.info['cmdline'] or [])[:120]}")
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            pass
+    return found
+
+
+def shm_entries() -> set[str]:
+    shm = Path("/dev/shm")
+    return {p.name for p in shm.iterdir()} if shm.is_dir() else set()
