@@ -47,9 +47,14 @@ def kill_tree(procs=(), *, include_my_children: bool = False, rounds: int = 50) 
     to it, so a forking loop cannot slip a child out between the walk and the kill. Then
     everything frozen is killed. With ``include_my_children`` every descendant of this
     process is included (children adopted as a subreaper too).
+
+    multiprocessing's resource trackers are spared at first: once the process that started
+    one is dead, the tracker unlinks the named semaphores and shared memory it registered
+    and exits. Killing it would leak them in /dev/shm. One that lingers is killed too.
     """
     me = psutil.Process()
     frozen: dict[int, psutil.Process] = {}
+    trackers: dict[int, psutil.Process] = {}
     for _ in range(rounds):
         found = _as_psutil(procs) + (me.children() if include_my_children else [])
         for root in list(found):
@@ -57,16 +62,31 @@ def kill_tree(procs=(), *, include_my_children: bool = False, rounds: int = 50) 
                 found += root.children(recursive=True)
             except psutil.NoSuchProcess:
                 pass
-        new = [p for p in found if p.pid != me.pid and p.pid not in frozen and _alive(p)]
+        new = [p for p in found if p.pid != me.pid and p.pid not in frozen and p.pid not in trackers
+               and _alive(p)]
         if not new:
             break
         for p in new:
-            _signal(p, signal.SIGSTOP)
-            frozen[p.pid] = p
+            if _is_resource_tracker(p):
+                trackers[p.pid] = p
+            else:
+                _signal(p, signal.SIGSTOP)
+                frozen[p.pid] = p
     for p in frozen.values():
         _signal(p, signal.SIGKILL)
     _wait_dead(list(frozen.values()), timeout=2)
+    if trackers:
+        _wait_dead(list(trackers.values()), timeout=5)
+        for p in trackers.values():
+            _signal(p, signal.SIGKILL)
     return len(frozen)
+
+
+def _is_resource_tracker(p: psutil.Process) -> bool:
+    try:
+        return any("multiprocessing.resource_tracker" in part for part in p.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return False
 
 
 def _wait_dead(procs: list[psutil.Process], timeout: float) -> None:

@@ -81,3 +81,68 @@ _question("locks_selfcheck_3", "bbd5607a31f8cb1a160a861834d2ccb65b4162b3121ddd75
           "Holding the lock during the work serialises the processes: 4 x 10 rounds x 11 ms. "
           "With the work outside the lock it would take about 110 ms.",
           "while one process holds the lock for 11 ms, what do the other three do?")
+
+# ---------------------------------------------------------------- 03 · semaphores
+_question("semaphores_selfcheck_1", "57b90a8d6f7a41daf9b0fd7c76d4f378e431b49405ae858dfbc9cd0a5379008f",
+          "Three slots: the fourth process waits in acquire() until one of the three releases.",
+          "how many slots does the semaphore start with?")
+_question("semaphores_selfcheck_2", "9bf729a7f169549b8b7560bb44bd8501fdb4d72bd8762531317828e6d69661d1",
+          "A plain Semaphore counts every release(): the extra one added a third slot, silently.",
+          "what does release() do to a plain Semaphore's value, whoever calls it?")
+_question("semaphores_selfcheck_3", "cea8969a12ea0255a965f50a6c97ef204dddbf1baf8bdb639bcb5a3187125462",
+          "BoundedSemaphore refuses to grow past its initial value and raises ValueError where "
+          "the extra release() happens, so the bug shows up at its source.",
+          "what is the 'bound' in BoundedSemaphore, and how would it tell you it was crossed?")
+
+# ---------------------------------------------------------------- 04 · events and barriers
+_question("events_barriers_selfcheck_1", "fcae06c60a715bffc72be9cf07285bad834958f566dbe263576f4453cf36b5ef",
+          "wait(timeout) blocks up to the timeout and returns the flag: False means it gave up.",
+          "Event.wait raises nothing on a timeout; what does it return instead?")
+_question("events_barriers_selfcheck_2", "bee2dc81e003a62e9d4829177a80e82d399b36845a55c5d755621d21701eec25",
+          "The third party never comes; at the timeout the barrier breaks and every waiter gets "
+          "BrokenBarrierError.",
+          "what does a barrier do when its wait times out?")
+_question("events_barriers_selfcheck_3", "a78b8e19a7fc928b7fd80a6b8702b67e7861e8c4f2b1d902caa15903998aae4b",
+          "The waiter wakes, then looks at the flag: if clear() ran first it reports False. An "
+          "Event is a state, not a queue of signals.",
+          "what does a woken waiter look at before wait() returns?")
+
+# ---------------------------------------------------------------- 05 · conditions
+_question("conditions_selfcheck_1", "8786f002617999393243c60798daa09266792401cd55c03205449d458bf8c3f1",
+          "A wake-up only says 'look again': re-check the state under the lock, every time.",
+          "what can have happened between the notify and the moment wait() returns?")
+_question("conditions_selfcheck_2", "15033aeb591a642529a8a3c412eef1ac2197e6c707f6c93970e7592a46427508",
+          "notify() wakes one arbitrary waiter; if it is a producer, the consumer's wake-up is "
+          "lost. Use notify_all(), or one condition per kind of waiter.",
+          "which waiter does notify() wake when producers and consumers share a condition?")
+_question("conditions_selfcheck_3", "400ec9d325e7408db59a97a05015751244b354721dd05db6f272b149d39ba254",
+          "The condition is shared, the list is not: P1 appended to its own copy.",
+          "which of the two attributes lives in shared memory?")
+
+# ---------------------------------------------------------------- 06 · deadlock
+_question("deadlock_selfcheck_1", "d76262cfb30bfaae420084bafef9a0978d9f43493b01b38bd381a18da063a057",
+          "With one global order, nobody holding a later lock ever waits for an earlier one, "
+          "so the wait-for graph cannot close a cycle.",
+          "which condition is about the shape of the wait-for graph?")
+_question("deadlock_selfcheck_2", "30b75f9ee3ad29b0825f672c0123d26992aa152e71414a443083304b78adcf04",
+          "id() is an address in the asking process; spawned processes build their own copies "
+          "of the locks, and their addresses need not be in the same order.",
+          "whose memory does id() describe, and how did the locks get into a spawned process?")
+_question("deadlock_selfcheck_3", "afaf2a916a8c992248c0bee670ee9fd19ecae8e8ef2b512b12aea02d615550bb",
+          "Each philosopher waits for the right fork, held by the neighbour, all the way round: "
+          "a cycle through all five.",
+          "who holds the fork each philosopher waits for?")
+
+# ---------------------------------------------------------------- 07 · message passing
+_question("messages_selfcheck_1", "51e56b858c407182757971f3320bdf7824dcc19fdb030820ac8dfad5073c4ee4",
+          "The child's feeder thread must push all 10 MB into the pipe before the child can "
+          "exit, and nobody reads the pipe: drain the queue before joining.",
+          "when does a process that has put data on a Queue actually exit?")
+_question("messages_selfcheck_2", "568b1f8c2af9a62569529ad2d8ba2d4b672a35a1e83965fa1e108731b7b72bcd",
+          "Each message is handled atomically by the manager, but += is two messages; hold a "
+          "manager Lock around it (or send increments instead of sharing the dict).",
+          "how many messages does d['n'] += 1 send to the manager?")
+_question("messages_selfcheck_3", "85076a7d1280dccc37061dc865472a1e9e0e358ad82d10821e0928c42b28e915",
+          "Queue.get and Connection.poll take timeouts; SimpleQueue.get and JoinableQueue.join "
+          "do not.",
+          "look at each call's signature: which ones accept a timeout?")

@@ -5,6 +5,8 @@ moment (a start barrier, so they really overlap), and joins them within ``deadli
 seconds. Processes still running then are killed, never left behind, and the result says
 what they were doing: with a :class:`course.tracing.Tracer`, which process holds what and
 waits for what, e.g. ``deadlock: P1 holds lock A and waits for lock B (held by P2); ...``.
+``start`` does the same but returns at once, so the notebook can talk to the processes
+(through a queue or a pipe) before it waits for them.
 
 Children never write to the notebook's stderr: an exception in a child is caught there and
 reported in the result (``Run.errors``), which is also where return values come back.
@@ -73,11 +75,13 @@ def _child(target, args, barrier, result_path: str, deadline: float) -> None:
     try:
         if barrier is not None:
             barrier.wait(timeout=deadline)
-        outcome["returned"] = target(*args)
     except threading.BrokenBarrierError:
         outcome["error"] = "BrokenBarrierError: the processes did not all start in time"
-    except BaseException as exc:      # report everything to the parent, even SystemExit
-        outcome["error"] = f"{type(exc).__name__}: {exc}"
+    else:
+        try:
+            outcome["returned"] = target(*args)
+        except BaseException as exc:      # report everything to the parent, even SystemExit
+            outcome["error"] = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     outcome["finished"] = time.monotonic()       # system-wide clock: comparable with the parent's
     try:
         data = pickle.dumps(outcome)
@@ -97,6 +101,121 @@ def _jobs(target_or_jobs, args_per_process):
     return [(target, tuple(args)) for target, args in target_or_jobs]
 
 
+class Running:
+    """Processes started by :func:`start`: do something meanwhile, then ``wait()``.
+
+    As a context manager it waits on exit (and kills at once if the block raised), and
+    keeps the outcome in ``.result``::
+
+        with runner.start(workers.produce, [(q, 10)]) as running:
+            items = [q.get(timeout=5) for _ in range(10)]
+        print(running.result)
+    """
+
+    def __init__(self, jobs, ctx, deadline: float, tracer, together: bool):
+        n = len(jobs)
+        if tracer is not None and tracer.processes < n:
+            raise ValueError(f"the tracer was made for {tracer.processes} processes; this run has {n}")
+        self.deadline = deadline
+        self.tracer = tracer
+        self.result: Run | None = None
+        self.names = [f"P{i}" for i in range(1, n + 1)]
+        self._workdir = Path(tempfile.mkdtemp(prefix="course-run-"))
+        barrier = ctx.Barrier(n + 1) if together else None
+        self._procs = [ctx.Process(target=_child, name=name, daemon=True,
+                                   args=(target, args, barrier, str(self._workdir / f"{name}.pickle"),
+                                         deadline))
+                       for name, (target, args) in zip(self.names, jobs)]
+        self._started = []
+        self._broken = False
+        try:
+            for p in self._procs:
+                p.start()
+                self._started.append(p)
+            if barrier is not None:
+                try:
+                    barrier.wait(timeout=deadline)
+                except threading.BrokenBarrierError:      # a child could not start in time
+                    self._broken = True
+        except BaseException:
+            if barrier is not None:
+                barrier.abort()
+            self._kill()
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            raise
+        if tracer is not None:
+            tracer.t0 = time.perf_counter_ns()            # the trace's time 0: the processes' start
+        self.begin = time.monotonic()
+
+    def _kill(self) -> None:
+        for p in self._started:
+            if p.is_alive():
+                p.kill()
+        for p in self._started:
+            p.join(timeout=5)
+
+    def wait(self, *, kill_now: bool = False) -> Run:
+        """Join the processes within what is left of the deadline, kill whatever is still
+        running then (or at once with ``kill_now``), and return the outcome."""
+        if self.result is not None:
+            return self.result
+        stuck, snapshot = [], None
+        try:
+            allowed = 0.0 if kill_now else min(self.deadline, 2.0) if self._broken else self.deadline
+            end = self.begin + allowed
+            for p in self._procs:
+                p.join(timeout=max(0.0, end - time.monotonic()))
+            elapsed = time.monotonic() - self.begin
+            stuck = [p.name for p in self._procs if p.is_alive()]
+            if stuck and self.tracer is not None:
+                snapshot = self.tracer.trace()      # before the kill: who held and waited for what
+        finally:
+            self._kill()
+        self.result = self._collect(stuck, snapshot, elapsed)
+        shutil.rmtree(self._workdir, ignore_errors=True)
+        return self.result
+
+    def _collect(self, stuck, snapshot, elapsed) -> Run:
+        returned, errors, finished = [], [], []
+        for name, p in zip(self.names, self._procs):
+            path = self._workdir / f"{name}.pickle"
+            outcome = {"returned": None, "error": None}
+            if path.exists():
+                try:
+                    outcome = pickle.loads(path.read_bytes())
+                except Exception as exc:
+                    outcome["error"] = f"its result could not be read back: {type(exc).__name__}: {exc}"
+            elif name not in stuck and p.exitcode != 0:
+                outcome["error"] = f"it exited with code {p.exitcode} before reporting"
+            returned.append(outcome["returned"])
+            errors.append(outcome["error"])
+            finished.append(outcome.get("finished"))
+        if not stuck and all(finished):
+            elapsed = max(0.0, max(finished) - self.begin)
+        trace = snapshot or (self.tracer.trace() if self.tracer is not None else None)
+        report = None
+        if stuck:
+            exited = [name for name in self.names if name not in stuck]
+            report = (trace.report(stuck, exited) if trace is not None else
+                      f"stuck: {', '.join(stuck)} still running at the deadline (a course.tracing.Tracer "
+                      f"would tell who held and waited for what)")
+        return Run(self.names, [p.exitcode for p in self._procs], returned, errors, elapsed, stuck,
+                   report, trace, self.deadline)
+
+    def __enter__(self) -> "Running":
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        self.wait(kill_now=exc_type is not None)
+
+
+def start(target_or_jobs, args_per_process=None, *, ctx=None, deadline: float = 30.0,
+          tracer=None, together: bool = True) -> Running:
+    """Start the processes as :func:`run` does, but return at once (see :class:`Running`)."""
+    return Running(_jobs(target_or_jobs, args_per_process), ctx or context(), deadline, tracer,
+                   together)
+
+
 def run(target_or_jobs, args_per_process=None, *, ctx=None, deadline: float = 30.0,
         tracer=None, together: bool = True, check: bool = False) -> Run:
     """Run ``target(*args)`` in one process per args tuple (or each ``(target, args)`` job).
@@ -107,78 +226,11 @@ def run(target_or_jobs, args_per_process=None, *, ctx=None, deadline: float = 30
     ``together``: start them at the same moment (a start barrier), so they overlap.
     ``check``: raise ProcessFailed if a process raised or was stuck.
     """
-    ctx = ctx or context()
-    jobs = _jobs(target_or_jobs, args_per_process)
-    n = len(jobs)
-    if tracer is not None and tracer.processes < n:
-        raise ValueError(f"the tracer was made for {tracer.processes} processes; this run has {n}")
-    names = [f"P{i}" for i in range(1, n + 1)]
-    workdir = Path(tempfile.mkdtemp(prefix="course-run-"))
-    barrier = ctx.Barrier(n + 1) if together else None
-    procs = [ctx.Process(target=_child, name=name, daemon=True,
-                         args=(target, args, barrier, str(workdir / f"{name}.pickle"), deadline))
-             for name, (target, args) in zip(names, jobs)]
-    started, stuck, snapshot = [], [], None
-    begin = time.monotonic()
-    try:
-        for p in procs:
-            p.start()
-            started.append(p)
-        if barrier is not None:
-            barrier.wait(timeout=deadline)
-        if tracer is not None:
-            tracer.t0 = time.perf_counter_ns()      # the trace's time 0: the processes' start
-        begin = time.monotonic()
-        end = begin + deadline
-        for p in procs:
-            p.join(timeout=max(0.0, end - time.monotonic()))
-        elapsed = time.monotonic() - begin
-        stuck = [p.name for p in procs if p.is_alive()]
-        if stuck and tracer is not None:
-            snapshot = tracer.trace()        # before the kill: who held and waited for what
-    except threading.BrokenBarrierError:     # a child could not start (or took too long to)
-        stuck = [p.name for p in procs if p.is_alive()]
-        elapsed = deadline
-    except BaseException:
-        if barrier is not None:
-            barrier.abort()
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
-    finally:
-        for p in started:
-            if p.is_alive():
-                p.kill()
-        for p in started:
-            p.join(timeout=5)
-    returned, errors, finished = [], [], []
-    for name, p in zip(names, procs):
-        path = workdir / f"{name}.pickle"
-        outcome = {"returned": None, "error": None}
-        if path.exists():
-            try:
-                outcome = pickle.loads(path.read_bytes())
-            except Exception as exc:
-                outcome["error"] = f"its result could not be read back: {type(exc).__name__}: {exc}"
-        elif name not in stuck and p.exitcode != 0:
-            outcome["error"] = f"it exited with code {p.exitcode} before reporting"
-        returned.append(outcome["returned"])
-        errors.append(outcome["error"])
-        finished.append(outcome.get("finished"))
-    if not stuck and all(finished):
-        elapsed = max(finished) - begin
-    shutil.rmtree(workdir, ignore_errors=True)
-    trace = snapshot or (tracer.trace() if tracer is not None else None)
-    report = None
-    if stuck:
-        exited = [name for name in names if name not in stuck]
-        report = (trace.report(stuck, exited) if trace is not None else
-                  f"{', '.join(stuck)} still running at the deadline (trace their primitives with "
-                  f"course.tracing.Tracer to see who holds and waits for what)")
-    result = Run(names, [p.exitcode for p in procs], returned, errors, elapsed, stuck, report,
-                 trace, deadline)
+    result = start(target_or_jobs, args_per_process, ctx=ctx, deadline=deadline, tracer=tracer,
+                   together=together).wait()
     if check:
         result.check()
     return result
 
 
-__all__ = ["run", "Run", "ProcessFailed"]
+__all__ = ["run", "start", "Run", "Running", "ProcessFailed"]

@@ -9,6 +9,7 @@ red edge.
 from __future__ import annotations
 
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 _COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
@@ -18,12 +19,16 @@ _LANES = {"working": (0.06, 0.22), "waiting": (0.32, 0.24), "holding": (0.60, 0.
 
 
 def _show(fig) -> None:
-    """Display a figure in the notebook (inline image, or its text form under Agg)."""
+    """Display a figure in the notebook as a PNG, whatever matplotlib backend is active."""
+    import io
+
     try:
-        from IPython.display import display
+        from IPython.display import Image, display
     except ImportError:      # pragma: no cover - plain Python
         return
-    display(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    display(Image(data=buffer.getvalue(), format="png"))
 
 
 def plot(trace, *, title: str = "Who held and waited for what", ax=None, occupancy: str | None = None,
@@ -61,15 +66,19 @@ def _draw(ax, trace, intervals, title, processes):
     color_of = {name: _COLORS[k % len(_COLORS)] for k, name in enumerate(primitives)}
     ms = 1000.0
     used = set()
+    activities = []
+    lane_of, lanes = _sublanes(intervals)
     for i in intervals:
         if i.process not in row_of:
             continue
         offset, height = _LANES[i.state]
-        y = row_of[i.process] + offset
+        height /= lanes[(i.process, i.state)]
+        y = row_of[i.process] + offset + lane_of[id(i)] * height
         span = (i.start * ms, max(i.duration * ms, 0.05))
         if i.state == "working":
             ax.broken_barh([span], (y, height), facecolors="0.6", edgecolor="0.35", linewidth=0.5)
-            used.add(("working", "work"))
+            if i.primitive not in activities:
+                activities.append(i.primitive)
         elif i.state == "holding":
             ax.broken_barh([span], (y, height), facecolors=color_of.get(i.primitive, "0.3"),
                            edgecolor="black", linewidth=0.5)
@@ -81,6 +90,15 @@ def _draw(ax, trace, intervals, title, processes):
         if i.open:
             ax.plot([i.end * ms] * 2, [y, y + height], color="red", linewidth=2.5)
             used.add(("open", ""))
+    markers = {"set": ("^", "black", "set()"), "clear": ("v", "black", "clear()"),
+               "notify": ("*", "black", "notify()"), "notify_all": ("P", "black", "notify_all()"),
+               "timeout": ("x", "red", "gave up (timeout)")}
+    for e in trace.events:
+        if e.event in markers and e.process in row_of:
+            symbol, color, _ = markers[e.event]
+            ax.plot(e.t * ms, row_of[e.process] + 0.45, marker=symbol, color=color, markersize=8,
+                    linestyle="none")
+            used.add(("marker", e.event))
     ax.set_yticks([k + 0.5 for k in range(len(rows))], rows)
     ax.set_ylim(len(rows) + 0.1, -0.1)          # P1 on top
     ax.set_xlim(left=min([0.0] + [i.start * ms for i in intervals]))
@@ -97,13 +115,36 @@ def _draw(ax, trace, intervals, title, processes):
             verb = "waiting on" if trace.kinds.get(name) in ("event", "barrier", "condition") else "waiting for"
             handles.append(Patch(facecolor="white", hatch="///", edgecolor=color_of[name],
                                  label=f"{verb} {desc}"))
-    if ("working", "work") in used:
-        handles.append(Patch(facecolor="0.6", edgecolor="0.35", label="working"))
+    if activities:
+        handles.append(Patch(facecolor="0.6", edgecolor="0.35", label="working: " + ", ".join(activities)))
+    for event, (symbol, color, label) in markers.items():
+        if ("marker", event) in used:
+            handles.append(Line2D([], [], marker=symbol, color=color, linestyle="none", label=label))
     if ("open", "") in used:
         handles.append(Patch(facecolor="red", label="still going at the end"))
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
                   frameon=False)
+
+
+def _sublanes(intervals):
+    """Stack overlapping bars of one process and state (holding two locks at once, say):
+    returns each interval's sub-lane, and how many sub-lanes each (process, state) needs."""
+    lane_of, lanes = {}, {}
+    ends: dict[tuple, list[float]] = {}
+    for i in sorted(intervals, key=lambda i: (i.start, -i.end)):
+        key = (i.process, i.state)
+        busy = ends.setdefault(key, [])
+        free = next((k for k, end in enumerate(busy) if end <= i.start), None)
+        if free is None:
+            busy.append(i.end)
+            free = len(busy) - 1
+        else:
+            busy[free] = i.end
+        lane_of[id(i)] = free
+    for key, busy in ends.items():
+        lanes[key] = len(busy)
+    return lane_of, lanes
 
 
 def _draw_occupancy(ax, trace, primitive):

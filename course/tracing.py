@@ -9,13 +9,16 @@ each process spent waiting for or holding each primitive (what ``course.timeline
 and, when processes are stuck, who holds what and waits for what (the deadlock report)::
 
     tracer = Tracer(ctx, processes=2)
-    a, b = tracer.Lock("A"), tracer.Lock("B")
-    result = runner.run(workers.lock_both, [(a, b), (b, a)], tracer=tracer, deadline=3)
-    print(result)                 # deadlock: P1 holds lock A and waits for lock B; ...
-    timeline.plot(tracer.trace())
+    locks = [tracer.Lock("account 0"), tracer.Lock("account 1")]
+    jobs = [(workers.transfer_naive, (locks, balances, 0, 1, 10, 0.05)),
+            (workers.transfer_naive, (locks, balances, 1, 0, 10, 0.05))]
+    result = runner.run(jobs, tracer=tracer, deadline=1.5)
+    print(result)        # deadlock: P1 holds lock account 0 and waits for lock account 1 ...
+    timeline.plot(result.trace)
 
 Processes are identified by name: the runner names them P1, P2, ...; the parent is "main".
-Primitives must be made (and named) in the parent, before the processes start.
+Primitives must be made (and named) in the parent, before the processes start. Each
+process logs from one thread (the log of a process is not guarded against its own threads).
 """
 from __future__ import annotations
 
@@ -41,10 +44,6 @@ MAIN = "main"
 
 def process_label(index: int) -> str:
     return MAIN if index == 0 else f"P{index}"
-
-
-class TracerFull(RuntimeError):
-    pass
 
 
 class Tracer:
@@ -156,6 +155,27 @@ class Tracer:
         """A named span of work: ``with activity:`` logs when it begins and ends."""
         return Activity(self, self._register(name, "activity"))
 
+    def context(self) -> "TracingContext":
+        """A stand-in for ``ctx`` whose primitives are traced: pass it as the ``ctx`` of any
+        class (an exercise answer, say), then call ``name_attributes(obj)`` to name them."""
+        return TracingContext(self)
+
+    def name_attributes(self, obj) -> None:
+        """Rename the traced primitives ``obj`` holds after its attributes (``_changed``
+        becomes "changed"). Call it before the processes start."""
+        for attr, value in vars(obj).items():
+            if isinstance(value, _Traced) and value._tracer is self:
+                self.rename(value.name, attr.lstrip("_") or attr)
+            elif hasattr(value, "get_lock") and isinstance(value.get_lock(), _Traced):
+                self.rename(value.get_lock().name, f"{attr.lstrip('_') or attr}.get_lock()")
+
+    def rename(self, old: str, new: str) -> None:
+        if old == new:
+            return
+        if new in self.names:
+            raise ValueError(f"a primitive named {new!r} already exists in this tracer")
+        self.names[self.names.index(old)] = new
+
     # ------------------------------------------------------------------ reading
     def dropped(self) -> int:
         return sum(max(0, c - self.capacity) for c in self._counts)
@@ -168,6 +188,7 @@ class Tracer:
 
     def trace(self) -> "Trace":
         """Everything logged so far, in time order (safe to call while processes run)."""
+        taken = (time.perf_counter_ns() - self.t0) / 1e9
         events = []
         for index in range(self.processes + 1):
             n = min(self._counts[index], self.capacity)
@@ -178,7 +199,58 @@ class Tracer:
                 events.append(TraceEvent(process_label(index), EVENT_NAMES[kind], self.names[prim],
                                          (t_ns - self.t0) / 1e9))
         events.sort(key=lambda e: e.t)
-        return Trace(events, dict(zip(self.names, self.kinds)), dropped=self.dropped())
+        return Trace(events, dict(zip(self.names, self.kinds)), dropped=self.dropped(), taken=taken)
+
+
+class TracingContext:
+    """Looks like a multiprocessing context; its locks, semaphores, conditions, events and
+    barriers are traced (named "lock 1", "condition 1", ...), everything else is ctx's own."""
+
+    def __init__(self, tracer: Tracer):
+        self._tracer = tracer
+        self._made: dict[str, int] = defaultdict(int)
+
+    def _name(self, kind: str) -> str:
+        self._made[kind] += 1
+        return f"{kind} {self._made[kind]}"
+
+    def Lock(self):
+        return self._tracer.Lock(self._name("lock"))
+
+    def RLock(self):
+        return self._tracer.RLock(self._name("rlock"))
+
+    def Semaphore(self, value: int = 1):
+        return self._tracer.Semaphore(value, name=self._name("semaphore"))
+
+    def BoundedSemaphore(self, value: int = 1):
+        return self._tracer.BoundedSemaphore(value, name=self._name("bounded semaphore"))
+
+    def Condition(self, lock=None):
+        if isinstance(lock, _Traced):       # the condition's own lock is traced under its name
+            lock = lock._inner
+        return self._tracer.Condition(self._name("condition"), lock)
+
+    def Event(self):
+        return self._tracer.Event(self._name("event"))
+
+    def Barrier(self, parties: int, action=None, timeout=None):
+        if action is not None or timeout is not None:
+            raise NotImplementedError("traced barriers take neither action nor timeout")
+        return self._tracer.Barrier(parties, name=self._name("barrier"))
+
+    def Value(self, typecode_or_type, *args, lock=True):
+        if lock is True:
+            lock = self.RLock()
+        return self._tracer._ctx.Value(typecode_or_type, *args, lock=lock)
+
+    def Array(self, typecode_or_type, size_or_initializer, *, lock=True):
+        if lock is True:
+            lock = self.RLock()
+        return self._tracer._ctx.Array(typecode_or_type, size_or_initializer, lock=lock)
+
+    def __getattr__(self, name):           # RawValue, RawArray, Process, get_start_method, ...
+        return getattr(self._tracer._ctx, name)
 
 
 class _Traced:
@@ -368,13 +440,23 @@ class ProcessState:
     waits_how: str | None = None                   # "acquire", "wait" (event/barrier), "notify"
 
 
+def _process_order(name: str) -> int:
+    return 0 if name == MAIN else int(name[1:])
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 class Trace:
     """Events in time order, with the primitives' kinds, and what can be read from them."""
 
-    def __init__(self, events: list[TraceEvent], kinds: dict[str, str], dropped: int = 0):
+    def __init__(self, events: list[TraceEvent], kinds: dict[str, str], dropped: int = 0,
+                 taken: float | None = None):
         self.events = events
         self.kinds = kinds
         self.dropped = dropped
+        self.taken = taken            # when it was read (what is still open lasts until then)
 
     def __len__(self):
         return len(self.events)
@@ -384,8 +466,7 @@ class Trace:
 
     @property
     def processes(self) -> list[str]:
-        seen = {e.process for e in self.events}
-        return sorted(seen, key=lambda p: (p != MAIN, int(p[1:]) if p != MAIN else 0))
+        return sorted({e.process for e in self.events}, key=_process_order)
 
     @property
     def end(self) -> float:
@@ -404,8 +485,10 @@ class Trace:
     __str__ = text
 
     def intervals(self, until: float | None = None) -> list[Interval]:
-        """Waiting, holding and working intervals; those still open end at ``until``."""
-        until = self.end if until is None else until
+        """Waiting, holding and working intervals; those still open end at ``until``
+        (default: when the trace was read)."""
+        if until is None:
+            until = self.end if self.taken is None else max(self.end, self.taken)
         out: list[Interval] = []
         waiting: dict[tuple, tuple[float, str]] = {}           # since when, and how it began
         holding: dict[tuple, list[float]] = defaultdict(list)  # a stack: RLock, semaphore
@@ -482,7 +565,8 @@ class Trace:
         return dict(states)
 
     def holders(self, primitive: str) -> list[str]:
-        return [p for p, s in self.state().items() if primitive in s.holds]
+        return [p for p, s in sorted(self.state().items(), key=lambda item: _process_order(item[0]))
+                if primitive in s.holds]
 
     def wait_for_cycle(self, among=None) -> list[str] | None:
         """A cycle P -> Q (P waits for something Q holds) among ``among`` (default all), or None."""
@@ -512,7 +596,11 @@ class Trace:
         parts = []
         order = (cycle or []) + [p for p in stuck if p not in (cycle or [])]
         for p in order:
-            parts.append(self._describe_process(p, states.get(p, ProcessState()), set(exited)))
+            if p in states:
+                parts.append(self._describe_process(p, states[p], set(exited)))
+            else:
+                parts.append(f"{p} used no traced primitive (it is blocked on something the tracer "
+                             f"does not see, or still working)")
         head = "deadlock: " if cycle else "stuck: "
         text = head + "; ".join(parts) + "."
         if cycle:
@@ -538,10 +626,10 @@ class Trace:
             gone = [q for q in others if q in exited]
             waits = f"waits for {what}"
             if gone:
-                waits += (f" (held by {', '.join(gone)}, which ended without releasing it: "
-                          f"nobody ever will)")
+                who = _and(gone) + (", which all" if len(gone) > 1 else ", which")
+                waits += f" (held by {who} ended without releasing it: nobody ever will)"
             elif others:
-                waits += f" (held by {', '.join(others)})"
+                waits += f" (held by {_and(others)})"
             elif s.waits_for in s.holds:
                 waits += ", which it already holds itself"
         return f"{p}{holds} and {waits}" if holds else f"{p} {waits}"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import multiprocessing
 import time
 
+from .demos import add_unsafely, add_with_lock  # noqa: F401  (lessons use them as workers.*)
+
 # ---------------------------------------------------------------- 01 · processes
 
 COUNTER = 0          # an ordinary module global: each process has its own copy
@@ -28,38 +30,23 @@ def append_to_list(items: list, value) -> int:
     return len(items)
 
 
-def add_unsafely(shared, times: int) -> None:
-    """``shared.value += 1`` with no lock around the read-add-write."""
-    for _ in range(times):
-        shared.value += 1
-
-
 def add_unsafely_for(shared, seconds: float) -> int:
     """``shared.value += 1`` without a lock, over and over for ``seconds``; return how many
     increments this process made (so the parent can count how many were lost)."""
+    def step():
+        shared.value += 1
+    return _repeat_for(seconds, step)
+
+
+def _repeat_for(seconds: float, step) -> int:
+    """Call ``step()`` in batches of 100 until ``seconds`` have passed; return how many calls."""
     made = 0
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
         for _ in range(100):
-            shared.value += 1
+            step()
         made += 100
     return made
-
-
-def add_with_lock(shared, times: int) -> None:
-    """The same increment, holding the Value's own lock for the whole read-add-write."""
-    for _ in range(times):
-        with shared.get_lock():
-            shared.value += 1
-
-
-def add_with_lock_traced(shared, times: int, pause: float = 0.0) -> None:
-    """add_with_lock, with a pause outside the lock (so a timeline shows turns being taken)."""
-    for _ in range(times):
-        with shared.get_lock():
-            shared.value += 1
-        if pause:
-            time.sleep(pause)
 
 
 def add_slowly(shared, times: int, hold: float, work: float, activity=None) -> None:
@@ -94,14 +81,10 @@ def add_to_slot(numbers, slot: int, times: int) -> None:
 
 def add_with_lock_for(shared, lock, seconds: float) -> int:
     """``shared.value += 1`` holding ``lock`` each time, for ``seconds``; return how many."""
-    made = 0
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        for _ in range(100):
-            with lock:
-                shared.value += 1
-        made += 100
-    return made
+    def step():
+        with lock:
+            shared.value += 1
+    return _repeat_for(seconds, step)
 
 
 def add_with_own_lock_for(shared, seconds: float) -> int:
@@ -182,9 +165,282 @@ def _slow_add(shared, seconds: float) -> None:
     shared.value = seen + 1
 
 
+# ---------------------------------------------------------------- 03 · semaphores
+
+
+def use_slot(slots, jobs: int, seconds: float, activity=None) -> None:
+    """Do ``jobs`` jobs of ``seconds`` each, each while holding one of the ``slots``."""
+    for _ in range(jobs):
+        with slots:
+            _work(seconds, activity)
+
+
+def release_twice_on_error(slots) -> None:
+    """A bug: a failed job gives its slot back in ``except`` and again in ``finally``."""
+    if not slots.acquire(timeout=10):
+        raise TimeoutError("no free slot within 10 s")
+    try:
+        raise ConnectionError("the download failed")
+    except ConnectionError:
+        slots.release()          # "give the slot back right away"...
+    finally:
+        slots.release()          # ...and once more on the way out
+
+
+def take_slot_and_vanish(slots) -> None:
+    """A process that ends (a crash, an early return) while it holds a slot."""
+    if not slots.acquire(timeout=10):
+        raise TimeoutError("no free slot within 10 s")
+
+
+# ---------------------------------------------------------------- 04 · events and barriers
+
+
+def prepare_then_set(event, seconds: float, activity=None) -> None:
+    """Prepare something for ``seconds`` (inside ``activity``), then set ``event``."""
+    _work(seconds, activity)
+    event.set()
+
+
+def wait_then_work(event, timeout: float | None, seconds: float, activity=None) -> bool:
+    """Wait for ``event`` at most ``timeout`` s; work ``seconds`` only if it was set.
+    Returns whether it was set (``wait`` returns False when it timed out)."""
+    if not event.wait(timeout):
+        return False
+    _work(seconds, activity)
+    return True
+
+
+def pulse(event, times: int, gap: float) -> None:
+    """Use an Event as a repeating signal (a mistake): set() then clear() ``times`` times."""
+    for _ in range(times):
+        time.sleep(gap)
+        event.set()
+        event.clear()
+
+
+def count_pulses(event, times: int, timeout: float, handle: float) -> int:
+    """Try to see ``times`` pulses of ``event``, taking ``handle`` s to deal with each one
+    seen; return how many ``wait`` reported."""
+    seen = 0
+    for _ in range(times):
+        if event.wait(timeout):
+            seen += 1
+            time.sleep(handle)
+    return seen
+
+
+def phases(barrier, durations: list, activity=None, timeout: float | None = 10.0,
+           crash_in_phase: int | None = None) -> int:
+    """Work ``durations[k]`` s in phase k, then wait at ``barrier`` for everyone.
+    ``crash_in_phase``: raise in that phase instead (to see what the others do)."""
+    for k, seconds in enumerate(durations):
+        if k == crash_in_phase:
+            raise RuntimeError(f"crashed in phase {k}")
+        _work(seconds, activity)
+        barrier.wait(timeout)
+    return len(durations)
+
+
+# ---------------------------------------------------------------- 05 · conditions (queues)
+
+
+def put_all(q, items, timeout: float) -> int:
+    """``q.put(item, timeout)`` for every item; return how many were put."""
+    n = 0
+    for item in items:
+        q.put(item, timeout)
+        n += 1
+    return n
+
+
+def get_many(q, n: int, timeout: float) -> list:
+    """``q.get(timeout)`` ``n`` times; return the items in the order received."""
+    return [q.get(timeout) for _ in range(n)]
+
+
+# ---------------------------------------------------------------- 06 · deadlock
+
+
+def transfer_naive(locks, balances, src: int, dst: int, amount: int, pause: float) -> None:
+    """Lock the source account, pause, lock the destination: the order depends on the call."""
+    with locks[src]:
+        time.sleep(pause)
+        with locks[dst]:
+            balances[src] -= amount
+            balances[dst] += amount
+
+
+def transfer_ordered(locks, balances, src: int, dst: int, amount: int, pause: float) -> None:
+    """Lock the lower-numbered account first, whichever way the money goes."""
+    first, second = sorted((src, dst))
+    with locks[first]:
+        time.sleep(pause)
+        with locks[second]:
+            balances[src] -= amount
+            balances[dst] += amount
+
+
+def transfer_by_id(lock_src, lock_dst, balances, src: int, dst: int, amount: int, pause: float):
+    """Order the two locks by ``id()``: the address of *this process's* lock objects."""
+    first, second = sorted([lock_src, lock_dst], key=id)
+    with first:
+        time.sleep(pause)
+        with second:
+            balances[src] -= amount
+            balances[dst] += amount
+
+
+def id_order(lock_a, lock_b) -> list:
+    """The names of the two (traced) locks, sorted by id() in this process."""
+    return [lock.name for lock in sorted([lock_a, lock_b], key=id)]
+
+
+def transfer_with_backoff(locks, balances, src: int, dst: int, amount: int, pause: float,
+                          patience: float, seed: int) -> int:
+    """Lock the source, then *try* the destination for ``patience`` s; if that fails, release
+    everything, back off for a random while, and retry. Returns how many attempts it took."""
+    import random
+
+    rng = random.Random(seed)
+    for attempt in range(1, 1000):
+        with locks[src]:
+            time.sleep(pause)
+            if locks[dst].acquire(timeout=patience):
+                try:
+                    balances[src] -= amount
+                    balances[dst] += amount
+                    return attempt
+                finally:
+                    locks[dst].release()
+        time.sleep(rng.uniform(0, 2 * patience))     # back off before trying again
+    raise TimeoutError("gave up after 999 attempts")
+
+
+def philosopher(forks, seat: int, meals: int, think: float, eat: float, ordered: bool,
+                activity=None) -> int:
+    """Seat ``seat`` at a round table eats ``meals`` times with forks ``seat`` and ``seat+1``.
+    ``ordered``: pick up the lower-numbered fork first (else the left one, then the right)."""
+    left, right = seat, (seat + 1) % len(forks)
+    first, second = sorted((left, right)) if ordered else (left, right)
+    for _ in range(meals):
+        time.sleep(think)
+        with forks[first]:
+            time.sleep(think)          # reaching for the other fork
+            with forks[second]:
+                _work(eat, activity)
+    return meals
+
+
+def random_transfers(bank, accounts: int, count: int, seed: int) -> int:
+    """``count`` random transfers of 1 between random accounts; returns how many succeeded
+    (a transfer from an empty account raises ValueError and is skipped)."""
+    import random
+
+    rng = random.Random(seed)
+    done = 0
+    for _ in range(count):
+        src, dst = rng.randrange(accounts), rng.randrange(accounts)
+        try:
+            bank.transfer(src, dst, 1)
+            done += 1
+        except ValueError:
+            pass
+    return done
+
+
+# ---------------------------------------------------------------- 07 · message passing
+
+
+def produce(q, name: str, n: int, timeout: float) -> int:
+    """Put ``n`` messages ``(name, i)`` on queue ``q``; then ``None``, meaning "no more"."""
+    for i in range(n):
+        q.put((name, i), timeout=timeout)
+    q.put(None, timeout=timeout)
+    return n
+
+
+def produce_simple(sq, name: str, n: int) -> int:
+    """Put ``n`` messages ``(name, i)`` on a SimpleQueue (its put takes no timeout)."""
+    for i in range(n):
+        sq.put((name, i))
+    return n
+
+
+def put_big(q, megabytes: float) -> int:
+    """Put one large bytes object on ``q``; return its size."""
+    data = b"x" * int(megabytes * 1_000_000)
+    q.put(data, timeout=10)
+    return len(data)
+
+
+def square_server(conn, timeout: float) -> int:
+    """Answer every number received on ``conn`` with its square, until ``None`` arrives
+    (or nothing arrives for ``timeout`` s). Returns how many it answered."""
+    answered = 0
+    while conn.poll(timeout):
+        x = conn.recv()
+        if x is None:
+            break
+        conn.send(x * x)
+        answered += 1
+    return answered
+
+
+def task_worker(tasks, seconds: float, timeout: float, forget: bool = False, activity=None) -> int:
+    """Take tasks from a JoinableQueue until it stays empty for ``timeout`` s, spending
+    ``seconds`` on each (inside ``activity``) and calling ``task_done()`` (unless ``forget``).
+    Returns how many it did."""
+    import queue
+
+    done = 0
+    while True:
+        try:
+            tasks.get(timeout=timeout)
+        except queue.Empty:
+            return done
+        _work(seconds, activity)
+        done += 1
+        if not forget:
+            tasks.task_done()
+
+
+def wait_until_done(tasks) -> float:
+    """``tasks.join()``: wait until every task put on the JoinableQueue is done (it has no
+    timeout, which is why it runs here, under the runner's deadline). Returns when."""
+    tasks.join()
+    return time.monotonic()
+
+
+def increment_key(d, key, times: int) -> None:
+    """``d[key] += 1`` on a Manager dict proxy: a get and a set, two separate messages."""
+    for _ in range(times):
+        d[key] += 1
+
+
+def increment_key_locked(d, lock, key, times: int) -> None:
+    """The same, holding a (Manager) lock across the get and the set."""
+    for _ in range(times):
+        with lock:
+            d[key] += 1
+
+
+def sum_squares_shared(total, lock, start: int, stop: int) -> None:
+    """Add each square to a shared total under a lock, one at a time."""
+    for i in range(start, stop):
+        with lock:
+            total.value += i * i
+
+
+def sum_squares_local(results, start: int, stop: int) -> None:
+    """Add the squares up privately; send one message with the sum."""
+    results.put(sum(i * i for i in range(start, stop)), timeout=10)
+
+
 # ---------------------------------------------------------------- helpers
 
 
-def me() -> str:
-    """This process's name (P1, P2, ... under course.runner)."""
-    return multiprocessing.current_process().name
+def after(seconds: float, target, *args):
+    """Sleep ``seconds``, then return ``target(*args)``: lets other processes go first."""
+    time.sleep(seconds)
+    return target(*args)

@@ -49,3 +49,33 @@ def test_forking_loop_cannot_outrun_the_kill(process_marker):
     out = subprocess.run([sys.executable, "-c", FORK_LOOP], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert survivors(process_marker) == []
+
+
+SPAWN_THEN_HANG = textwrap.dedent("""
+    import multiprocessing, time
+    ctx = multiprocessing.get_context("spawn")
+    locks = [ctx.Lock() for _ in range(5)]   # named semaphores, registered with the tracker
+    p = ctx.Process(target=time.sleep, args=(300,))
+    p.start()
+    print("ready", flush=True)
+    time.sleep(300)
+""")
+
+
+def test_killed_spawn_run_leaves_no_semaphore_behind(process_marker):
+    """A check killed at its deadline must not leak named semaphores into /dev/shm."""
+    import os
+
+    from autograder.processes import kill_tree
+    from testkit import leaked_shm, shm_entries
+
+    key, value = process_marker.split("=")
+    before = shm_entries()
+    proc = subprocess.Popen([sys.executable, "-c", SPAWN_THEN_HANG], env={**os.environ, key: value},
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    assert any(name.startswith("sem.mp-") for name in shm_entries() - before)
+    kill_tree([proc])
+    proc.wait(timeout=10)
+    assert survivors(process_marker) == []
+    assert leaked_shm(before) == set()

@@ -28,3 +28,22 @@ def survivors(marker: str) -> list[str]:
 def shm_entries() -> set[str]:
     shm = Path("/dev/shm")
     return {p.name for p in shm.iterdir()} if shm.is_dir() else set()
+
+
+def mapped_by_anyone(names: set[str]) -> set[str]:
+    """Entries of ``names`` that some live process still has mapped (another run's, not a leak)."""
+    held = set()
+    for p in psutil.process_iter():
+        try:
+            for m in p.memory_maps(grouped=True):
+                if m.path.startswith("/dev/shm/") and m.path[len("/dev/shm/"):] in names:
+                    held.add(m.path[len("/dev/shm/"):])
+        except (psutil.Error, OSError):
+            pass
+    return held
+
+
+def leaked_shm(before: set[str]) -> set[str]:
+    """/dev/shm entries created since ``before`` that no live process uses any more."""
+    new = shm_entries() - before
+    return new - mapped_by_anyone(new)
