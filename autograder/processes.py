@@ -55,6 +55,7 @@ def kill_tree(procs=(), *, include_my_children: bool = False, rounds: int = 50) 
     me = psutil.Process()
     frozen: dict[int, psutil.Process] = {}
     trackers: dict[int, psutil.Process] = {}
+    spared: set[int] = set()
     for _ in range(rounds):
         found = _as_psutil(procs) + (me.children() if include_my_children else [])
         for root in list(found):
@@ -63,12 +64,15 @@ def kill_tree(procs=(), *, include_my_children: bool = False, rounds: int = 50) 
             except psutil.NoSuchProcess:
                 pass
         new = [p for p in found if p.pid != me.pid and p.pid not in frozen and p.pid not in trackers
-               and _alive(p)]
+               and p.pid not in spared and _alive(p)]
         if not new:
             break
         for p in new:
             if _is_resource_tracker(p):
-                trackers[p.pid] = p
+                if _parent_pid(p) == me.pid:   # our own tracker cleans up when we exit
+                    spared.add(p.pid)
+                else:
+                    trackers[p.pid] = p
             else:
                 _signal(p, signal.SIGSTOP)
                 frozen[p.pid] = p
@@ -80,6 +84,13 @@ def kill_tree(procs=(), *, include_my_children: bool = False, rounds: int = 50) 
         for p in trackers.values():
             _signal(p, signal.SIGKILL)
     return len(frozen)
+
+
+def _parent_pid(p: psutil.Process) -> int | None:
+    try:
+        return p.ppid()
+    except psutil.NoSuchProcess:
+        return None
 
 
 def _is_resource_tracker(p: psutil.Process) -> bool:

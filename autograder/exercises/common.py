@@ -47,6 +47,17 @@ def call_with_deadline(fn, seconds: float = 5.0):
     return box.get("result")
 
 
+def built_within(make, seconds: float = 5.0):
+    """``make`` (ctx -> object) for run_real, with a deadline: a constructor that never
+    returns is reported as an error instead of hanging the checks."""
+    def make_with_deadline(ctx):
+        try:
+            return call_with_deadline(lambda: make(ctx), seconds)
+        except Stuck as exc:
+            raise Stuck(f"it {exc}") from None
+    return make_with_deadline
+
+
 def explored(title: str, scenario, runs, hints=None) -> PropertyResult:
     """Explore ``scenario`` with each ``(strategy, seed, max_schedules, options)`` in turn.
 
@@ -60,7 +71,8 @@ def explored(title: str, scenario, runs, hints=None) -> PropertyResult:
         result = explore(scenario, strategy=strategy, seed=seed, max_schedules=max_schedules, **options)
         if not result.ok:
             failure = result.failure
-            replay = f"replay: strategy={failure.strategy}, seed={failure.seed}, schedule={failure.schedule}"
+            replay = (f"replay: strategy={failure.strategy}, seed={failure.seed}, schedule={failure.schedule}"
+                      f" (found at schedule {(failure.schedule_index or 0) + 1})")
             return PropertyResult(title, False, with_hint(failure, hints), scenario.name,
                                   "\n".join(filter(None, [failure.timeline, failure.traceback, replay])),
                                   failure.seed)
@@ -90,30 +102,41 @@ def _virtual_time_functions() -> dict:
 _MASK = (1 << 64) - 1
 
 
+def _current_sim():
+    from ..controlled import _sim
+    return _sim._sims.get(threading.get_ident())
+
+
 def _simulated_pid() -> int:
     """The simulated process running in this thread (1, 2, ...), or 0 outside one."""
-    from ..controlled import _sim
-    sim = _sim._sims.get(threading.get_ident())
+    sim = _current_sim()
     return sim.current.pid if sim is not None else 0
 
 
 def _per_process_id(obj) -> int:
     """id() as a simulated process sees it. Real spawned processes each hold their own
     copies of the shared objects, at unrelated addresses, so id() orders them differently
-    in different processes: P1 sees the real ids, P2 the reverse order, P3 and later a
-    scrambled order. Outside simulated processes it is the real id()."""
-    real = id(obj)
-    pid = _simulated_pid()
-    if pid <= 1:
-        return real
+    in different processes: P1 sees the shared primitives in creation order, P2 in the
+    reverse order, P3 and later in scrambled orders (fixed, so a verdict and its message
+    repeat exactly). Everything else, and everything outside simulated processes, keeps
+    its real id()."""
+    sim = _current_sim()
+    pid = sim.current.pid if sim is not None else 0
+    if pid < 1:
+        return id(obj)
+    base = next((1_000_000 + 64 * i for i, p in enumerate(sim.prims) if p is obj), None)
+    if base is None:
+        return id(obj)
+    if pid == 1:
+        return base
     if pid == 2:
-        return _MASK - real
-    return ((real * (0x9E3779B97F4A7C15 + 2 * pid)) ^ (pid * 0x5851F42D4C957F2D)) & _MASK
+        return _MASK - base
+    return ((base * (0x9E3779B97F4A7C15 + 2 * pid)) ^ (pid * 0x5851F42D4C957F2D)) & _MASK
 
 
 def _per_process_hash(obj) -> int:
     from ..controlled.primitives import PRIMITIVE_TYPES
-    if isinstance(obj, PRIMITIVE_TYPES) and _simulated_pid() > 1:
+    if isinstance(obj, PRIMITIVE_TYPES) and _simulated_pid() >= 1:
         return hash(_per_process_id(obj))
     return hash(obj)
 

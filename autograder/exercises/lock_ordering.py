@@ -1,0 +1,584 @@
+"""Checks for the lock-ordering exercise: ``Bank(balances, *, ctx=None)`` with accounts
+``0..n-1``; ``transfer(src, dst, amount)`` (atomic; ``ValueError`` for an unknown account,
+``amount <= 0`` or insufficient funds, balances unchanged; ``src == dst`` changes nothing),
+``balance(i)`` and ``total()`` (a consistent snapshot). One lock per account, taken in one
+global order: transfers on disjoint accounts must not wait for each other."""
+from __future__ import annotations
+
+import ast
+import inspect
+
+from ..answers import require_class
+from ..controlled import Scenario, explore
+from ..realrun import Call, run_real
+from ..report import PropertyResult
+from .common import (Stuck, built_within, call_with_deadline, describe_calls, explored,
+                     simulated_globals, start_methods, with_hint)
+
+SIGNATURE = "Bank(balances, *, ctx=None) with transfer(src, dst, amount), balance(i) and total()"
+
+STEP_DEADLINE = 2.0        # seconds one call in one process may take
+REAL_DEADLINE = 5.0        # seconds a run with one child process may take (it decides)
+NOTE_DEADLINE = 3.0        # seconds a run of several processes at once may take: a hang there
+#                            is only a note, and a correct answer needs well under a second
+
+
+def load(module):
+    return require_class(module, "Bank", SIGNATURE, ["balances", "ctx"])
+
+
+# ------------------------------------------------------------------ one process (real ctx)
+_REENTRY_HINT = ("Does it acquire a lock it already holds? A ctx.Lock is not re-entrant: for "
+                 "src == dst return before locking, and do not call balance() from total() "
+                 "while holding the locks")
+
+
+class _Stop(Exception):
+    """Ends the one-process script with a message for the student."""
+
+
+def contract_in_one_process(Bank) -> PropertyResult:
+    name = ("one process: balance(), total() and transfer() move money; transfer(i, i, x) "
+            "changes nothing; ValueError for an unknown account, amount <= 0 or insufficient "
+            "funds, with the balances unchanged")
+    history: list[str] = []
+
+    def after() -> str:
+        shown = history[-6:]
+        return "after " + ("..., " if len(history) > len(shown) else "") + ", ".join(shown)
+
+    def call(text, fn):
+        before = after()
+        history.append(text)
+        try:
+            return call_with_deadline(fn, STEP_DEADLINE)
+        except Stuck as exc:
+            raise _Stop(f"{before}: {text} {exc} in a single process. {_REENTRY_HINT}") from None
+
+    box = {}
+    initial = [100, 50, 0, 7]
+    n = len(initial)
+
+    def balances():
+        return [call(f"balance({i})", lambda i=i: box["bank"].balance(i)) for i in range(n)]
+
+    def expect(expected, what):
+        got = balances()
+        del history[-n:]      # the reads are not interesting in the history
+        if got != expected:
+            raise _Stop(f"{what}, the balances are {got!r} but should be {expected!r}")
+        total = call("total()", lambda: box["bank"].total())
+        del history[-1:]
+        if total != sum(expected):
+            raise _Stop(f"{what}, total() returned {total!r} but the balances {expected!r} add "
+                        f"up to {sum(expected)}")
+
+    moves = [((0, 1, 30), [70, 80, 0, 7]), ((1, 2, 80), [70, 0, 80, 7]), ((3, 0, 7), [77, 0, 80, 0]),
+             ((2, 2, 5), [77, 0, 80, 0])]
+    errors = [((0, 4, 1), "account 4 does not exist"), ((4, 0, 1), "account 4 does not exist"),
+              ((-1, 0, 1), "account -1 does not exist (Python's negative indexing would quietly "
+                           "use the last account: check 0 <= i < n)"),
+              ((0, -1, 1), "account -1 does not exist (Python's negative indexing would quietly "
+                           "use the last account: check 0 <= i < n)"),
+              ((0, 1, 0), "the amount must be positive"), ((0, 1, -5), "the amount must be positive"),
+              ((1, 0, 1), "account 1 holds 0"), ((0, 2, 78), "account 0 holds only 77")]
+    try:
+        call(f"Bank({initial})", lambda: box.update(bank=Bank(list(initial))))
+        expect(initial, f"after Bank({initial})")
+        for args, expected in moves:
+            text = f"transfer{args}"
+            try:
+                result = call(text, lambda a=args: box["bank"].transfer(*a))
+            except _Stop:
+                raise
+            except Exception as exc:
+                if args[0] == args[1]:
+                    raise _Stop(f"{after()}: {text} raised {type(exc).__name__}: {exc}, but a "
+                                f"transfer from an account to itself must change nothing and just "
+                                f"return") from None
+                raise _Stop(f"{after()}: {text} raised {type(exc).__name__}: {exc}") from None
+            expect(expected, after())
+        for args, why in errors:
+            text = f"transfer{args}"
+            before_text = after()
+            try:
+                call(text, lambda a=args: box["bank"].transfer(*a))
+            except ValueError:
+                pass
+            except _Stop:
+                raise
+            except Exception as exc:
+                raise _Stop(f"{before_text}: {text} raised {type(exc).__name__}: {exc}; the contract "
+                            f"says ValueError ({why})") from None
+            else:
+                got = balances()
+                del history[-n:]
+                changed = "" if got == moves[-1][1] else f", and the balances became {got!r}"
+                raise _Stop(f"{before_text}: {text} returned without raising ValueError, but "
+                            f"{why}{changed}")
+            got = balances()
+            del history[-n:]
+            if got != moves[-1][1]:
+                raise _Stop(f"{before_text}: {text} raised ValueError ({why}), but the balances "
+                            f"changed from {moves[-1][1]!r} to {got!r}: check everything before "
+                            f"changing any balance")
+        expect(moves[-1][1], after())
+    except _Stop as stop:
+        return PropertyResult(name, False, str(stop))
+    except Exception as exc:
+        return PropertyResult(name, False, f"{after()}: raised {type(exc).__name__}: {exc}")
+    return PropertyResult(name, True)
+
+
+# ------------------------------------------------------------------ controlled interleavings
+def _uses_id(Bank) -> bool:
+    try:
+        source = inspect.getsource(inspect.getmodule(Bank))
+    except (OSError, TypeError):
+        return False
+    return "id(" in source.replace(" ", "") or "key=id" in source.replace(" ", "") or \
+        "hash(" in source.replace(" ", "")
+
+
+def _deadlock_hint(Bank):
+    def hint(failure):
+        cycle = failure.deadlock_cycle or []
+        if len(cycle) == 1:
+            return f"{cycle[0].process} waits for itself. {_REENTRY_HINT}"
+        text = ("Two transfers each hold one lock and wait for the other's. Take the locks in one "
+                "global order that every process agrees on, e.g. the smaller account number first")
+        if _uses_id(Bank):
+            text += (". Ordering by id() (or hash()) is not such an order: every spawned process "
+                     "has its own copies of the locks at different addresses, so two processes "
+                     "can sort the same two locks differently (here P2 sees them in the "
+                     "opposite order)")
+        return text
+    return hint
+
+
+_UNSHARED_CONTROLLED = (
+    "the transfers returned, but afterwards the balances are still {got!r}: each process "
+    "changed its own copy. Keep the balances in shared memory from ctx (ctx.Array or one "
+    "ctx.Value per account), not in a Python list or a plain attribute")
+
+
+def _read_balances(bank, n):
+    return [bank.balance(i) for i in range(n)]
+
+
+def _transfers_scenario(Bank, initial, transfers, check_extra=None, *, may_fail=False) -> Scenario:
+    """One process per transfer (src, dst, amount). With ``may_fail`` a ValueError is a
+    result ("ValueError"), else it is a failure of the run."""
+    text = "; ".join(f"P{i}: transfer{t}" for i, t in enumerate(transfers, 1))
+
+    def body(t):
+        def run(bank):
+            try:
+                bank.transfer(*t)
+            except ValueError:
+                if not may_fail:
+                    raise
+                return "ValueError"
+            return "ok"
+        return run
+
+    def check(bank, results):
+        got = _read_balances(bank, len(initial))
+        done = _expected_after(initial, [t for t, r in zip(transfers, results) if r == "ok"])
+        if got == list(initial) != done:
+            return _UNSHARED_CONTROLLED.format(got=got)
+        if sum(got) != sum(initial):
+            why = ("An update was lost: two transfers touching the same account both read its old "
+                   "balance. Read and write the balances only while holding both accounts' locks")
+            if "ValueError" in results:
+                why = ("A transfer that raised ValueError had already changed a balance, or an "
+                       "update was lost. Check the funds before changing anything, and read and "
+                       "write the balances only while holding both accounts' locks")
+            return (f"money was {'created' if sum(got) > sum(initial) else 'destroyed'}: the balances "
+                    f"are {got!r}, total {sum(got)} instead of {sum(initial)}. {why}")
+        if check_extra:
+            return check_extra(got, results)
+        return None
+
+    return Scenario(f"Bank({initial}); {text}", lambda ctx: Bank(list(initial), ctx=ctx),
+                    [body(t) for t in transfers], check)
+
+
+def _expected_after(initial, transfers):
+    out = list(initial)
+    for src, dst, amount in transfers:
+        out[src] -= amount
+        out[dst] += amount
+    return out
+
+
+def _exact(initial, transfers):
+    expected = _expected_after(initial, transfers)
+
+    def check(got, results):
+        if got != expected:
+            return (f"after the transfers the balances are {got!r}, expected {expected!r}: one "
+                    f"transfer overwrote another's update. Read and write the balances only while "
+                    f"holding both accounts' locks")
+        return None
+    return check
+
+
+def _explore_bank(title, Bank, plans, hints, per_process_ids=True) -> PropertyResult:
+    with simulated_globals(Bank, per_process_ids=per_process_ids):
+        for scenario, runs in plans:
+            result = explored(title, scenario, runs, hints)
+            if not result.passed:
+                return result
+    return PropertyResult(title, True)
+
+
+def no_deadlock_opposite_transfers(Bank) -> PropertyResult:
+    title = ("no deadlock: transfer(0, 1) and transfer(1, 0) at the same time, in every "
+             "interleaving (each process sees its own copy of the locks, as under spawn)")
+    transfers = [(0, 1, 10), (1, 0, 20)]
+    plans = [(_transfers_scenario(Bank, [100, 100], transfers, _exact([100, 100], transfers)),
+              [("exhaustive", 0, 3000, {"max_preemptions": 20})])]
+    return _explore_bank(title, Bank, plans, {"deadlock": _deadlock_hint(Bank)})
+
+
+def no_overdraft_no_lost_update(Bank) -> PropertyResult:
+    title = ("money is conserved and never overdrawn: two withdrawals of 80 from 100 (every "
+             "interleaving), and two transfers through one account (up to 4 preemptions)")
+
+    def one_of_two(got, results):
+        if got[0] < 0:
+            return (f"both transfers of 80 from account 0 (holding 100) succeeded and account 0 "
+                    f"ended at {got[0]}: the funds check and the debit must happen while holding "
+                    f"the locks, so that no other transfer changes the balance in between")
+        if results.count("ValueError") != 1:
+            return (f"account 0 held 100 and two processes each moved 80 out of it: exactly one "
+                    f"should succeed and one raise ValueError, but the results were {results!r} "
+                    f"with balances {got!r}")
+        if got not in ([20, 80, 0], [20, 0, 80]):
+            return f"after one transfer of 80 from account 0 the balances are {got!r}"
+        return None
+
+    withdrawals = [(0, 1, 80), (0, 2, 80)]
+    chain = [(0, 1, 10), (1, 2, 10)]
+    plans = [
+        (_transfers_scenario(Bank, [100, 0, 0], withdrawals, one_of_two, may_fail=True),
+         [("exhaustive", 0, 3000, {"max_preemptions": 20})]),
+        (_transfers_scenario(Bank, [50, 50, 50], chain, _exact([50, 50, 50], chain)),
+         [("exhaustive", 0, 1500, {"max_preemptions": 4})]),
+    ]
+    return _explore_bank(title, Bank, plans, {"deadlock": _deadlock_hint(Bank)})
+
+
+def cyclic_transfers(Bank) -> PropertyResult:
+    title = ("no deadlock and no lost money with three transfers in a cycle 0 -> 1 -> 2 -> 0 and "
+             "with four processes on four accounts (PCT and random search)")
+    cycle = [(0, 1, 10), (1, 2, 10), (2, 0, 10)]
+    mixed = [(0, 1, 5), (1, 2, 7), (2, 3, 9), (3, 0, 11)]
+    plans = [
+        (_transfers_scenario(Bank, [100, 100, 100], cycle, _exact([100, 100, 100], cycle)),
+         [("exhaustive", 0, 3500, {"max_preemptions": 2}), ("pct", 3, 200, {"depth": 3})]),
+        (_transfers_scenario(Bank, [20, 20, 20, 20], mixed, _exact([20, 20, 20, 20], mixed)),
+         [("pct", 5, 400, {"depth": 3}), ("random", 6, 400, {})]),
+    ]
+    return _explore_bank(title, Bank, plans, {"deadlock": _deadlock_hint(Bank)})
+
+
+def total_is_a_snapshot(Bank) -> PropertyResult:
+    title = ("total() is a consistent snapshot: a process calling total() while transfers run "
+             "always sees the bank's whole money")
+    initial = [30, 20, 10]
+    whole = sum(initial)
+
+    def mover1(bank):
+        bank.transfer(0, 1, 10)
+        bank.transfer(1, 2, 5)
+
+    def mover2(bank):
+        bank.transfer(2, 0, 7)
+
+    def auditor(bank):
+        return [bank.total(), bank.total()]
+
+    def check(bank, results):
+        got = _read_balances(bank, len(initial))
+        if got == initial:
+            return _UNSHARED_CONTROLLED.format(got=got)
+        if sum(got) != whole:
+            return (f"money was {'created' if sum(got) > whole else 'destroyed'}: the balances "
+                    f"are {got!r}, total {sum(got)} instead of {whole}")
+        if got != [27, 25, 8]:
+            return f"after the three transfers the balances are {got!r}, expected [27, 25, 8]"
+        for seen in results[2]:
+            if seen != whole:
+                return (f"P3's total() returned {seen!r} while transfers were running, but the bank "
+                        f"always holds {whole}: a transfer was seen half done. total() must hold "
+                        f"every account's lock at once (taken in the same global order as "
+                        f"transfer) while it sums, and a transfer must debit and credit under "
+                        f"both locks")
+        return None
+
+    scenario = Scenario(f"Bank({initial}); P1: transfer(0, 1, 10), transfer(1, 2, 5); "
+                        f"P2: transfer(2, 0, 7); P3: total(), total()",
+                        lambda ctx: Bank(list(initial), ctx=ctx), [mover1, mover2, auditor], check)
+    return _explore_bank(title, Bank, [
+        (scenario, [("exhaustive", 0, 1500, {"max_preemptions": 1}), ("pct", 7, 400, {"depth": 3}),
+                    ("random", 8, 400, {})])],
+        {"deadlock": _deadlock_hint(Bank)})
+
+
+# ------------------------------------------------------------------ disjoint transfers
+def _shared_memory(sim) -> list[bytes]:
+    from ..controlled.primitives import RawArray, RawValue
+    return [bytes(p._c) for p in sim.prims if isinstance(p, (RawValue, RawArray))]
+
+
+def disjoint_transfers_in_parallel(Bank) -> PropertyResult:
+    """P1's transfer(0, 1) is paused right after it first changes shared memory (so it is
+    inside its critical section); from then on P2's transfer(2, 3) runs whenever it can.
+    With one lock per account P2 finishes while P1 is paused; with one lock for the whole
+    bank P2 blocks until P1 is done."""
+    title = ("transfers on disjoint accounts do not wait for each other: transfer(2, 3) completes "
+             "while transfer(0, 1) is in the middle of its update")
+    initial = [100, 100, 100, 100]
+    state = {}
+
+    def setup(ctx):
+        bank = Bank(list(initial), ctx=ctx)
+        sim = ctx._sim
+        state.clear()
+        state.update(order=[], triggered=False, snapshot=None)
+
+        def choose(run, cur):
+            if state["snapshot"] is None:
+                state["snapshot"] = _shared_memory(sim)
+            elif not state["triggered"] and _shared_memory(sim) != state["snapshot"]:
+                state["triggered"] = True
+            want = 2 if state["triggered"] else 1
+            for p in run:
+                if p.pid == want:
+                    return p
+            return cur if cur in run else run[0]
+
+        sim.choose = choose
+        return bank
+
+    def first(bank):
+        bank.transfer(0, 1, 10)
+        state["order"].append("P1")
+
+    def second(bank):
+        bank.transfer(2, 3, 20)
+        state["order"].append("P2")
+
+    def check(bank, results):
+        got = _read_balances(bank, len(initial))
+        if got == initial:
+            return _UNSHARED_CONTROLLED.format(got=got)
+        if got != [90, 110, 80, 120]:
+            return f"after transfer(0, 1, 10) and transfer(2, 3, 20) the balances are {got!r}"
+        if state["triggered"] and state["order"] == ["P1", "P2"]:
+            return ("transfers on disjoint accounts waited for each other: P2's transfer(2, 3, 20) "
+                    "could not finish while P1's transfer(0, 1, 10) was in the middle of its update, "
+                    "although they share no account. Use one lock per account (not one lock for "
+                    "the whole bank) and take only the locks of src and dst")
+        return None
+
+    scenario = Scenario("Bank([100, 100, 100, 100]); P1: transfer(0, 1, 10), paused right after it "
+                        "changes a balance; P2: transfer(2, 3, 20), run while P1 is paused",
+                        setup, [first, second], check)
+    with simulated_globals(Bank):
+        result = explore(scenario, strategy="random", seed=0, max_schedules=1, shrink=False)
+    if result.ok:
+        return PropertyResult(title, True)
+    failure = result.failure
+    return PropertyResult(title, False, with_hint(failure, {"deadlock": _deadlock_hint(Bank)}),
+                          scenario.name, "\n".join(filter(None, [failure.timeline, failure.traceback])))
+
+
+# ------------------------------------------------------------------ real processes
+# Grades come only from deterministic evidence: a run with one child process decides (the
+# object can be sent under every start method, the parent and the child see each other's
+# transfers exactly). What goes wrong only when several processes run at once (a deadlock,
+# lost money, a total() that saw a transfer half done) depends on timing, so there it is a
+# note; the controlled-interleaving checks judge it.
+def _literal(text: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
+
+
+def _unshared(method):
+    return (f"the processes changed their own copies of the balances under {method}. Keep the "
+            f"balances in shared memory from ctx (ctx.Array or one ctx.Value per account), not "
+            f"in a Python list or a plain attribute")
+
+
+def _parent_reads(bank, n):
+    """(balances, total) as the parent reads them after a run, or a message."""
+    try:
+        got = call_with_deadline(lambda: _read_balances(bank, n), STEP_DEADLINE)
+    except Stuck as exc:
+        return None, f"balance(i) in the parent after the run {exc}. {_REENTRY_HINT}"
+    try:
+        total = call_with_deadline(bank.total, STEP_DEADLINE)
+    except Stuck as exc:
+        return None, f"total() in the parent after the run {exc}. {_REENTRY_HINT}"
+    return (got, total), None
+
+
+def _child_moves(Bank, method) -> tuple[str | None, str]:
+    """P1 alone makes three transfers; the parent must see exactly their effect."""
+    initial = [1000, 1000, 1000, 1000]
+    transfers = [(0, 1, 30), (2, 3, 5), (1, 2, 10)]
+    calls = [[Call("transfer", t) for t in transfers]]
+    scenario = f"Bank({initial}) under {method}; " + describe_calls(calls) + \
+        "; then the parent: balance(0..3), total()"
+    run = run_real(built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method, REAL_DEADLINE)
+    problem = run.problem()
+    if problem:
+        if run.hung:
+            problem += ": P1 was alone with the bank, so nothing else held its locks"
+        return problem, scenario
+    read, problem = _parent_reads(run.obj, len(initial))
+    if problem:
+        return problem, scenario
+    got, total = read
+    expected = _expected_after(initial, transfers)
+    if got == initial:
+        return (f"after P1's transfers the parent still sees the initial balances {got!r}: "
+                f"{_unshared(method)}"), scenario
+    if got != expected:
+        return f"after P1's transfers the parent sees balances {got!r}, expected {expected!r}", scenario
+    if total != sum(initial):
+        return f"after P1's transfers the parent's total() returned {total!r}, expected {sum(initial)}", scenario
+    return None, scenario
+
+
+def _child_reads(Bank, method) -> tuple[str | None, str]:
+    """The parent transfers before starting P1; P1 alone must see it in balance() and total(),
+    and its own transfer must reach the parent."""
+    initial = [500, 0, 250]
+    scenario = (f"Bank({initial}) under {method}; parent: transfer(0, 1, 120); "
+                f"P1: balance(0), balance(1), balance(2), total(), transfer(1, 2, 20); then the "
+                f"parent: balance(0..2), total()")
+
+    def make(ctx):
+        bank = Bank(list(initial), ctx=ctx)
+        bank.transfer(0, 1, 120)
+        return bank
+
+    calls = [[Call("balance", (i,)) for i in range(3)] + [Call("total"), Call("transfer", (1, 2, 20))]]
+    run = run_real(built_within(make), calls, method, REAL_DEADLINE)
+    problem = run.problem()
+    if problem:
+        if run.hung:
+            problem += (": P1 was alone with the bank, so nothing else held its locks. "
+                        + _REENTRY_HINT)
+        return problem, scenario
+    seen = [_literal(x) for x in run.outcomes[0].returned[:4]]
+    expected = [380, 120, 250, 750]
+    if seen != expected:
+        return (f"P1 saw balances {seen[:3]!r} and total() {seen[3]!r} after the parent's "
+                f"transfer(0, 1, 120), expected {expected[:3]!r} and 750"), scenario
+    read, problem = _parent_reads(run.obj, len(initial))
+    if problem:
+        return problem, scenario
+    got, total = read
+    if got == [380, 120, 250]:
+        return (f"after P1's transfer(1, 2, 20) the parent still sees {got!r}: "
+                f"{_unshared(method)}"), scenario
+    if got != [380, 100, 270] or total != 750:
+        return (f"after P1's transfer(1, 2, 20) the parent sees balances {got!r} and total() "
+                f"{total!r}, expected [380, 100, 270] and 750"), scenario
+    return None, scenario
+
+
+def _concurrent_transfers(Bank, method, initial, movers, auditors=0):
+    """Several processes at once. Returns (verdict, message, scenario, hung): verdict None,
+    "fail" (deterministic: the object could not be built or sent) or "note" (timing)."""
+    calls = [[Call("transfer", (s, d, a), r) for s, d, a, r in mover] for mover in movers] + \
+            [[Call("total", (), 200, collect=True)] for _ in range(auditors)]
+    scenario = f"Bank({initial}) under {method}; " + describe_calls(calls)
+    run = run_real(built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method, NOTE_DEADLINE)
+    if run.setup_error:
+        return "fail", run.setup_error, scenario, False
+    problem = run.problem()
+    if problem:
+        if run.hung:
+            problem += (" (with transfers in opposite directions: a deadlock when processes take "
+                        "two locks in different orders)")
+        return "note", problem, scenario, bool(run.hung)
+    whole = sum(initial)
+    for i in range(auditors):
+        seen = [_literal(x) for x in run.outcomes[len(movers) + i].returned[0]]
+        wrong = [x for x in seen if x != whole]
+        if wrong:
+            return "note", (f"P{len(movers) + i + 1}'s total() returned {wrong[0]!r} while transfers "
+                            f"were running, but the bank always holds {whole}"), scenario, False
+    read, problem = _parent_reads(run.obj, len(initial))
+    if problem:
+        return "note", problem, scenario, True
+    got, total = read
+    expected = list(initial)
+    for mover in movers:
+        for s, d, a, r in mover:
+            expected[s] -= a * r
+            expected[d] += a * r
+    if got == list(initial) != expected:        # not a matter of timing
+        return "fail", (f"after the transfers the parent still sees the initial balances {got!r}: "
+                        f"{_unshared(method)}"), scenario, False
+    if got != expected:
+        return "note", (f"after the transfers the parent sees balances {got!r} (total {sum(got)}), "
+                        f"expected {expected!r} (total {whole}): updates were lost"), scenario, False
+    if total != whole:
+        return "note", f"after the transfers total() returned {total!r}, expected {whole}", scenario, False
+    return None, None, scenario, False
+
+
+def _real_property(title, Bank, deterministic, concurrent) -> PropertyResult:
+    notes = []
+    run_concurrent = True
+    for method in start_methods():
+        problem, scenario = deterministic(Bank, method)
+        if problem:
+            return PropertyResult(title, False, problem, scenario)
+        if not run_concurrent:
+            continue
+        verdict, message, scenario, hung = concurrent(method)
+        if verdict == "fail":
+            return PropertyResult(title, False, message, scenario)
+        if verdict == "note":
+            notes.append(f"under {method}, several processes at once: {message}. Whether a real run "
+                         f"shows this depends on timing, so it costs no points here; the "
+                         f"interleaving checks judge it")
+            run_concurrent = not hung      # a hang costs the whole deadline: once is enough
+    return PropertyResult(title, True, "; ".join(notes))
+
+
+def shared_across_processes(Bank) -> PropertyResult:
+    title = (f"real processes ({', '.join(start_methods())}): the parent sees exactly the money a "
+             f"child moved; opposite and disjoint transfers in 4 processes at once")
+    initial = [2000, 2000, 2000, 2000]      # enough for every debit to come first
+    movers = [[(0, 1, 1, 500)], [(1, 0, 2, 500)], [(2, 3, 3, 400)], [(3, 2, 1, 400)]]
+    return _real_property(title, Bank, _child_moves,
+                          lambda method: _concurrent_transfers(Bank, method, initial, movers))
+
+
+def stress_across_processes(Bank) -> PropertyResult:
+    title = (f"real processes ({', '.join(start_methods())}): a child sees the parent's transfer in "
+             f"balance() and total(); 4 processes transfer while another calls total()")
+    initial = [2000, 2000, 2000, 2000]      # enough for every debit to come first
+    movers = [[(0, 1, 1, 600)], [(1, 0, 1, 600), (2, 1, 1, 100)], [(2, 3, 2, 500)], [(3, 0, 1, 500)]]
+    return _real_property(title, Bank, _child_reads,
+                          lambda method: _concurrent_transfers(Bank, method, initial, movers, auditors=1))
+
+
+# (property, points). A suite's points add up to its test cell's points in the notebook.
+SUITES = {
+    "visible": [(contract_in_one_process, 0.75), (no_deadlock_opposite_transfers, 0.75),
+                (no_overdraft_no_lost_update, 0.75), (shared_across_processes, 0.75)],
+    "hidden": [(total_is_a_snapshot, 0.75), (disjoint_transfers_in_parallel, 0.75),
+               (cyclic_transfers, 0.75), (stress_across_processes, 0.75)],
+}

@@ -1,0 +1,113 @@
+"""The graded exercises' checks against the corpus of known-good and known-bad answers.
+
+Every file in tests/corpus/<exercise>/ is run through both suites (visible and hidden) exactly
+as grading runs them: ``run_isolated`` starts ``python -m autograder.checker`` in a fresh
+subprocess on the file saved as ``answer_<exercise>.py``. Every ``good_*`` answer must pass
+every property; every ``bad_*`` answer must fail at least one. A suite must always finish
+with a verdict per property (never the catch-all "checks finish" time-out), and no check may
+crash. Grades come only from deterministic evidence (seeded controlled runs, one-process
+runs, real runs with one child at a time; what a race does to several real processes at once
+is only a note), so for one bad answer per BUG category (the cheapest one that the first pass
+ran) a second run must fail exactly the same properties and earn the same points.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from autograder.checker import run_isolated
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+EXERCISES = ("safe_counter", "bounded_queue", "lock_ordering")
+SUITES = ("visible", "hidden")
+HEADER = re.compile(r'^"""EXPECT: (pass|fail)\s*\nBUG: ([\w-]+)\s*\nWHY: ', re.M)
+
+_first_runs: dict[tuple[str, str], tuple[dict, float]] = {}   # (reports, seconds) of the first pass
+
+
+def corpus_files():
+    for exercise in EXERCISES:
+        for path in sorted((CORPUS / exercise).glob("*.py")):
+            yield exercise, path
+
+
+def header(path: Path) -> tuple[str, str]:
+    match = HEADER.match(path.read_text())
+    assert match, f"{path.name}: the corpus header (EXPECT/BUG/WHY docstring) is missing"
+    return match.group(1), match.group(2)
+
+
+def run_both(exercise: str, path: Path, tmp_path: Path) -> dict:
+    """{suite: Report} for the corpus file saved as the answer file of ``exercise``.
+
+    The two suites run at the same time, each in its own checker subprocess: the checks keep
+    wide margins on every deadline (a correct answer needs a fraction of each), so two at
+    once on two cores give the same verdicts, in about half the wall time."""
+    workdir = tmp_path / f"{path.stem}-{len(list(tmp_path.iterdir()))}"
+    workdir.mkdir()
+    answer = workdir / f"answer_{exercise}.py"
+    shutil.copyfile(path, answer)
+    with ThreadPoolExecutor(max_workers=len(SUITES)) as pool:
+        futures = {suite: pool.submit(run_isolated, exercise, suite, answer) for suite in SUITES}
+        return {suite: future.result() for suite, future in futures.items()}
+
+
+def describe(reports: dict) -> str:
+    return "\n".join(report.render() for report in reports.values())
+
+
+def failing(reports: dict) -> list[str]:
+    return [f"{suite}: {r.name}" for suite, report in reports.items() for r in report.failures()]
+
+
+@pytest.mark.parametrize("exercise,path", list(corpus_files()),
+                         ids=[f"{e}/{p.stem}" for e, p in corpus_files()])
+def test_corpus_answer(exercise, path, tmp_path):
+    expect, bug = header(path)
+    assert (expect == "pass") == path.name.startswith("good_"), f"{path.name}: EXPECT: {expect}"
+    started = time.monotonic()
+    reports = run_both(exercise, path, tmp_path)
+    _first_runs[(exercise, path.name)] = (reports, time.monotonic() - started)
+    for suite, report in reports.items():
+        names = [r.name for r in report.results]
+        assert "checks finish" not in names, (
+            f"{path.name} {suite}: the suite did not finish in time\n{report.render()}")
+        crashed = [r for r in report.results if r.message.startswith("the check itself failed")]
+        assert not crashed, f"{path.name} {suite}: a check crashed: {crashed[0].message}"
+    if expect == "pass":
+        failures = [f"{suite}: {r.name}: {r.message}" for suite, report in reports.items()
+                    for r in report.failures()]
+        assert not failures, (f"{path.name} is correct but failed:\n" + "\n".join(failures) +
+                              "\n\n" + describe(reports))
+    else:
+        assert failing(reports), (f"{path.name} (BUG: {bug}) passed every property; it should "
+                                  f"fail at least one\n\n{describe(reports)}")
+
+
+def bug_categories():
+    found = {}
+    for exercise, path in corpus_files():
+        if path.name.startswith("bad_"):
+            found.setdefault((exercise, header(path)[1]), []).append(path)
+    return found
+
+
+@pytest.mark.parametrize("exercise,bug", list(bug_categories()),
+                         ids=[f"{e}/{b}" for e, b in bug_categories()])
+def test_bad_verdicts_are_deterministic(exercise, bug, tmp_path):
+    paths = bug_categories()[(exercise, bug)]
+    timed = [(_first_runs[(exercise, p.name)][1], p) for p in paths if (exercise, p.name) in _first_runs]
+    path = min(timed)[1] if timed else paths[0]
+    first = _first_runs[(exercise, path.name)][0] if timed else run_both(exercise, path, tmp_path)
+    second = run_both(exercise, path, tmp_path)
+    assert failing(first), f"{path.name}: nothing failed"
+    assert failing(first) == failing(second), (
+        f"{path.name}: different properties failed on two runs:\nfirst:  {failing(first)}\n"
+        f"second: {failing(second)}\n\nfirst run:\n{describe(first)}\n\nsecond run:\n{describe(second)}")
+    points = [sum(r.earned for r in reports.values()) for reports in (first, second)]
+    assert points[0] == points[1], f"{path.name}: {points[0]:g} points, then {points[1]:g}"
