@@ -1,7 +1,10 @@
 """The corpus under real `nbgrader autograde`: every correct answer gets full marks and
-every buggy one loses points, when graded inside its lesson notebook like a student's.
+every buggy one loses points, graded in a kernel exactly as a student's test cells are.
 
-All corpus files go through one grading run (one nbgrader autograde per submission).
+Each exercise gets a scratch assignment made of its lesson's own cells: the first cell
+(`import course`, which defines %%exercise), the answer cell and the exercise's test cells,
+copied from source/. The rest of the lesson is left out so 60 submissions grade in minutes.
+All corpus files go through one `python -m autograder grade` run.
 """
 import csv
 import os
@@ -11,30 +14,28 @@ import sys
 import nbformat
 import pytest
 
-from autograder.demo import solved, with_answer
 from testkit import REPO
 
 CORPUS = REPO / "tests" / "corpus"
 
 
-def lesson_of(exercise_id):
-    """The source notebook whose answer cell is ``exercise_id``, or None if not written yet."""
+def exercise_notebook(exercise_id):
+    """The lesson's setup, answer and test cells for ``exercise_id``, or None if no lesson has it."""
     for path in sorted((REPO / "source").glob("*/*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        if any(c.metadata.get("nbgrader", {}).get("grade_id") == exercise_id for c in nb.cells):
-            return path.parent.name
+        ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
+        if exercise_id in ids:
+            keep = [c for c, grade_id in zip(nb.cells, ids)
+                    if grade_id == exercise_id or grade_id.startswith(f"{exercise_id}_test")]
+            setup = next(c for c in nb.cells if c.cell_type == "code")
+            nb.cells = [setup, *keep]
+            return nb
     return None
 
 
-def corpus_files():
-    for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
-        assignment = lesson_of(folder.name)
-        if assignment:
-            for f in sorted(folder.glob("*.py")):
-                yield folder.name, assignment, f
-
-
-FILES = list(corpus_files())
+EXERCISES = {folder.name: exercise_notebook(folder.name)
+             for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir())}
+FILES = [(e, f) for e, nb in EXERCISES.items() if nb is not None for f in sorted((CORPUS / e).glob("*.py"))]
 
 
 @pytest.fixture(scope="module")
@@ -43,24 +44,29 @@ def graded(tmp_path_factory):
     env = {**os.environ, "COURSE_GRADEBOOK_URL": f"sqlite:///{course / 'gradebook.db'}",
            "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"}
     (course / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text())
-    subprocess.run(["cp", "-r", str(REPO / "source"), str(course / "source")], check=True)
-    for exercise_id, assignment, path in FILES:
-        notebook = f"{assignment}/{assignment}.ipynb"
-        nb = with_answer(solved(REPO / "release" / notebook, REPO / "source" / notebook), exercise_id,
-                         f"%%exercise {exercise_id}\n" + path.read_text())
-        out = course / "submitted" / f"{exercise_id}--{path.stem}" / assignment / f"{assignment}.ipynb"
+    for exercise_id, nb in EXERCISES.items():
+        if nb is not None:
+            assignment = f"90-{exercise_id}"
+            (course / "source" / assignment).mkdir(parents=True)
+            nbformat.write(nb, course / "source" / assignment / f"{assignment}.ipynb")
+    for exercise_id, path in FILES:
+        assignment = f"90-{exercise_id}"
+        nb = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+        answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == exercise_id)
+        answer.source = f"%%exercise {exercise_id}\n" + path.read_text()
+        out = course / "submitted" / path.stem / assignment / f"{assignment}.ipynb"
         out.parent.mkdir(parents=True)
         nbformat.write(nb, out)
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", "--course", str(course)],
                          env=env, capture_output=True, text=True, timeout=3000)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     with open(course / "grading-report.csv") as f:
-        return {row["student"]: row for row in csv.DictReader(f)}
+        return {(row["student"], row["assignment"]): row for row in csv.DictReader(f)}
 
 
-@pytest.mark.parametrize("exercise_id,assignment,path", FILES, ids=[f"{e}/{p.stem}" for e, _, p in FILES])
-def test_verdict_under_nbgrader(graded, exercise_id, assignment, path):
-    row = graded[f"{exercise_id}--{path.stem}"]
+@pytest.mark.parametrize("exercise_id,path", FILES, ids=[f"{e}/{p.stem}" for e, p in FILES])
+def test_verdict_under_nbgrader(graded, exercise_id, path):
+    row = graded[(path.stem, f"90-{exercise_id}")]
     assert row["executed"] == "True", row["reason"]
     score, max_score = float(row["score"]), float(row["max_score"])
     if path.stem.startswith("good_"):
