@@ -9,9 +9,21 @@ from __future__ import annotations
 import multiprocessing
 import time
 
-from .demos import add_unsafely, add_with_lock  # noqa: F401  (lessons use them as workers.*)
-
 # ---------------------------------------------------------------- 01 · processes
+
+
+def add_unsafely(shared, times: int) -> None:
+    """``shared.value += 1`` with no lock: read, add, write, and another process may interleave."""
+    for _ in range(times):
+        shared.value += 1
+
+
+def add_with_lock(shared, times: int) -> None:
+    """The same increment, holding the Value's own lock for the whole read-add-write."""
+    for _ in range(times):
+        with shared.get_lock():
+            shared.value += 1
+
 
 COUNTER = 0          # an ordinary module global: each process has its own copy
 
