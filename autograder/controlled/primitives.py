@@ -65,6 +65,32 @@ class _Prim:
 
 
 # --------------------------------------------------------------------------- locks
+def _acquire_blocking(lock, cur, timeout):
+    """Lock and RLock when held by another process: wait until a release lets ``cur`` take
+    it (``lock._take``), or until the timeout passes."""
+    sim = lock._sim
+    deadline = _timeout_deadline(sim, timeout)
+    if not cur.pid:
+        return _parent_block(sim, lock, timeout)
+    logged = False
+    while True:
+        if deadline is not None and deadline <= sim.clock:
+            if sim.log is not None:
+                sim.ev(cur, "times out", lock)
+            return False
+        if sim.log is not None and not logged:
+            logged = True
+            sim.ev(cur, "blocks on", lock, _held_by(lock))
+        timed_out = sim.block(cur, lock, deadline, "lock")
+        if lock._owner is None:
+            lock._take(cur)
+            return True
+        if timed_out:
+            if sim.log is not None:
+                sim.ev(cur, "times out", lock)
+            return False
+
+
 class Lock(_Prim):
     """multiprocessing.Lock: a binary semaphore.  Any process may release it."""
 
@@ -81,40 +107,19 @@ class Lock(_Prim):
         sim = self._sim
         cur = sim.point()
         if self._owner is None:
-            self._owner = cur
-            if sim.log is not None and not sim.quiet:
-                sim.ev(cur, "acquires", self)
+            self._take(cur)
             return True
         if not block:
             if sim.log is not None:
                 sim.ev(cur, "tries", self, " but it is held")
             return False
-        return self._acquire_slow(cur, timeout)
+        return _acquire_blocking(self, cur, timeout)
 
-    def _acquire_slow(self, cur, timeout):
+    def _take(self, cur):
+        self._owner = cur
         sim = self._sim
-        deadline = _timeout_deadline(sim, timeout)
-        if not cur.pid:
-            return _parent_block(sim, self, timeout)
-        logged = False
-        while True:
-            if deadline is not None and deadline <= sim.clock:
-                if sim.log is not None:
-                    sim.ev(cur, "times out", self)
-                return False
-            if sim.log is not None and not logged:
-                logged = True
-                sim.ev(cur, "blocks on", self, _held_by(self))
-            timed_out = sim.block(cur, self, deadline, "lock")
-            if self._owner is None:
-                self._owner = cur
-                if sim.log is not None and not sim.quiet:
-                    sim.ev(cur, "acquires", self)
-                return True
-            if timed_out:
-                if sim.log is not None:
-                    sim.ev(cur, "times out", self)
-                return False
+        if sim.log is not None and not sim.quiet:
+            sim.ev(cur, "acquires", self)
 
     def release(self):
         sim = self._sim
@@ -173,42 +178,20 @@ class RLock(_Prim):
             return True
         cur = sim.point()
         if self._owner is None:
-            self._owner = cur
-            self._count = 1
-            if sim.log is not None and not sim.quiet:
-                sim.ev(cur, "acquires", self)
+            self._take(cur)
             return True
         if not block:
             if sim.log is not None:
                 sim.ev(cur, "tries", self, " but it is held")
             return False
-        return self._acquire_slow(cur, timeout)
+        return _acquire_blocking(self, cur, timeout)
 
-    def _acquire_slow(self, cur, timeout):
+    def _take(self, cur):
+        self._owner = cur
+        self._count = 1
         sim = self._sim
-        deadline = _timeout_deadline(sim, timeout)
-        if not cur.pid:
-            return _parent_block(sim, self, timeout)
-        logged = False
-        while True:
-            if deadline is not None and deadline <= sim.clock:
-                if sim.log is not None:
-                    sim.ev(cur, "times out", self)
-                return False
-            if sim.log is not None and not logged:
-                logged = True
-                sim.ev(cur, "blocks on", self, _held_by(self))
-            timed_out = sim.block(cur, self, deadline, "lock")
-            if self._owner is None:
-                self._owner = cur
-                self._count = 1
-                if sim.log is not None and not sim.quiet:
-                    sim.ev(cur, "acquires", self)
-                return True
-            if timed_out:
-                if sim.log is not None:
-                    sim.ev(cur, "times out", self)
-                return False
+        if sim.log is not None and not sim.quiet:
+            sim.ev(cur, "acquires", self)
 
     def release(self):
         sim = self._sim
