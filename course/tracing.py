@@ -328,20 +328,9 @@ class TracedEvent(_Traced):
         return flag
 
 
-class TracedCondition(_Traced):
-    """A ctx.Condition. Its lock shows in the timeline under the condition's name; a wait
-    shows as 'waiting on' it (the lock is released meanwhile)."""
-
-    def acquire(self, block: bool = True, timeout: float | None = None) -> bool:
-        return self._blocking(ACQUIRE, self._inner.acquire, block, timeout)
-
-    def release(self) -> None:
-        t = time.perf_counter_ns()
-        self._inner.release()
-        self._log(RELEASE, t)
-
-    __enter__ = TracedLock.__enter__
-    __exit__ = TracedLock.__exit__
+class TracedCondition(TracedLock):
+    """A ctx.Condition: acquire/release as for a lock. Its lock shows in the timeline under
+    the condition's name; a wait shows as 'waiting on' it (the lock is released meanwhile)."""
 
     def wait(self, timeout: float | None = None) -> bool:
         self._log(WAIT)

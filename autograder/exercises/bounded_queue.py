@@ -13,7 +13,7 @@ from ..answers import require_class
 from ..controlled import Scenario
 from ..realrun import Call, run_real
 from ..report import PropertyResult
-from .common import (Stuck, built_within, call_with_deadline, explored, simulated_globals,
+from .common import (Stuck, built_within, call_with_deadline, explored, real_property, simulated_globals,
                      start_methods)
 
 SIGNATURE = ("BoundedQueue(capacity, *, ctx=None) with put(item, timeout=None), "
@@ -608,8 +608,8 @@ def _full_in_child(BoundedQueue, method: str) -> tuple[str | None, str]:
             problem += ": a put(item, timeout) on a full queue must give up after its timeout"
         return problem, scenario
     if outcome.error is None:
-        return (f"P1's put(7, 0.2) on a full BoundedQueue(2) returned instead of raising queue.Full "
-                f"after 0.2 s: the queue took more items than its capacity"), scenario
+        return ("P1's put(7, 0.2) on a full BoundedQueue(2) returned instead of raising queue.Full "
+                "after 0.2 s: the queue took more items than its capacity"), scenario
     if not (outcome.error.startswith("Full:") and outcome.failed_call == "put(7, 0.2)"):
         where = f" in {outcome.failed_call}" if outcome.failed_call else ""
         return (f"P1 raised {outcome.error}{where}; expected only queue.Full from the third put, "
@@ -659,41 +659,15 @@ def _producers_consumers(BoundedQueue, method, capacity, producers, consumers):
     return None, None, scenario, False
 
 
-def _note(method: str, message: str) -> str:
-    return (f"under {method}, several processes at once: {message}. Whether a real run shows "
-            f"this depends on timing, so it costs no points here; the interleaving checks judge it")
-
-
 def _items(start: int, step: int, n: int) -> list[int]:
     return [start + step * k for k in range(n)]
-
-
-def _real_property(title, BoundedQueue, deterministic, concurrent) -> PropertyResult:
-    """Under every start method: ``deterministic(BoundedQueue, method)`` decides; then
-    ``concurrent(method)`` (a _producers_consumers run) adds notes, and after a hang the
-    remaining methods skip it (a hang costs the whole deadline)."""
-    notes = []
-    run_concurrent = True
-    for method in start_methods():
-        problem, scenario = deterministic(BoundedQueue, method)
-        if problem:
-            return PropertyResult(title, False, problem, scenario)
-        if not run_concurrent:
-            continue
-        verdict, message, scenario, hung = concurrent(method)
-        if verdict == "fail":
-            return PropertyResult(title, False, message, scenario)
-        if verdict == "note":
-            notes.append(_note(method, message))
-            run_concurrent = not hung
-    return PropertyResult(title, True, "; ".join(notes))
 
 
 def shared_across_processes(BoundedQueue) -> PropertyResult:
     title = (f"real processes ({', '.join(start_methods())}): items pass from the parent to a "
              f"child and back, in order; 2 producers and 2 consumers at once")
     producers = [_items(MIN64, 7, 120), _items(MAX64, -5, 120)]
-    return _real_property(title, BoundedQueue, _exchange_with_parent,
+    return real_property(title, BoundedQueue, _exchange_with_parent,
                           lambda method: _producers_consumers(BoundedQueue, method, 2, producers, [120, 120]))
 
 
@@ -701,7 +675,7 @@ def stress_across_processes(BoundedQueue) -> PropertyResult:
     title = (f"real processes ({', '.join(start_methods())}): a child's put on a full queue raises "
              f"queue.Full after its timeout; 3 producers and 2 consumers at once under load")
     producers = [_items(MIN64, 1, 200), _items(-100, 1, 200), _items(MAX64, -1, 200)]
-    return _real_property(title, BoundedQueue, _full_in_child,
+    return real_property(title, BoundedQueue, _full_in_child,
                           lambda method: _producers_consumers(BoundedQueue, method, 3, producers, [270, 330]))
 
 

@@ -180,3 +180,31 @@ def simulated_globals(cls, *, per_process_ids: bool = False):
                 namespace.pop(name, None)
             else:
                 namespace[name] = value
+
+
+def real_property(title: str, cls, deterministic, concurrent) -> PropertyResult:
+    """A real-process property graded only on evidence that repeats exactly.
+
+    Under every start method, ``deterministic(cls, method)`` -> ``(problem, scenario)``
+    decides. Then ``concurrent(method)`` -> ``(verdict, message, scenario, hung)`` runs
+    several processes at once: a "fail" verdict is deterministic and fails the property, a
+    "note" depends on timing and is reported without costing points. After a hang the
+    remaining methods skip the concurrent run (a hang costs the whole deadline: once is enough).
+    """
+    notes = []
+    run_concurrent = True
+    for method in start_methods():
+        problem, scenario = deterministic(cls, method)
+        if problem:
+            return PropertyResult(title, False, problem, scenario)
+        if not run_concurrent:
+            continue
+        verdict, message, scenario, hung = concurrent(method)
+        if verdict == "fail":
+            return PropertyResult(title, False, message, scenario)
+        if verdict == "note":
+            notes.append(f"under {method}, several processes at once: {message}. Whether a real run "
+                         f"shows this depends on timing, so it costs no points here; the "
+                         f"interleaving checks judge it")
+            run_concurrent = not hung
+    return PropertyResult(title, True, "; ".join(notes))

@@ -13,7 +13,7 @@ from ..controlled import Scenario, explore
 from ..realrun import Call, run_real
 from ..report import PropertyResult
 from .common import (Stuck, built_within, call_with_deadline, describe_calls, explored,
-                     simulated_globals, start_methods, with_hint)
+                     real_property, simulated_globals, start_methods, with_hint)
 
 SIGNATURE = "Bank(balances, *, ctx=None) with transfer(src, dst, amount), balance(i) and total()"
 
@@ -88,7 +88,7 @@ def contract_in_one_process(Bank) -> PropertyResult:
         for args, expected in moves:
             text = f"transfer{args}"
             try:
-                result = call(text, lambda a=args: box["bank"].transfer(*a))
+                call(text, lambda a=args: box["bank"].transfer(*a))
             except _Stop:
                 raise
             except Exception as exc:
@@ -537,32 +537,12 @@ def _concurrent_transfers(Bank, method, initial, movers, auditors=0):
     return None, None, scenario, False
 
 
-def _real_property(title, Bank, deterministic, concurrent) -> PropertyResult:
-    notes = []
-    run_concurrent = True
-    for method in start_methods():
-        problem, scenario = deterministic(Bank, method)
-        if problem:
-            return PropertyResult(title, False, problem, scenario)
-        if not run_concurrent:
-            continue
-        verdict, message, scenario, hung = concurrent(method)
-        if verdict == "fail":
-            return PropertyResult(title, False, message, scenario)
-        if verdict == "note":
-            notes.append(f"under {method}, several processes at once: {message}. Whether a real run "
-                         f"shows this depends on timing, so it costs no points here; the "
-                         f"interleaving checks judge it")
-            run_concurrent = not hung      # a hang costs the whole deadline: once is enough
-    return PropertyResult(title, True, "; ".join(notes))
-
-
 def shared_across_processes(Bank) -> PropertyResult:
     title = (f"real processes ({', '.join(start_methods())}): the parent sees exactly the money a "
              f"child moved; opposite and disjoint transfers in 4 processes at once")
     initial = [2000, 2000, 2000, 2000]      # enough for every debit to come first
     movers = [[(0, 1, 1, 500)], [(1, 0, 2, 500)], [(2, 3, 3, 400)], [(3, 2, 1, 400)]]
-    return _real_property(title, Bank, _child_moves,
+    return real_property(title, Bank, _child_moves,
                           lambda method: _concurrent_transfers(Bank, method, initial, movers))
 
 
@@ -571,7 +551,7 @@ def stress_across_processes(Bank) -> PropertyResult:
              f"balance() and total(); 4 processes transfer while another calls total()")
     initial = [2000, 2000, 2000, 2000]      # enough for every debit to come first
     movers = [[(0, 1, 1, 600)], [(1, 0, 1, 600), (2, 1, 1, 100)], [(2, 3, 2, 500)], [(3, 0, 1, 500)]]
-    return _real_property(title, Bank, _child_reads,
+    return real_property(title, Bank, _child_reads,
                           lambda method: _concurrent_transfers(Bank, method, initial, movers, auditors=1))
 
 
