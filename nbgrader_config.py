@@ -11,22 +11,29 @@ c.CourseDirectory.root = str(root)
 # COURSE_GRADEBOOK_URL=postgresql://user@host/gradebook
 c.CourseDirectory.db_url = os.environ.get("COURSE_GRADEBOOK_URL", f"sqlite:///{root / 'gradebook.db'}")
 
-# Execution. A check suite has its own 25 s deadline (autograder.checker), so a cell that
-# takes 40 s is stuck. RobustExecute restarts a kernel that ignores the interrupt instead
-# of letting nbgrader drop the whole submission, and caps each cell's output.
+# Grading. Scores come from the trusted path (autograder/trusted.py), never from the kernel:
+# SandboxedExecute runs the notebook in a bubblewrap sandbox and keeps only its outputs (for the
+# student's feedback); TrustedScores checks each answer cell from the submitted file in
+# sandboxed checkers and writes each test cell's verdict as its output, which SaveAutoGrades
+# records. A check suite has its own deadline (AUTOGRADER_CHECK_DEADLINE, 25 s), so a cell
+# that takes 40 s is stuck; a kernel that ignores the interrupt is replaced (RobustExecute,
+# inside the sandbox) instead of nbgrader dropping the whole submission.
 c.Autograde.autograde_preprocessors = [
-    "autograder.execute.RobustExecute",
+    "autograder.trusted.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
+    "autograder.trusted.TrustedScores",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-c.RobustExecute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", 40))
-c.RobustExecute.iopub_timeout = 5   # grace to answer the interrupt
-c.RobustExecute.max_output_chars = 20_000
+c.SandboxedExecute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", 40))
+c.SandboxedExecute.iopub_timeout = 5   # grace to answer the interrupt
+c.SandboxedExecute.max_output_chars = 20_000
 c.LimitOutput.max_lines = 200
+# The sandbox's limits (autograder/sandbox/settings.py has them all, with their help):
+# c.Sandbox.memory_limit = 4 * 1024**3; c.Sandbox.max_processes = 256; ...
 
 # Feedback tells a student that a hidden check failed and its one-line reason (the cell's
 # output), never the hidden test's source.

@@ -1,12 +1,68 @@
-"""Load a student's answer (the whole text of its answer cell) as a module, or explain why not."""
+"""A student's answer: the whole text of an answer cell, saved as module ``answer_<id>``.
+
+This module owns the answer-file contract. In a notebook, the ``%%exercise <id>`` magic
+(course.exercise) calls ``save_answer``: the text goes to ``<per-kernel folder>/answer_<id>.py``
+on sys.path, so child processes can import the class under every start method. The checks
+load the same kind of file with ``load_answer`` (in the grader, from the submitted notebook's
+cell text, never from the file a kernel wrote).
+"""
 from __future__ import annotations
 
+import atexit
 import importlib
 import inspect
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 MAGIC_PREFIX = "%%"
+
+_answer_dir: Path | None = None
+_answers: dict[str, Path] = {}
+
+
+def module_name(exercise_id: str) -> str:
+    return f"answer_{exercise_id}"
+
+
+def answer_dir() -> Path:
+    """A per-kernel folder on sys.path (children inherit sys.path under spawn/forkserver)."""
+    global _answer_dir
+    if _answer_dir is None:
+        _answer_dir = Path(tempfile.mkdtemp(prefix="course-answers-"))
+        sys.path.insert(0, str(_answer_dir))
+        atexit.register(shutil.rmtree, _answer_dir, True)
+    return _answer_dir
+
+
+def save_answer(exercise_id: str, source: str):
+    """Write ``source`` as module ``answer_<id>``, import it afresh, and return the module."""
+    if not exercise_id.isidentifier():
+        raise ValueError(f"exercise id {exercise_id!r} must be a Python identifier, e.g. safe_counter")
+    path = answer_dir() / f"{module_name(exercise_id)}.py"
+    path.write_text(source)
+    _answers[exercise_id] = path
+    name = module_name(exercise_id)
+    sys.modules.pop(name, None)
+    importlib.invalidate_caches()
+    return importlib.import_module(name)
+
+
+def answer_path(exercise_id: str) -> Path:
+    """Where the last run of the ``%%exercise <id>`` cell put its text."""
+    try:
+        return _answers[exercise_id]
+    except KeyError:
+        raise LookupError(
+            f"not answered yet: run the answer cell (the one starting with `%%exercise "
+            f"{exercise_id}`) before its test cell. If you deleted that first line, put it back: "
+            f"it is what lets the grader find your code.") from None
+
+
+def answered() -> dict[str, Path]:
+    """Every exercise whose %%exercise cell has run in this kernel, and where its text is."""
+    return dict(_answers)
 
 
 class AnswerError(Exception):
@@ -23,7 +79,7 @@ def cell_to_module_source(cell_source: str) -> str:
 
 def load_answer(exercise_id: str, path: Path):
     """Import ``path`` as module ``answer_<id>`` (the name the %%exercise magic uses)."""
-    name = f"answer_{exercise_id}"
+    name = module_name(exercise_id)
     path = Path(path)
     text = path.read_text()
     if text.lstrip().startswith(MAGIC_PREFIX):

@@ -116,12 +116,14 @@ def _readable_notebook(submitted: Path, release: Path):
     return nbformat.v4.new_notebook()
 
 
-def grade_submission(course: Path, student: str, assignment: str, deadline: float) -> SubmissionResult:
+def grade_submission(course: Path, student: str, assignment: str, deadline: float,
+                     sandbox: bool = True) -> SubmissionResult:
     reason = preflight(course, student, assignment)
     if reason is None:
         log_path = course / "autograded" / f".log-{student}-{assignment}.txt"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        run = nbgrader(course, "autograde", assignment, "--student", student, "--force",
+        extra = [] if sandbox else ["--Sandbox.enabled=False"]
+        run = nbgrader(course, "autograde", assignment, "--student", student, "--force", *extra,
                        deadline=deadline, log_path=log_path)
         if run.returncode is None:
             reason = f"grading took longer than {deadline:.0f} s and was stopped"
@@ -183,8 +185,40 @@ def write_report(path: Path, results: list[SubmissionResult]) -> None:
                         " ".join(r.failed_tests)])
 
 
-def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, say=print) -> list[SubmissionResult]:
+NO_SANDBOX_WARNING = (
+    "WARNING: grading WITHOUT a sandbox (--no-sandbox). Student code runs as you: it can read "
+    "and change the gradebook, source/ (the solutions), other submissions and your home "
+    "folder, and use the network. Scores still come from the grader's checks, not from the "
+    "kernel, but nothing else is protected.")
+
+
+def check_test_cells(course: Path, names: list[str]) -> None:
+    """Every autograded test cell of these assignments is one the trusted grader can score."""
+    from .trusted import UngradableCell, is_test_cell, test_call
+
+    for name in names:
+        for nb_name in notebooks_of(course, name):
+            nb = nbformat.read(course / "source" / name / nb_name, as_version=4)
+            for cell in nb.cells:
+                if is_test_cell(cell):
+                    try:
+                        test_call(cell.source)
+                    except UngradableCell as exc:
+                        grade_id = cell.metadata["nbgrader"].get("grade_id")
+                        raise UngradableCell(f"source/{name}/{nb_name}, test cell {grade_id}: {exc}") from None
+
+
+def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, sandbox: bool = True,
+                 say=print) -> list[SubmissionResult]:
+    """Grade every submission. Raises SandboxUnavailable when ``sandbox`` and bubblewrap
+    cannot run here, UngradableCell for a test cell the trusted grader cannot score."""
+    from .sandbox import check_available
+
     course = Path(course).resolve()
+    if sandbox:
+        check_available()
+    else:
+        say(NO_SANDBOX_WARNING)
     if not become_subreaper():
         say("warning: not on Linux, so children that leave their session may outlive grading")
     submissions = find_submissions(course)
@@ -192,11 +226,12 @@ def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, say=pri
         say(f"No submissions: put them in {course / 'submitted'}/<student>/<assignment>/")
         return []
     known = assignments(course)
+    check_test_cells(course, sorted({a for _, a in submissions if a in known}))
     register_assignments(course, sorted({a for _, a in submissions if a in known}))
     results = []
     for i, (student, assignment) in enumerate(submissions, 1):
         say(f"[{i}/{len(submissions)}] autograding {student} / {assignment} ...")
-        results.append(grade_submission(course, student, assignment, deadline))
+        results.append(grade_submission(course, student, assignment, deadline, sandbox))
     for assignment in sorted({r.assignment for r in results if r.assignment in known}):
         run = nbgrader(course, "generate_feedback", assignment, "--force", deadline=300)
         if not run.ok:
@@ -209,4 +244,6 @@ def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, say=pri
     say(render_table(results))
     say(f"\ngrades: {course / 'grades.csv'}   report: {course / 'grading-report.csv'}   "
         f"feedback: {course / 'feedback'}/<student>/<assignment>/")
+    if not sandbox:
+        say(NO_SANDBOX_WARNING)
     return results

@@ -14,6 +14,7 @@ class PropertyResult:
     timeline: str = ""        # a failing schedule, step by step (controlled runs)
     seed: int | None = None   # how to replay a controlled run
     points: float = 1.0       # what passing this property is worth in its test cell
+    id: str = ""              # the property's function name: its key in the suite's table
 
     def render(self, detailed: bool = True) -> str:
         mark = "PASS" if self.passed else "FAIL"
@@ -36,7 +37,14 @@ class Report:
     exercise: str
     suite: str
     results: list[PropertyResult] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)   # e.g. which start methods were used
+    problem: str = ""          # why no property could be checked (then every one failed)
+
+    @classmethod
+    def not_checked(cls, exercise: str, suite: str, table: list, problem: str) -> "Report":
+        """Every property of the suite failed, for one reason (the answer cannot be loaded,
+        the checks ran out of time, ...)."""
+        return cls(exercise, suite, [PropertyResult(prop.__name__, False, "not checked", points=points,
+                                                    id=prop.__name__) for prop, points in table], problem)
 
     @property
     def passed(self) -> bool:
@@ -57,8 +65,10 @@ class Report:
         head = f"{self.exercise} · {self.suite} checks: " + (
             "all passed" if self.passed else f"{len(self.failures())} of {len(self.results)} failed") + \
             f" ({self.earned:g} of {self.total:g} points)"
+        if self.problem:
+            return f"{head}\n  {self.problem}"
         body = [r.render(detailed) for r in self.results]
-        return "\n".join([head, *body, *(f"  ({n})" for n in self.notes)])
+        return "\n".join([head, *body])
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -68,6 +78,41 @@ class Report:
         data = json.loads(text)
         data["results"] = [PropertyResult(**r) for r in data["results"]]
         return cls(**data)
+
+    @classmethod
+    def from_untrusted(cls, data, exercise: str, suite: str, table: list) -> "Report":
+        """A report that crossed the sandbox boundary, checked against the suite's own table
+        of ``(property, points)``: the same properties in the same order, plain types only,
+        bounded text. The points come from the table, never from the reply. Raises
+        ValueError naming what is wrong."""
+        if not isinstance(data, dict) or set(data) != {"exercise", "suite", "results", "problem"}:
+            raise ValueError("the report does not have the expected fields")
+        if data["exercise"] != exercise or data["suite"] != suite:
+            raise ValueError("the report is for another exercise or suite")
+        results = data["results"]
+        if type(results) is not list or len(results) != len(table):
+            raise ValueError(f"the report has {len(results) if type(results) is list else 'no'} results, "
+                             f"the suite has {len(table)} properties")
+        if type(data["problem"]) is not str:
+            raise ValueError("the report's problem is not text")
+        report = cls(exercise, suite, problem=data["problem"][:_TEXT_LIMITS["message"]])
+        for raw, (prop, points) in zip(results, table):
+            if type(raw) is not dict or set(raw) != _RESULT_FIELDS or raw["id"] != prop.__name__:
+                raise ValueError(f"result for {prop.__name__} is malformed")
+            if type(raw["passed"]) is not bool or not (raw["seed"] is None or type(raw["seed"]) is int):
+                raise ValueError(f"result for {prop.__name__} has a non-boolean verdict")
+            texts = {}
+            for key, limit in _TEXT_LIMITS.items():
+                if type(raw[key]) is not str:
+                    raise ValueError(f"result for {prop.__name__}: {key} is not text")
+                texts[key] = raw[key] if len(raw[key]) <= limit else raw[key][:limit] + " [...]"
+            report.results.append(PropertyResult(passed=raw["passed"], seed=raw["seed"], points=points,
+                                                 id=prop.__name__, **texts))
+        return report
+
+
+_TEXT_LIMITS = {"name": 400, "message": 4_000, "scenario": 2_000, "timeline": 8_000}
+_RESULT_FIELDS = {"id", "passed", "seed", "points", *_TEXT_LIMITS}
 
 
 class CheckFailed(AssertionError):

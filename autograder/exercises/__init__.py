@@ -2,3 +2,23 @@
 ``SUITES`` maps a test cell's suite name to its ``(property check, points)`` pairs; each check
 takes the class and returns a PropertyResult. A suite's points add up to the points of the
 test cell that runs it (tests/test_exercise_points.py checks this against the notebooks)."""
+from __future__ import annotations
+
+import importlib
+
+EXERCISES = ("safe_counter", "bounded_queue", "lock_ordering")
+
+
+def exercise_module(exercise_id: str):
+    """The checks module of a graded exercise; ValueError for an unknown one."""
+    if exercise_id not in EXERCISES:
+        raise ValueError(f"unknown exercise {exercise_id!r}; the graded exercises are {', '.join(EXERCISES)}")
+    return importlib.import_module(f"{__name__}.{exercise_id}")
+
+
+def suite_table(exercise_id: str, suite: str) -> list:
+    """``[(property, points), ...]`` of one suite; ValueError if the exercise has no such suite."""
+    suites = exercise_module(exercise_id).SUITES
+    if suite not in suites:
+        raise ValueError(f"{exercise_id} has no {suite!r} suite; choose from {', '.join(suites)}")
+    return suites[suite]

@@ -1,0 +1,73 @@
+"""The entry point of every job, inside the sandbox: ``python -I -m autograder.sandbox.inside``.
+
+In order, before any student code runs: read the whole request from standard input (the
+key, the limits, the uid, the work) and close it; keep the key only inside an HMAC object;
+lower the resource limits; drop to the job's uid (when started as root) for good; mark the
+reply pipe close-on-exec so programs started later do not inherit it. Then do the work and
+write the signed reply. Student code can print, crash or exit: without the key it cannot
+produce a reply the grader accepts.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import sys
+import warnings
+
+from .channel import new_signer, sign
+from .limits import Limits
+
+PR_SET_NO_NEW_PRIVS = 38
+
+
+def drop_privileges(uid: int) -> None:
+    """Become ``uid`` (and gid ``uid``) with no supplementary groups and no way back."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
+    if os.getuid() != uid or os.geteuid() != uid:
+        raise OSError(f"could not drop to uid {uid}")
+
+
+def handlers():
+    # Imported on demand: a checks job must not pay for nbclient, a notebook job for the engine.
+    from . import job_checks, job_notebook, job_quiz
+
+    return {"checks": job_checks.run, "notebook": job_notebook.run, "quiz": job_quiz.run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reply-fd", type=int, required=True)
+    args = parser.parse_args(argv)
+    request = json.loads(sys.stdin.buffer.read())
+    sys.stdin.close()
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    signer = new_signer(bytes.fromhex(request.pop("key")))
+    if request.get("limits"):
+        Limits.from_dict(request["limits"]).apply()
+    if request.get("uid") is not None:
+        drop_privileges(int(request["uid"]))
+    os.set_inheritable(args.reply_fd, False)
+    os.makedirs(os.environ.get("HOME", "/tmp/home"), exist_ok=True)
+    warnings.simplefilter("ignore")    # a warning is not a verdict; keep the job's output clean
+    reply = handlers()[request["kind"]](request["payload"])
+    data = sign(signer, reply)
+    with os.fdopen(args.reply_fd, "wb") as out:
+        out.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    # Skip interpreter shutdown: threads a student left running (or a patched atexit) must not
+    # hold the job open once its verdict is written.
+    os._exit(code)

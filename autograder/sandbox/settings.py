@@ -1,0 +1,39 @@
+"""The sandbox's knobs, as a traitlets Configurable: set them in nbgrader_config.py
+(``c.Sandbox.memory_limit = 2 * 1024**3``) or on a command line (``--Sandbox.enabled=False``)."""
+from __future__ import annotations
+
+import itertools
+import os
+
+from traitlets import Bool, Integer
+from traitlets.config import Configurable
+
+from .limits import GiB, MiB, Limits
+
+_job_numbers = itertools.count()
+
+
+class Sandbox(Configurable):
+    enabled = Bool(True, help=(
+        "Run every notebook and every check in a bubblewrap sandbox. False grades without one "
+        "(student code then runs as the grader's user, with its files and network); every run "
+        "prints a warning.")).tag(config=True)
+    memory_limit = Integer(4 * GiB, help="Bytes of address space per process of a job.").tag(config=True)
+    max_processes = Integer(256, help="Processes a job may have at once.").tag(config=True)
+    max_file_size = Integer(64 * MiB, help="Largest file a job may write, in bytes.").tag(config=True)
+    cpu_time_limit = Integer(600, help="CPU seconds any one process of a job may use.").tag(config=True)
+    tmp_size = Integer(1 * GiB, help="Size of the job's private /tmp (a tmpfs), in bytes.").tag(config=True)
+    shm_size = Integer(512 * MiB, help="Size of the job's private /dev/shm, in bytes.").tag(config=True)
+    uid_base = Integer(100_000, help=(
+        "When grading as root, each job runs as its own uid from uid_base upwards, so that the "
+        "per-user process limit is per job (uids need not exist in /etc/passwd).")).tag(config=True)
+
+    def limits(self) -> Limits:
+        return Limits(memory=self.memory_limit, processes=self.max_processes,
+                      file_size=self.max_file_size, cpu_seconds=self.cpu_time_limit)
+
+    def job_uid(self) -> int | None:
+        """A uid for the next job when grading as root (None otherwise: bwrap maps one)."""
+        if os.geteuid() != 0:
+            return None
+        return self.uid_base + (os.getpid() % 10_000) * 100 + next(_job_numbers) % 100
