@@ -6,7 +6,7 @@ Test cells call ``check(exercise_id, suite)``; instructors use ``python -m autog
 
 def check(exercise_id: str, suite: str = "visible", **options) -> float | None:
     """Run an exercise's checks on the notebook's answer; see autograder.checker.check."""
-    # Imported here so that `python -m autograder.checker` does not import itself twice.
+    # Imported on use, so that `import autograder` stays cheap (every sandboxed job imports it).
     from .checker import check as run_check
 
     return run_check(exercise_id, suite, **options)

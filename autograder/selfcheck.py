@@ -1,32 +1,28 @@
-"""Self-check: run every graded exercise's checks (visible and hidden) on a notebook, from
-the command line, and get the verdicts the grader would give."""
+"""Self-check: the verdicts the grader would give, before submitting.
+
+``make selfcheck NB=...`` reads a notebook file as the grader does: each graded exercise's
+answer cell goes through admission and every suite (visible and hidden), each quiz answer
+cell is evaluated on its own and compared. ``self_check()`` in a notebook does the same for
+the exercises whose %%exercise cell has run in this kernel. (No sandbox: this is the
+student's own machine.)
+"""
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import nbformat
 
-from .answers import cell_to_module_source
-from .checker import exercise_module, run_isolated
-
-EXERCISES = ("safe_counter", "bounded_queue", "lock_ordering")
-
-
-def answer_cells(nb) -> dict[str, str]:
-    found = {}
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in EXERCISES and cell.cell_type == "code":
-            found[grade_id] = cell.source
-    return found
+from .checker import check_answer
+from .exercises import EXERCISES, exercise_module
+from .trusted import (QUIZ_DEADLINE, QuizCall, UngradableCell, answer_cells, is_test_cell, quiz_outputs,
+                      quiz_values, test_call)
 
 
-def run_all_suites(exercise_id: str, path: Path, say=print) -> tuple[float, float]:
+def run_all_suites(exercise_id: str, source: str, say=print) -> tuple[float, float]:
     """Every suite of one exercise, rendered as feedback renders it; returns (earned, total)."""
     earned = total = 0.0
     for suite in exercise_module(exercise_id).SUITES:
-        report = run_isolated(exercise_id, suite, path)
+        report = check_answer(exercise_id, suite, source)
         say(report.render(detailed=not suite.startswith("hidden")))
         earned, total = earned + report.earned, total + report.total
     say(f"=> {exercise_id}: the grader would award {earned:g} of {total:g} points\n")
@@ -35,32 +31,56 @@ def run_all_suites(exercise_id: str, path: Path, say=print) -> tuple[float, floa
 
 def self_check(say=print) -> None:
     """From inside a notebook: check every exercise whose %%exercise cell has run."""
-    from course.exercise import answered
+    from .answers import answered
 
     done = answered()
     if not done:
         say("No exercise answered yet: run your %%exercise cells first.")
     for exercise_id, path in done.items():
-        run_all_suites(exercise_id, path, say)
+        run_all_suites(exercise_id, path.read_text(), say)
+
+
+def quiz_verdicts(nb, say=print) -> tuple[int, int]:
+    """(right, asked) for the notebook's quiz questions, each answer evaluated on its own."""
+    calls = []
+    for cell in nb.cells:
+        if is_test_cell(cell):
+            try:
+                call = test_call(cell.source)
+            except UngradableCell:
+                continue
+            if isinstance(call, QuizCall):
+                calls.append(call)
+    if not calls:
+        return 0, 0
+    replies, problem = quiz_values(calls, answer_cells(nb), sandbox=None, deadline=QUIZ_DEADLINE)
+    right = 0
+    for call in calls:
+        outputs = quiz_outputs(call.question, replies.get(call.question), problem)
+        ok = all(o.output_type != "error" for o in outputs)
+        right += ok
+        text = outputs[0].get("text") or outputs[0].get("evalue")
+        say(f"[{'PASS' if ok else 'FAIL'}] quiz {call.question}: {text.strip()}")
+    say(f"=> quiz: {right} of {len(calls)} answers right\n")
+    return right, len(calls)
 
 
 def selfcheck(notebook: Path, say=print) -> bool:
-    """Returns True when every suite of every exercise in the notebook passes."""
+    """True when every graded exercise and every quiz answer in the notebook would get full marks."""
     try:
         nb = nbformat.read(notebook, as_version=4)
     except Exception as exc:
         say(f"{notebook}: cannot read it as a notebook: {exc}")
         return False
+    say(f"# {notebook}")
     answers = answer_cells(nb)
-    if not answers:
-        say(f"{notebook}: no graded answer cell found (expected one with grade_id "
-            f"{' / '.join(EXERCISES)}; did the cell's nbgrader metadata get lost?)")
-        return False
-    all_passed = True
-    with tempfile.TemporaryDirectory(prefix="selfcheck-") as tmp:
-        for exercise_id, source in answers.items():
-            path = Path(tmp) / f"answer_{exercise_id}.py"
-            path.write_text(cell_to_module_source(source))
-            earned, total = run_all_suites(exercise_id, path, say)
-            all_passed &= earned == total
+    exercises = [e for e in EXERCISES if e in answers]
+    right, asked = quiz_verdicts(nb, say)
+    if not exercises and not asked:
+        say(f"{notebook}: nothing to check (no graded exercise or quiz question in it)\n")
+        return True
+    all_passed = right == asked
+    for exercise_id in exercises:
+        earned, total = run_all_suites(exercise_id, answers[exercise_id], say)
+        all_passed &= earned == total
     return all_passed

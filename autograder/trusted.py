@@ -32,6 +32,9 @@ from .report import Report
 from .sandbox import Sandbox, run_job
 
 
+QUIZ_DEADLINE = 60.0
+
+
 class UngradableCell(ValueError):
     """An autograded test cell the trusted grader cannot score (an instructor's error)."""
 
@@ -133,15 +136,16 @@ class TrustedScores(NbGraderPreprocessor):
     """Scores every autograded test cell from the answer cells, in sandboxes (see module doc)."""
 
     check_deadline = Float(CHECK_DEADLINE, help="Seconds one suite of checks may take.").tag(config=True)
-    quiz_deadline = Float(60.0, help="Seconds the quiz answers of one notebook may take.").tag(config=True)
+    quiz_deadline = Float(QUIZ_DEADLINE, help="Seconds the quiz answers of one notebook may take.").tag(config=True)
 
     def preprocess(self, nb, resources):
         sandbox = Sandbox(parent=self)
         sandbox = sandbox if sandbox.enabled else None
         answers = answer_cells(nb)
         tests = [(cell, test_call(cell.source)) for cell in nb.cells if is_test_cell(cell)]
-        quiz_replies, quiz_problem = self._quiz_values(
-            [call for _, call in tests if isinstance(call, QuizCall)], answers, sandbox)
+        quiz_replies, quiz_problem = quiz_values(
+            [call for _, call in tests if isinstance(call, QuizCall)], answers, sandbox=sandbox,
+            deadline=self.quiz_deadline)
         for cell, call in tests:
             if isinstance(call, QuizCall):
                 cell.outputs = quiz_outputs(call.question, quiz_replies.get(call.question), quiz_problem)
@@ -158,29 +162,30 @@ class TrustedScores(NbGraderPreprocessor):
             self.log.info("%s %s: %g of %g points", call.exercise, call.suite, report.earned, report.total)
         return nb, resources
 
-    def _quiz_values(self, calls: list[QuizCall], answers: dict[str, str], sandbox):
-        """{question: {"value": ...} or {"error": ...}} for every quiz answer, from one job."""
-        cells, replies = [], {}
-        for call in calls:
-            if call.question not in quizzes.QUESTIONS:
-                raise UngradableCell(f"quiz.check names an unknown question {call.question!r}")
-            if call.question in answers:
-                cells.append({"id": call.question, "source": answers[call.question], "name": call.variable})
-            else:
-                replies[call.question] = {"error": f"not answered: the notebook has no answer cell "
-                                                   f"'{call.question}'"}
-        if not cells:
-            return replies, None
-        job = run_job("quiz", {"cells": cells}, sandbox=sandbox, deadline=self.quiz_deadline)
-        values = (job.reply or {}).get("values")
-        if not isinstance(values, dict):
-            return replies, job.problem or "the quiz job gave no values"
-        for cell in cells:
-            reply = values.get(cell["id"])
-            if isinstance(reply, dict) and (set(reply) == {"value"} or
-                                            (set(reply) == {"error"} and isinstance(reply["error"], str))):
-                replies[cell["id"]] = reply
-        return replies, "the quiz job gave no value for it"
+
+def quiz_values(calls: list[QuizCall], answers: dict[str, str], *, sandbox, deadline: float):
+    """{question: {"value": ...} or {"error": ...}} for every quiz answer, from one job."""
+    cells, replies = [], {}
+    for call in calls:
+        if call.question not in quizzes.QUESTIONS:
+            raise UngradableCell(f"quiz.check names an unknown question {call.question!r}")
+        if call.question in answers:
+            cells.append({"id": call.question, "source": answers[call.question], "name": call.variable})
+        else:
+            replies[call.question] = {"error": f"not answered: the notebook has no answer cell "
+                                               f"'{call.question}'"}
+    if not cells:
+        return replies, None
+    job = run_job("quiz", {"cells": cells}, sandbox=sandbox, deadline=deadline)
+    values = (job.reply or {}).get("values")
+    if not isinstance(values, dict):
+        return replies, job.problem or "the quiz job gave no values"
+    for cell in cells:
+        reply = values.get(cell["id"])
+        if isinstance(reply, dict) and (set(reply) == {"value"} or
+                                        (set(reply) == {"error"} and isinstance(reply["error"], str))):
+            replies[cell["id"]] = reply
+    return replies, "the quiz job gave no value for it"
 
 
 def _table(call: CheckCall) -> list:

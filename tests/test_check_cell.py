@@ -4,7 +4,7 @@ import pytest
 import autograder
 from autograder.report import CheckFailed
 from testkit import REPO
-from course.exercise import save_answer
+from autograder.answers import save_answer
 
 SAMPLES = REPO / "demo" / "submissions" / "02-locks"
 
@@ -37,7 +37,7 @@ def test_nothing_passing_raises_a_one_line_failure():
 
 
 def test_missing_answer_cell_is_explained_in_one_line():
-    from course import exercise
-    exercise._answers.pop("safe_counter", None)
-    with pytest.raises(CheckFailed, match="run the answer cell"):
+    from autograder import answers
+    answers._answers.pop("safe_counter", None)
+    with pytest.raises(CheckFailed, match="not answered yet: run the answer cell"):
         autograder.check("safe_counter", "visible")

@@ -4,7 +4,7 @@ import re
 import nbformat
 import pytest
 
-from autograder.checker import exercise_module
+from autograder.exercises import exercise_module
 from testkit import REPO
 
 CALL = re.compile(r'check\("(\w+)",\s*"(\w+)"\)')

@@ -13,8 +13,8 @@ from ..answers import require_class
 from ..controlled import Scenario
 from ..realrun import Call, run_real
 from ..report import PropertyResult
-from .common import (Stuck, built_within, call_with_deadline, explored, real_property, simulated_globals,
-                     start_methods)
+from .common import (NotAnInt, Stuck, built_within, call_with_deadline, explored, plain_int, real_property,
+                     simulated_globals, start_methods)
 
 SIGNATURE = ("BoundedQueue(capacity, *, ctx=None) with put(item, timeout=None), "
              "get(timeout=None) and qsize()")
@@ -108,9 +108,11 @@ def fifo_in_one_process(BoundedQueue) -> PropertyResult:
                 if op == "put":
                     script.call(text, lambda v=value: q.put(v))
                     continue
-                got = script.call(text, q.get if op == "get" else q.qsize)
+                got = plain_int(script.call(text, q.get if op == "get" else q.qsize), f"{before}: {text}")
             except Stuck as exc:
                 return PropertyResult(name, False, _stuck_message(script, text, exc))
+            except NotAnInt as exc:
+                return PropertyResult(name, False, str(exc))
             except Exception as exc:
                 return PropertyResult(name, False, f"{before}: {text} raised {type(exc).__name__}: {exc}")
             if got != value:
@@ -151,20 +153,23 @@ def timeouts_in_one_process(BoundedQueue) -> PropertyResult:
         if problem:
             return PropertyResult(name, False, problem)
         before = script.after()
-        size = script.call("qsize()", q.qsize)
+        size = plain_int(script.call("qsize()", q.qsize), f"{before}: qsize()")
         if size != 1:
             why = ("a put that timed out must not add its item" if isinstance(size, int) and size > 1
                    else "the queue holds its one item (it is full)")
             return PropertyResult(name, False, f"{before}: qsize() returned {size!r}, expected 1: {why}")
         before = script.after()
-        got = script.call(f"get(timeout={timeout:g})", lambda: q.get(timeout=timeout))
+        got = plain_int(script.call(f"get(timeout={timeout:g})", lambda: q.get(timeout=timeout)),
+                        f"{before}: get(timeout={timeout:g})")
         if got != 1:
             return PropertyResult(name, False, f"{before}: get(timeout={timeout:g}) returned {got!r}, expected 1")
         script.call(f"put(3, timeout={timeout:g})", lambda: q.put(3, timeout=timeout))
         before = script.after()
-        got = script.call("get()", q.get)
+        got = plain_int(script.call("get()", q.get), f"{before}: get()")
         if got != 3:
             return PropertyResult(name, False, f"{before}: get() returned {got!r}, expected 3")
+    except NotAnInt as exc:
+        return PropertyResult(name, False, str(exc))
     except Stuck as exc:
         last = script.history[-1]
         hint = ""
@@ -237,8 +242,9 @@ def _delivery_problem(puts: dict[str, list], gets: dict[str, list]) -> str | Non
 
 
 def _key(item):
-    """An item as it can be counted: itself if it is a plain value, else its repr."""
-    return item if isinstance(item, (int, float, str, bytes, type(None))) else repr(item)
+    """An item as it can be counted: itself if it is exactly an int (what was put), else its
+    repr (which then matches nothing that was put)."""
+    return item if type(item) is int else repr(item)
 
 
 def _short(items, limit=6) -> str:
@@ -279,7 +285,7 @@ def _pc_scenario(BoundedQueue, capacity: int, producers: list[list[int]], consum
         problem = _delivery_problem(dict(zip(prod_labels, producers)), gets)
         if problem:
             return problem
-        size = q.qsize()
+        size = plain_int(q.qsize(), "qsize()")
         if size != 0:
             return f"every item was taken out, but qsize() is {size!r} instead of 0"
         return None
@@ -345,6 +351,8 @@ def blocks_when_full_or_empty(BoundedQueue) -> PropertyResult:
 
     def check_full(q, results):
         seen, size, got = results[1]
+        size = plain_int(size, "qsize()")
+        got = [plain_int(item, "get()") for item in got]
         if seen == ["put(1)", "put(2)", "put(3)"] or size == 3:
             return (f"P1's put(3) into a BoundedQueue(2) holding 2 items returned without waiting "
                     f"(P2 saw qsize() = {size!r} after 1 s): a put on a full queue must block "
@@ -370,7 +378,7 @@ def blocks_when_full_or_empty(BoundedQueue) -> PropertyResult:
         if results[1]:
             return (f"P1's get() on an empty queue returned {results[0]!r} before anything was put: "
                     f"a get on an empty queue must block until an item arrives")
-        if results[0] != 5:
+        if plain_int(results[0], "P1's get()") != 5:
             return f"P1's get() returned {results[0]!r}, expected the 5 that P2 put"
         return None
 
@@ -500,19 +508,21 @@ def timeouts_not_restarted(BoundedQueue) -> PropertyResult:
 
 
 # ------------------------------------------------------------------ real processes
-# Grades come only from deterministic evidence. Runs with one child process at a time are
-# deterministic: what the child and the parent see there decides the property (shared state,
-# objects that can be sent under every start method, timeouts with real primitives). Runs of
-# several processes at once depend on timing, so what goes wrong there (a hang, lost or
-# duplicated items) is reported as a note; the controlled-interleaving checks judge it.
+# Runs with one child process at a time are deterministic: what the child and the parent see
+# there decides (shared state, objects that can be sent under every start method, timeouts
+# with real primitives). Runs of several processes at once depend on timing: what only a
+# wrong answer can produce there (an item lost, duplicated or out of order) is evidence and
+# fails the property; a hang, which load can cause too, is only a note.
 def _values(returned) -> list:
-    """The results a child reported (as reprs), as values where they are literals."""
+    """The results a child reported (as reprs): ints where the repr is an int literal, else the
+    text itself (which then equals no item that was put)."""
     values = []
     for text in returned:
         try:
-            values.append(ast.literal_eval(text))
+            value = ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
-            values.append(text)
+            value = text
+        values.append(value if type(value) is int else text)
     return values
 
 
@@ -539,11 +549,12 @@ def _parent_puts(BoundedQueue, capacity, items):
 def _parent_takes(q, n) -> tuple[object, list]:
     """In the parent after a run: qsize(), then up to ``n`` x get(timeout=0.5), stopping at
     the first queue.Empty (recorded as the string "queue.Empty")."""
-    size = call_with_deadline(q.qsize, STEP_DEADLINE)
+    size = plain_int(call_with_deadline(q.qsize, STEP_DEADLINE), "the parent's qsize()")
     back = []
     for _ in range(n):
         try:
-            back.append(call_with_deadline(lambda: q.get(timeout=0.5), STEP_DEADLINE))
+            back.append(plain_int(call_with_deadline(lambda: q.get(timeout=0.5), STEP_DEADLINE),
+                                  "the parent's get(timeout=0.5)"))
         except queue.Empty:
             back.append("queue.Empty")
             break
@@ -585,6 +596,8 @@ def _exchange_with_parent(BoundedQueue, method: str) -> tuple[str | None, str]:
                 f"starting it"), scenario
     try:
         size, back = _parent_takes(run.obj, len(theirs))
+    except NotAnInt as exc:
+        return str(exc), scenario
     except Stuck as exc:
         return f"in the parent, after P1 finished, a call {exc}", scenario
     except Exception as exc:
@@ -616,6 +629,8 @@ def _full_in_child(BoundedQueue, method: str) -> tuple[str | None, str]:
                 f"put(7, 0.2) on a full queue"), scenario
     try:
         size, back = _parent_takes(run.obj, len(items))
+    except NotAnInt as exc:
+        return str(exc), scenario
     except Stuck as exc:
         return f"in the parent, after P1 finished, a call {exc}", scenario
     except Exception as exc:
@@ -626,8 +641,9 @@ def _full_in_child(BoundedQueue, method: str) -> tuple[str | None, str]:
 
 def _producers_consumers(BoundedQueue, method, capacity, producers, consumers):
     """A run of several producers and consumers at once. Returns (verdict, message,
-    scenario, hung) where verdict is None (all well), "fail" (deterministic: the object
-    could not be built or sent) or "note" (something went wrong that depends on timing)."""
+    scenario, hung) where verdict is None (all well), "fail" (the object could not be built
+    or sent, or evidence of a bug: an item lost, duplicated or out of order, a wrong qsize)
+    or "note" (the run did not finish in time, which load can cause too)."""
     calls = [[Call("put", (x,)) for x in items] for items in producers] + \
             [[Call("get", (), n, collect=True)] for n in consumers]
     labels = [f"P{i}" for i in range(1, len(calls) + 1)]
@@ -649,13 +665,16 @@ def _producers_consumers(BoundedQueue, method, capacity, producers, consumers):
             for i, who in enumerate(cons_labels, len(producers))}
     problem = _delivery_problem(dict(zip(prod_labels, producers)), gets)
     if problem:
-        return "note", problem, scenario, False
+        return "fail", f"under {method}, {problem}", scenario, False
     try:
-        size = call_with_deadline(run.obj.qsize, STEP_DEADLINE)
+        size = plain_int(call_with_deadline(run.obj.qsize, STEP_DEADLINE), "the parent's qsize()")
+    except NotAnInt as exc:
+        return "fail", str(exc), scenario, False
     except Stuck as exc:
         return "note", f"the parent's qsize() after the run {exc}", scenario, True
     if size != 0:
-        return "note", f"every item was taken out, but the parent's qsize() is {size!r}", scenario, False
+        return "fail", f"under {method}, every item was taken out, but the parent's qsize() is {size!r}", \
+            scenario, False
     return None, None, scenario, False
 
 

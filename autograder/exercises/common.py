@@ -21,6 +21,32 @@ def describe_calls(calls: list[list[Call]]) -> str:
     return "; ".join(f"P{i}: " + ", ".join(c.describe() for c in proc) for i, proc in enumerate(calls, 1))
 
 
+class NotAnInt(AssertionError):
+    """A student's method returned something other than an int where the contract says int.
+    (An AssertionError, so a controlled scenario's check reports it as a failed check.)"""
+
+
+def plain_int(value, what: str) -> int:
+    """``value`` if it is exactly an int, else NotAnInt (see not_int)."""
+    problem = not_int(value, what)
+    if problem:
+        raise NotAnInt(problem)
+    return value
+
+
+def not_int(value, what: str) -> str | None:
+    """None if ``value`` is exactly an int (a bool or an int subclass is not: its ``==`` could
+    say anything), else a sentence for the student. Checks compare a student's results only
+    after this, so comparisons run on the grader's own types."""
+    if type(value) is int:
+        return None
+    return f"{what} returned {value!r} (a {type(value).__name__}), but it must return an int"
+
+
+def not_ints(values, what: str) -> str | None:
+    return next((problem for v in values if (problem := not_int(v, what))), None)
+
+
 class Stuck(Exception):
     """A call did not return in time (in one process: a lock taken twice, or an endless loop)."""
 
@@ -183,13 +209,16 @@ def simulated_globals(cls, *, per_process_ids: bool = False):
 
 
 def real_property(title: str, cls, deterministic, concurrent) -> PropertyResult:
-    """A real-process property graded only on evidence that repeats exactly.
+    """A real-process property: evidence of a bug fails it, absence of evidence proves nothing.
 
-    Under every start method, ``deterministic(cls, method)`` -> ``(problem, scenario)``
-    decides. Then ``concurrent(method)`` -> ``(verdict, message, scenario, hung)`` runs
-    several processes at once: a "fail" verdict is deterministic and fails the property, a
-    "note" depends on timing and is reported without costing points. After a hang the
-    remaining methods skip the concurrent run (a hang costs the whole deadline: once is enough).
+    Under every start method, ``deterministic(cls, method)`` -> ``(problem, scenario)`` runs
+    one child at a time and decides. Then ``concurrent(method)`` -> ``(verdict, message,
+    scenario, hung)`` runs several processes at once: "fail" is evidence only a wrong answer
+    can produce (an update lost, an item delivered twice or never, money created or
+    destroyed, an object that cannot be sent) and fails the property; "note" is a hang, which
+    a busy machine can cause too, so it is reported without costing points (the controlled
+    checks judge deadlocks). After a hang the remaining methods skip the concurrent run (a
+    hang costs the whole deadline: once is enough).
     """
     notes = []
     run_concurrent = True
@@ -203,8 +232,8 @@ def real_property(title: str, cls, deterministic, concurrent) -> PropertyResult:
         if verdict == "fail":
             return PropertyResult(title, False, message, scenario)
         if verdict == "note":
-            notes.append(f"under {method}, several processes at once: {message}. Whether a real run "
-                         f"shows this depends on timing, so it costs no points here; the "
-                         f"interleaving checks judge it")
+            notes.append(f"under {method}, several processes at once did not finish in time; a busy "
+                         f"machine can cause that too, so it costs no points here (the interleaving "
+                         f"checks judge deadlocks)")
             run_concurrent = not hung
     return PropertyResult(title, True, "; ".join(notes))

@@ -12,8 +12,8 @@ from ..answers import require_class
 from ..controlled import Scenario, explore
 from ..realrun import Call, run_real
 from ..report import PropertyResult
-from .common import (Stuck, built_within, call_with_deadline, describe_calls, explored,
-                     real_property, simulated_globals, start_methods, with_hint)
+from .common import (NotAnInt, Stuck, built_within, call_with_deadline, describe_calls, explored,
+                     plain_int, real_property, simulated_globals, start_methods, with_hint)
 
 SIGNATURE = "Bank(balances, *, ctx=None) with transfer(src, dst, amount), balance(i) and total()"
 
@@ -60,14 +60,15 @@ def contract_in_one_process(Bank) -> PropertyResult:
     n = len(initial)
 
     def balances():
-        return [call(f"balance({i})", lambda i=i: box["bank"].balance(i)) for i in range(n)]
+        return [plain_int(call(f"balance({i})", lambda i=i: box["bank"].balance(i)), f"balance({i})")
+                for i in range(n)]
 
     def expect(expected, what):
         got = balances()
         del history[-n:]      # the reads are not interesting in the history
         if got != expected:
             raise _Stop(f"{what}, the balances are {got!r} but should be {expected!r}")
-        total = call("total()", lambda: box["bank"].total())
+        total = plain_int(call("total()", lambda: box["bank"].total()), "total()")
         del history[-1:]
         if total != sum(expected):
             raise _Stop(f"{what}, total() returned {total!r} but the balances {expected!r} add "
@@ -123,7 +124,7 @@ def contract_in_one_process(Bank) -> PropertyResult:
                             f"changed from {moves[-1][1]!r} to {got!r}: check everything before "
                             f"changing any balance")
         expect(moves[-1][1], after())
-    except _Stop as stop:
+    except (_Stop, NotAnInt) as stop:
         return PropertyResult(name, False, str(stop))
     except Exception as exc:
         return PropertyResult(name, False, f"{after()}: raised {type(exc).__name__}: {exc}")
@@ -163,7 +164,8 @@ _UNSHARED_CONTROLLED = (
 
 
 def _read_balances(bank, n):
-    return [bank.balance(i) for i in range(n)]
+    """Every balance, as ints (NotAnInt otherwise: comparisons run on the grader's own types)."""
+    return [plain_int(bank.balance(i), f"balance({i})") for i in range(n)]
 
 
 def _transfers_scenario(Bank, initial, transfers, check_extra=None, *, may_fail=False) -> Scenario:
@@ -310,7 +312,7 @@ def total_is_a_snapshot(Bank) -> PropertyResult:
         if got != [27, 25, 8]:
             return f"after the three transfers the balances are {got!r}, expected [27, 25, 8]"
         for seen in results[2]:
-            if seen != whole:
+            if plain_int(seen, "P3's total()") != whole:
                 return (f"P3's total() returned {seen!r} while transfers were running, but the bank "
                         f"always holds {whole}: a transfer was seen half done. total() must hold "
                         f"every account's lock at once (taken in the same global order as "
@@ -397,16 +399,18 @@ def disjoint_transfers_in_parallel(Bank) -> PropertyResult:
 
 
 # ------------------------------------------------------------------ real processes
-# Grades come only from deterministic evidence: a run with one child process decides (the
-# object can be sent under every start method, the parent and the child see each other's
-# transfers exactly). What goes wrong only when several processes run at once (a deadlock,
-# lost money, a total() that saw a transfer half done) depends on timing, so there it is a
-# note; the controlled-interleaving checks judge it.
+# A run with one child process decides what it can (the object can be sent under every start
+# method, the parent and the child see each other's transfers exactly). With several
+# processes at once, what only a wrong answer can produce (money created or destroyed, a
+# total() that saw a transfer half done) is evidence and fails the property; a hang (a
+# deadlock, or a busy machine) is only a note: the controlled-interleaving checks judge it.
 def _literal(text: str):
+    """A child's result (a repr) as an int if it is an int literal, else the text itself."""
     try:
-        return ast.literal_eval(text)
+        value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return text
+    return value if type(value) is int else text
 
 
 def _unshared(method):
@@ -416,16 +420,16 @@ def _unshared(method):
 
 
 def _parent_reads(bank, n):
-    """(balances, total) as the parent reads them after a run, or a message."""
+    """((balances, total), None, False) as the parent reads them after a run, or (None,
+    message, stuck) where ``stuck`` says a call did not return (a hang, not evidence)."""
     try:
         got = call_with_deadline(lambda: _read_balances(bank, n), STEP_DEADLINE)
+        total = plain_int(call_with_deadline(bank.total, STEP_DEADLINE), "total() in the parent")
+    except NotAnInt as exc:
+        return None, str(exc), False
     except Stuck as exc:
-        return None, f"balance(i) in the parent after the run {exc}. {_REENTRY_HINT}"
-    try:
-        total = call_with_deadline(bank.total, STEP_DEADLINE)
-    except Stuck as exc:
-        return None, f"total() in the parent after the run {exc}. {_REENTRY_HINT}"
-    return (got, total), None
+        return None, f"balance(i) or total() in the parent after the run {exc}. {_REENTRY_HINT}", True
+    return (got, total), None, False
 
 
 def _child_moves(Bank, method) -> tuple[str | None, str]:
@@ -441,7 +445,7 @@ def _child_moves(Bank, method) -> tuple[str | None, str]:
         if run.hung:
             problem += ": P1 was alone with the bank, so nothing else held its locks"
         return problem, scenario
-    read, problem = _parent_reads(run.obj, len(initial))
+    read, problem, _ = _parent_reads(run.obj, len(initial))
     if problem:
         return problem, scenario
     got, total = read
@@ -482,7 +486,7 @@ def _child_reads(Bank, method) -> tuple[str | None, str]:
     if seen != expected:
         return (f"P1 saw balances {seen[:3]!r} and total() {seen[3]!r} after the parent's "
                 f"transfer(0, 1, 120), expected {expected[:3]!r} and 750"), scenario
-    read, problem = _parent_reads(run.obj, len(initial))
+    read, problem, _ = _parent_reads(run.obj, len(initial))
     if problem:
         return problem, scenario
     got, total = read
@@ -497,7 +501,7 @@ def _child_reads(Bank, method) -> tuple[str | None, str]:
 
 def _concurrent_transfers(Bank, method, initial, movers, auditors=0):
     """Several processes at once. Returns (verdict, message, scenario, hung): verdict None,
-    "fail" (deterministic: the object could not be built or sent) or "note" (timing)."""
+    "fail" (the object could not be built or sent, or evidence of a bug) or "note" (a hang)."""
     calls = [[Call("transfer", (s, d, a), r) for s, d, a, r in mover] for mover in movers] + \
             [[Call("total", (), 200, collect=True)] for _ in range(auditors)]
     scenario = f"Bank({initial}) under {method}; " + describe_calls(calls)
@@ -515,11 +519,12 @@ def _concurrent_transfers(Bank, method, initial, movers, auditors=0):
         seen = [_literal(x) for x in run.outcomes[len(movers) + i].returned[0]]
         wrong = [x for x in seen if x != whole]
         if wrong:
-            return "note", (f"P{len(movers) + i + 1}'s total() returned {wrong[0]!r} while transfers "
-                            f"were running, but the bank always holds {whole}"), scenario, False
-    read, problem = _parent_reads(run.obj, len(initial))
+            return "fail", (f"under {method}, P{len(movers) + i + 1}'s total() returned {wrong[0]!r} "
+                            f"while transfers were running, but the bank always holds {whole}: "
+                            f"total() saw a transfer half done"), scenario, False
+    read, problem, stuck = _parent_reads(run.obj, len(initial))
     if problem:
-        return "note", problem, scenario, True
+        return ("note" if stuck else "fail"), problem, scenario, stuck
     got, total = read
     expected = list(initial)
     for mover in movers:
@@ -530,10 +535,11 @@ def _concurrent_transfers(Bank, method, initial, movers, auditors=0):
         return "fail", (f"after the transfers the parent still sees the initial balances {got!r}: "
                         f"{_unshared(method)}"), scenario, False
     if got != expected:
-        return "note", (f"after the transfers the parent sees balances {got!r} (total {sum(got)}), "
-                        f"expected {expected!r} (total {whole}): updates were lost"), scenario, False
+        return "fail", (f"under {method}, after the transfers the parent sees balances {got!r} (total "
+                        f"{sum(got)}), expected {expected!r} (total {whole}): updates were lost"), scenario, False
     if total != whole:
-        return "note", f"after the transfers total() returned {total!r}, expected {whole}", scenario, False
+        return "fail", (f"under {method}, after the transfers total() returned {total!r}, expected "
+                        f"{whole}"), scenario, False
     return None, None, scenario, False
 
 
