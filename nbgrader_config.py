@@ -15,9 +15,9 @@ c.CourseDirectory.db_url = os.environ.get("COURSE_GRADEBOOK_URL", f"sqlite:///{r
 # SandboxedExecute runs the notebook in a bubblewrap sandbox and keeps only its outputs (for the
 # student's feedback); TrustedScores checks each answer cell from the submitted file in
 # sandboxed checkers and writes each test cell's verdict as its output, which SaveAutoGrades
-# records. A check suite has its own deadline (AUTOGRADER_CHECK_DEADLINE, 25 s), so a cell
-# that takes 40 s is stuck; a kernel that ignores the interrupt is replaced (RobustExecute,
-# inside the sandbox) instead of nbgrader dropping the whole submission.
+# records. Under grading the kernel does not run the checks itself (their output is replaced),
+# so a cell that takes 40 s is stuck; a kernel that ignores the interrupt is replaced
+# (RobustExecute, inside the sandbox) instead of nbgrader dropping the whole submission.
 c.Autograde.autograde_preprocessors = [
     "autograder.trusted.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
@@ -32,6 +32,9 @@ c.SandboxedExecute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", 40))
 c.SandboxedExecute.iopub_timeout = 5   # grace to answer the interrupt
 c.SandboxedExecute.max_output_chars = 20_000
 c.LimitOutput.max_lines = 200
+# `nbgrader validate` (a student's Validate button) runs the checks in the student's own
+# kernel: one suite may take up to AUTOGRADER_CHECK_DEADLINE (60 s).
+c.Execute.timeout = 180
 # The sandbox's limits (autograder/sandbox/settings.py has them all, with their help):
 # c.Sandbox.memory_limit = 4 * 1024**3; c.Sandbox.max_processes = 256; ...
 

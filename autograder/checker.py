@@ -15,7 +15,7 @@ from .exercises import exercise_module, suite_table
 from .report import CheckFailed, Report
 from .sandbox import Sandbox, run_job
 
-CHECK_DEADLINE = float(os.environ.get("AUTOGRADER_CHECK_DEADLINE", 25))
+CHECK_DEADLINE = float(os.environ.get("AUTOGRADER_CHECK_DEADLINE", 60))
 TRUSTED_GRADING_ENV = "AUTOGRADER_TRUSTED_GRADING"   # set in kernels that the grader runs
 
 

@@ -11,7 +11,6 @@ import json
 import multiprocessing
 import tempfile
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,7 +70,7 @@ class RealRun:
         return None
 
 
-def _worker(index: int, obj, barrier, calls: list[Call], result_path: str) -> None:
+def _worker(obj, barrier, calls: list[Call], result_path: str) -> None:
     outcome: dict = {"returned": [], "error": None, "failed_call": None}
     try:
         barrier.wait()
@@ -88,7 +87,6 @@ def _worker(index: int, obj, barrier, calls: list[Call], result_path: str) -> No
         outcome["failed_call"] = None
     except BaseException as exc:  # report everything, even SystemExit, to the parent
         outcome["error"] = f"{type(exc).__name__}: {exc}"
-        outcome["traceback"] = traceback.format_exc(limit=-3)
     Path(result_path).write_text(json.dumps(outcome))
 
 
@@ -110,7 +108,7 @@ def run_real(make_obj, calls: list[list[Call]], method: str, deadline: float = 1
 
     workdir = Path(tempfile.mkdtemp(prefix="realrun-"))
     barrier = ctx.Barrier(n, timeout=deadline)
-    procs = [ctx.Process(target=_worker, args=(i, obj, barrier, calls[i], str(workdir / f"P{i}.json")),
+    procs = [ctx.Process(target=_worker, args=(obj, barrier, calls[i], str(workdir / f"P{i}.json")),
                          name=f"P{i + 1}", daemon=True) for i in range(n)]
     run = RealRun(method, outcomes, obj=obj)
     try:
@@ -139,8 +137,11 @@ def run_real(make_obj, calls: list[list[Call]], method: str, deadline: float = 1
     for i, p in enumerate(procs):
         outcomes[i].exitcode = p.exitcode
         result = workdir / f"P{i}.json"
-        if result.exists():
-            data = json.loads(result.read_text())
+        try:
+            data = json.loads(result.read_text()) if result.exists() else None
+        except (OSError, ValueError):   # killed at the deadline while writing it
+            data = None
+        if data is not None:
             outcomes[i].returned, outcomes[i].error = data["returned"], data["error"]
             outcomes[i].failed_call = data.get("failed_call") if data["error"] else None
             if data["error"] and data["error"].startswith("BrokenBarrierError") and run.setup_error is None:

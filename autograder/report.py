@@ -15,6 +15,8 @@ class PropertyResult:
     seed: int | None = None   # how to replay a controlled run
     points: float = 1.0       # what passing this property is worth in its test cell
     id: str = ""              # the property's function name: its key in the suite's table
+    evidence: bool = False    # failed on what a real concurrent run happened to show (a race
+    #                           may show on one run and not the next; the README has the rates)
 
     def render(self, detailed: bool = True) -> str:
         mark = "PASS" if self.passed else "FAIL"
@@ -99,7 +101,8 @@ class Report:
         for raw, (prop, points) in zip(results, table):
             if type(raw) is not dict or set(raw) != _RESULT_FIELDS or raw["id"] != prop.__name__:
                 raise ValueError(f"result for {prop.__name__} is malformed")
-            if type(raw["passed"]) is not bool or not (raw["seed"] is None or type(raw["seed"]) is int):
+            if type(raw["passed"]) is not bool or type(raw["evidence"]) is not bool or \
+                    not (raw["seed"] is None or type(raw["seed"]) is int):
                 raise ValueError(f"result for {prop.__name__} has a non-boolean verdict")
             texts = {}
             for key, limit in _TEXT_LIMITS.items():
@@ -107,12 +110,12 @@ class Report:
                     raise ValueError(f"result for {prop.__name__}: {key} is not text")
                 texts[key] = raw[key] if len(raw[key]) <= limit else raw[key][:limit] + " [...]"
             report.results.append(PropertyResult(passed=raw["passed"], seed=raw["seed"], points=points,
-                                                 id=prop.__name__, **texts))
+                                                 id=prop.__name__, evidence=raw["evidence"], **texts))
         return report
 
 
 _TEXT_LIMITS = {"name": 400, "message": 4_000, "scenario": 2_000, "timeline": 8_000}
-_RESULT_FIELDS = {"id", "passed", "seed", "points", *_TEXT_LIMITS}
+_RESULT_FIELDS = {"id", "passed", "seed", "points", "evidence", *_TEXT_LIMITS}
 
 
 class CheckFailed(AssertionError):

@@ -14,26 +14,12 @@ import sys
 import nbformat
 import pytest
 
-from testkit import REPO
+from testkit import REPO, lesson_cells
 
 CORPUS = REPO / "tests" / "corpus"
 
 
-def exercise_notebook(exercise_id):
-    """The lesson's setup, answer and test cells for ``exercise_id``, or None if no lesson has it."""
-    for path in sorted((REPO / "source").glob("*/*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
-        if exercise_id in ids:
-            keep = [c for c, grade_id in zip(nb.cells, ids)
-                    if grade_id == exercise_id or grade_id.startswith(f"{exercise_id}_test")]
-            setup = next(c for c in nb.cells if c.cell_type == "code")
-            nb.cells = [setup, *keep]
-            return nb
-    return None
-
-
-EXERCISES = {folder.name: exercise_notebook(folder.name)
+EXERCISES = {folder.name: lesson_cells(folder.name)
              for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir())}
 FILES = [(e, f) for e, nb in EXERCISES.items() if nb is not None for f in sorted((CORPUS / e).glob("*.py"))]
 

@@ -2,6 +2,7 @@
 import os
 from pathlib import Path
 
+import nbformat
 import psutil
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,3 +48,20 @@ def leaked_shm(before: set[str]) -> set[str]:
     """/dev/shm entries created since ``before`` that no live process uses any more."""
     new = shm_entries() - before
     return new - mapped_by_anyone(new)
+
+
+def lesson_cells(exercise_id: str, extra_grade_ids=()):
+    """A small notebook made of the cells of the lesson that has ``exercise_id``: its first code
+    cell (``import course``, which defines %%exercise), the answer cell, the exercise's test
+    cells and the cells named in ``extra_grade_ids`` (in lesson order), or None."""
+    for path in sorted((REPO / "source").glob("*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
+        if exercise_id in ids:
+            keep = [c for c, grade_id in zip(nb.cells, ids)
+                    if grade_id == exercise_id or grade_id.startswith(f"{exercise_id}_test")
+                    or grade_id in extra_grade_ids]
+            setup = next(c for c in nb.cells if c.cell_type == "code")
+            nb.cells = [setup, *keep]
+            return nb
+    return None

@@ -230,7 +230,7 @@ def real_property(title: str, cls, deterministic, concurrent) -> PropertyResult:
             continue
         verdict, message, scenario, hung = concurrent(method)
         if verdict == "fail":
-            return PropertyResult(title, False, message, scenario)
+            return PropertyResult(title, False, message, scenario, evidence=True)
         if verdict == "note":
             notes.append(f"under {method}, several processes at once did not finish in time; a busy "
                          f"machine can cause that too, so it costs no points here (the interleaving "

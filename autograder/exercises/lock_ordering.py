@@ -19,8 +19,9 @@ SIGNATURE = "Bank(balances, *, ctx=None) with transfer(src, dst, amount), balanc
 
 STEP_DEADLINE = 2.0        # seconds one call in one process may take
 REAL_DEADLINE = 5.0        # seconds a run with one child process may take (it decides)
-NOTE_DEADLINE = 3.0        # seconds a run of several processes at once may take: a hang there
-#                            is only a note, and a correct answer needs well under a second
+AUDIT_CALLS = 10_000       # total() calls per auditor: enough to span the transfers
+NOTE_DEADLINE = 15.0       # seconds a run of several processes at once may take: a hang there
+#                            is only a note, and a correct answer needs a second or two
 
 
 def load(module):
@@ -503,7 +504,7 @@ def _concurrent_transfers(Bank, method, initial, movers, auditors=0):
     """Several processes at once. Returns (verdict, message, scenario, hung): verdict None,
     "fail" (the object could not be built or sent, or evidence of a bug) or "note" (a hang)."""
     calls = [[Call("transfer", (s, d, a), r) for s, d, a, r in mover] for mover in movers] + \
-            [[Call("total", (), 200, collect=True)] for _ in range(auditors)]
+            [[Call("total", (), AUDIT_CALLS, collect=True)] for _ in range(auditors)]
     scenario = f"Bank({initial}) under {method}; " + describe_calls(calls)
     run = run_real(built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method, NOTE_DEADLINE)
     if run.setup_error:
@@ -546,19 +547,19 @@ def _concurrent_transfers(Bank, method, initial, movers, auditors=0):
 def shared_across_processes(Bank) -> PropertyResult:
     title = (f"real processes ({', '.join(start_methods())}): the parent sees exactly the money a "
              f"child moved; opposite and disjoint transfers in 4 processes at once")
-    initial = [2000, 2000, 2000, 2000]      # enough for every debit to come first
-    movers = [[(0, 1, 1, 500)], [(1, 0, 2, 500)], [(2, 3, 3, 400)], [(3, 2, 1, 400)]]
+    initial = [10_000] * 4        # enough for every debit to come first
+    movers = [[(0, 1, 1, 2500)], [(1, 0, 2, 2500)], [(2, 3, 3, 2000)], [(3, 2, 1, 2000)]]
     return real_property(title, Bank, _child_moves,
                           lambda method: _concurrent_transfers(Bank, method, initial, movers))
 
 
 def stress_across_processes(Bank) -> PropertyResult:
     title = (f"real processes ({', '.join(start_methods())}): a child sees the parent's transfer in "
-             f"balance() and total(); 4 processes transfer while another calls total()")
-    initial = [2000, 2000, 2000, 2000]      # enough for every debit to come first
-    movers = [[(0, 1, 1, 600)], [(1, 0, 1, 600), (2, 1, 1, 100)], [(2, 3, 2, 500)], [(3, 0, 1, 500)]]
+             f"balance() and total(); 4 processes transfer while 2 others call total()")
+    initial = [10_000] * 4        # enough for every debit to come first
+    movers = [[(0, 1, 1, 3000)], [(1, 0, 1, 3000), (2, 1, 1, 500)], [(2, 3, 2, 2500)], [(3, 0, 1, 2500)]]
     return real_property(title, Bank, _child_reads,
-                          lambda method: _concurrent_transfers(Bank, method, initial, movers, auditors=1))
+                          lambda method: _concurrent_transfers(Bank, method, initial, movers, auditors=2))
 
 
 # (property, points). A suite's points add up to its test cell's points in the notebook.

@@ -9,7 +9,7 @@ from ..controlled import Scenario
 from .common import Stuck, call_with_deadline, describe_calls, explored, not_int, start_methods
 
 SIGNATURE = "SafeCounter(initial=0, *, ctx=None) with increment(n=1) and a value property"
-REAL_DEADLINE = 15.0      # seconds a real run may take; a correct answer needs about one
+REAL_DEADLINE = 10.0      # seconds a real run may take; a correct answer needs about one
 
 
 def load(module):
@@ -86,7 +86,7 @@ def _shared_run(SafeCounter, initial: int, calls: list[list[Call]], title: str) 
                 f"not in a plain attribute"), scenario)
         if actual != expected:
             return PropertyResult(title, False, _lost_updates(method, len(calls), initial, expected, actual),
-                                  scenario)
+                                  scenario, evidence=True)
     return PropertyResult(title, True)
 
 

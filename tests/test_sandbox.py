@@ -1,0 +1,208 @@
+"""The sandbox every graded notebook and check runs in, probed from inside a real job.
+
+A quiz job runs any cell text and sends back the value of one variable, so it is the probe:
+each test runs code in a sandboxed job and asserts on what that code could see and do.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from autograder.sandbox import Sandbox, SandboxUnavailable, run_job
+from autograder.sandbox.limits import GiB, MiB
+from testkit import REPO, survivors
+
+
+def probe(code: str, sandbox: Sandbox | None = None, deadline: float = 120.0):
+    """Run ``code`` in a sandboxed job; it must set ``result`` to a plain value."""
+    job = run_job("quiz", {"cells": [{"id": "probe", "source": textwrap.dedent(code), "name": "result"}]},
+                  sandbox=sandbox or Sandbox(), deadline=deadline)
+    assert job.reply is not None, f"{job.problem}\n{job.log}"
+    reply = job.reply["values"]["probe"]
+    assert "value" in reply, reply
+    return reply["value"]
+
+
+def test_runs_as_an_unprivileged_user_without_capabilities():
+    uid, caps = probe("""
+        import os
+        caps = open("/proc/self/status").read().split("CapEff:")[1].split()[0]
+        result = [os.getuid(), caps]
+    """)
+    assert uid not in (0, os.getuid())
+    assert int(caps, 16) == 0
+
+
+def test_sees_neither_the_course_nor_the_graders_home_nor_its_environment(tmp_path, monkeypatch):
+    secret = tmp_path / "gradebook.db"
+    secret.write_text("grades")
+    monkeypatch.setenv("COURSE_GRADEBOOK_URL", "postgresql://instructor:secret@localhost/gradebook")
+    found = probe(f"""
+        import os
+        result = [os.path.exists({str(secret)!r}), os.path.exists({str(REPO / 'source')!r}),
+                  os.path.exists({str(REPO / 'nbgrader_config.py')!r}),
+                  os.path.exists(os.path.expanduser("~root/.bashrc")),
+                  "COURSE_GRADEBOOK_URL" in os.environ, sorted(os.listdir("/home")) if os.path.isdir("/home") else []]
+    """)
+    assert found == [False, False, False, False, False, []]
+
+
+def test_the_project_code_is_readable_but_nothing_outside_tmp_is_writable():
+    result = probe(f"""
+        import autograder, course
+        outcomes = []
+        for path in ({str(REPO / 'autograder' / 'x.py')!r}, "/usr/x", "/etc/x"):
+            try:
+                open(path, "w")
+                outcomes.append("written")
+            except OSError as exc:
+                outcomes.append(type(exc).__name__)
+        open("/tmp/ok", "w").write("fine")
+        result = [autograder.__name__, course.__name__, *outcomes]
+    """)
+    assert result[:2] == ["autograder", "course"]
+    assert "written" not in result[2:]
+
+
+def test_has_no_network_beyond_its_own_loopback():
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(1)
+    port = listener.getsockname()[1]
+    try:
+        result = probe(f"""
+            import socket
+            outcomes = []
+            for host in ("127.0.0.1", "localhost", "1.1.1.1"):
+                try:
+                    socket.create_connection((host, {port}), timeout=2).close()
+                    outcomes.append("connected")
+                except OSError:
+                    outcomes.append("refused")
+            server = socket.create_server(("127.0.0.1", 0))   # its own loopback works
+            client = socket.create_connection(server.getsockname())
+            result = outcomes + ["own loopback" if server.accept() else ""]
+        """)
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    finally:
+        listener.close()
+    assert result == ["refused", "refused", "refused", "own loopback"]
+
+
+def test_sees_only_its_own_processes_and_cannot_signal_the_grader():
+    result = probe(f"""
+        import os, signal
+        try:
+            os.kill({os.getpid()}, 0)
+            reached = "reached the grader"
+        except OSError:
+            reached = "no such process"
+        result = [reached, len([p for p in os.listdir("/proc") if p.isdigit()])]
+    """)
+    assert result[0] == "no such process"
+    assert result[1] < 10
+
+
+def test_process_limit_stops_a_fork_bomb(process_marker):
+    key, value = process_marker.split("=")
+    os.environ[key] = value
+    try:
+        forked = probe("""
+            import os, time
+            children = 0
+            for _ in range(10_000):
+                try:
+                    pid = os.fork()
+                except OSError:
+                    break
+                if pid == 0:
+                    time.sleep(60)
+                    os._exit(0)
+                children += 1
+            result = children
+        """, Sandbox(max_processes=40))
+    finally:
+        del os.environ[key]
+    assert 0 < forked < 40
+    assert survivors(process_marker) == []     # the PID namespace died with the job
+
+
+def test_memory_and_file_size_limits_are_explained():
+    result = probe("""
+        outcomes = []
+        try:
+            ballast = bytearray(3 * 1024 ** 3)
+            outcomes.append("allocated")
+        except MemoryError as exc:
+            outcomes.append("MemoryError")
+        try:
+            with open("/tmp/big", "wb") as f:
+                f.write(b"x" * (40 * 1024 * 1024))
+            outcomes.append("written")
+        except OSError as exc:
+            outcomes.append(f"{type(exc).__name__}: {exc}")
+        result = outcomes
+    """, Sandbox(memory_limit=2 * GiB, max_file_size=16 * MiB))
+    assert result[0] == "MemoryError"
+    assert "File too large" in result[1]
+    limits = Sandbox(memory_limit=2 * GiB, max_file_size=16 * MiB).limits()
+    assert "more than 2 GiB of memory" in limits.explain("MemoryError: ")
+    assert "larger than 16 MiB" in limits.explain(result[1])
+
+
+def test_a_job_past_its_deadline_is_killed_with_everything_it_started(process_marker):
+    key, value = process_marker.split("=")
+    os.environ[key] = value
+    try:
+        job = run_job("checks", {"exercise": "safe_counter", "suite": "visible",
+                                 "source": "import os\nfor _ in range(20):\n    os.fork()\nwhile True:\n    pass\n"},
+                      sandbox=Sandbox(), deadline=5)
+    finally:
+        del os.environ[key]
+    assert job.reply is None and "did not finish within 5 s" in job.problem
+    assert survivors(process_marker) == []
+
+
+def test_a_forged_reply_is_rejected():
+    # Admission would refuse this answer; run_job is called directly to test the channel itself.
+    forged = json.dumps({"report": {"exercise": "safe_counter", "suite": "visible", "problem": "",
+                                    "results": []}})
+    answer = textwrap.dedent(f"""
+        import os
+        for fd in range(3, 64):
+            try:
+                os.write(fd, {("0" * 64 + " " + forged).encode()!r})
+            except OSError:
+                pass
+        os._exit(0)
+    """)
+    for sandbox in (Sandbox(), None):
+        job = run_job("checks", {"exercise": "safe_counter", "suite": "visible", "source": answer},
+                      sandbox=sandbox, deadline=60)
+        assert job.reply is None
+        assert "rejected" in job.problem or "without a verdict" in job.problem, job.problem
+
+
+def test_make_grade_without_bubblewrap_says_how_to_install_it(tmp_path):
+    (tmp_path / "bin").mkdir()
+    os.symlink(sys.executable, tmp_path / "bin" / "python")
+    env = {**os.environ, "PATH": str(tmp_path / "bin")}
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", "--course", str(tmp_path)],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert "bubblewrap (bwrap) is not installed" in run.stderr
+    assert "apt install bubblewrap" in run.stderr and "--no-sandbox" in run.stderr
+
+
+def test_sandbox_unavailable_is_an_exception_not_an_exit(monkeypatch):
+    from autograder.sandbox import check_available
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(SandboxUnavailable, match="dnf install bubblewrap"):
+        check_available()
