@@ -213,6 +213,7 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         sandbox = Sandbox(parent=self)
+        self._limits = sandbox.limits()
         folder = resources.get("metadata", {}).get("path") or "."
         payload = {"notebook": nbformat.writes(nb), "execute": {
             "timeout": self.timeout, "iopub_timeout": self.iopub_timeout,
@@ -279,6 +280,9 @@ class SandboxedExecute(NbGraderPreprocessor):
                 size = sum(len(clean[m]) for m in TEXT_MIMETYPES if m in clean)
             elif kind == "error":
                 piece = _error(_text(out.get("ename"))[:200], _text(out.get("evalue"))[:2_000])
+                hit = self._limits.explain(f"{piece.ename}: {piece.evalue}")
+                if hit:
+                    piece.evalue = f"{piece.evalue} ({hit})".strip()
                 trace = out.get("traceback")
                 if isinstance(trace, list):
                     piece.traceback = [_text(line)[:2_000] for line in trace[:100]]

@@ -7,6 +7,7 @@ instructor, its own user namespace), so one submission's fork bomb cannot starve
 """
 from __future__ import annotations
 
+import re
 import resource
 from dataclasses import asdict, dataclass
 
@@ -41,12 +42,11 @@ class Limits:
     def explain(self, error: str) -> str | None:
         """A sentence for a student whose code failed with ``error`` ("Type: message") because
         it hit one of these limits, or None if the error does not look like a limit."""
-        kind = error.split(":", 1)[0].strip()
-        if kind == "MemoryError":
+        if re.search(r"\bMemoryError\b", error):
             return (f"your code used more than {_size(self.memory)} of memory, the limit for one "
                     f"process of a submission")
-        if kind in ("BlockingIOError", "OSError") and ("Resource temporarily unavailable" in error
-                                                      or "[Errno 11]" in error):
+        if re.search(r"\b(BlockingIOError|OSError)\b", error) and (
+                "Resource temporarily unavailable" in error or "[Errno 11]" in error):
             return (f"your code tried to start more than {self.processes} processes at once, the "
                     f"limit for a submission")
         if "[Errno 27]" in error or "File too large" in error:
