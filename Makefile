@@ -11,7 +11,7 @@ export JUPYTER_PLATFORM_DIRS := 1
 PORT ?= 8888
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9][0-9]-*))
 
-.PHONY: install lab release grade demo test bench selfcheck clean
+.PHONY: install lab release grade demo test bench selfcheck gradescope-bundle clean
 
 install: $(STAMP)
 
@@ -30,11 +30,15 @@ lab: $(STAMP)
 release: $(STAMP)
 	$(VENV)/bin/python -m autograder release $(ASSIGNMENTS)
 
+# JOBS=N grades N submissions side by side (default: one per core).
 grade: $(STAMP)
-	$(VENV)/bin/python -m autograder grade
+	$(VENV)/bin/python -m autograder grade $(if $(JOBS),--jobs $(JOBS))
 
 demo: $(STAMP)
-	$(VENV)/bin/python -m autograder demo
+	$(VENV)/bin/python -m autograder demo $(if $(JOBS),--jobs $(JOBS))
+
+gradescope-bundle: $(STAMP)
+	$(VENV)/bin/python -m autograder gradescope-bundle
 
 selfcheck: $(STAMP)
 	$(VENV)/bin/python -m autograder selfcheck $(NB)
@@ -46,4 +50,4 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .demo-course build
+	rm -rf $(VENV) .demo-course build gradescope-autograder.zip exports

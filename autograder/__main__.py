@@ -1,4 +1,8 @@
-"""Command line: python -m autograder {grade,demo,release,lab,selfcheck}."""
+"""Command line: python -m autograder {grade,demo,export,gradescope-bundle,release,lab,selfcheck}.
+
+Library code raises exceptions; this is the one place that turns them into messages and
+exit codes.
+"""
 from __future__ import annotations
 
 import argparse
@@ -8,41 +12,77 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def _grading_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=int, default=None,
+                   help="submissions graded side by side (default: one per core)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar (default: when stderr is a terminal)")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="autograde submitted/, generate feedback, export grades.csv")
     g.add_argument("--course", type=Path, default=REPO)
-    g.add_argument("--deadline", type=float, default=300.0, help="seconds per submission")
+    g.add_argument("--deadline", type=float, default=300.0,
+                   help="seconds per submission (of machine share: a busy machine stretches it)")
     g.add_argument("--no-sandbox", action="store_true",
                    help="grade without the bubblewrap sandbox (unsafe: student code runs as you)")
+    _grading_options(g)
     d = sub.add_parser("demo", help="grade the sample submissions in a scratch course")
     d.add_argument("--scratch", type=Path, default=REPO / ".demo-course")
+    _grading_options(d)
+    e = sub.add_parser("export", help="write results.json per graded submission for another platform")
+    e.add_argument("format", choices=("gradescope", "prairielearn"))
+    e.add_argument("--course", type=Path, default=REPO)
+    e.add_argument("--out", type=Path, default=None, help="default: <course>/exports/<format>")
+    b = sub.add_parser("gradescope-bundle", help="build the autograder zip for Gradescope")
+    b.add_argument("--out", type=Path, default=REPO / "gradescope-autograder.zip")
+    gr = sub.add_parser("gradescope-run", help="what the bundle's run_autograder runs, on Gradescope")
+    gr.add_argument("--root", type=Path, default=Path("/autograder"))
     r = sub.add_parser("release", help="regenerate release/ from source/")
     r.add_argument("assignments", nargs="*")
-    l = sub.add_parser("lab", help="start JupyterLab with nbgrader")
-    l.add_argument("--port", type=int, default=8888)
+    lab = sub.add_parser("lab", help="start JupyterLab with nbgrader")
+    lab.add_argument("--port", type=int, default=8888)
     s = sub.add_parser("selfcheck", help="run all checks on a notebook")
     s.add_argument("notebooks", nargs="*", type=Path)
-    args = parser.parse_args(argv)
+    return top
 
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    from .gradebook import GradebookError
+    from .sandbox import SandboxUnavailable
+    from .trusted import UngradableCell
+
+    try:
+        return run(args)
+    except (SandboxUnavailable, UngradableCell, GradebookError) as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+def run(args) -> int:
     if args.command == "grade":
         from .grading import grade_course
-        from .sandbox import SandboxUnavailable
-        from .trusted import UngradableCell
-        try:
-            grade_course(args.course, deadline=args.deadline, sandbox=not args.no_sandbox)
-        except (SandboxUnavailable, UngradableCell) as exc:
-            print(f"make grade: {exc}", file=sys.stderr)
-            return 2
+        grade_course(args.course, deadline=args.deadline, sandbox=not args.no_sandbox, jobs=args.jobs,
+                     progress=args.progress)
     elif args.command == "demo":
         from .demo import run_demo
-        from .sandbox import SandboxUnavailable
-        try:
-            run_demo(args.scratch)
-        except SandboxUnavailable as exc:
-            print(f"make demo: {exc}", file=sys.stderr)
-            return 2
+        run_demo(args.scratch, jobs=args.jobs, progress=args.progress)
+    elif args.command == "export":
+        from .exports import export
+        from .nbgrader_cli import gradebook_url
+        course = args.course.resolve()
+        written = export(course, args.format, db_url=gradebook_url(course), out=args.out)
+        print(f"{len(written)} results.json written under {args.out or course / 'exports' / args.format}")
+    elif args.command == "gradescope-bundle":
+        from .gradescope import build_bundle
+        print(f"wrote {build_bundle(args.out)}")
+    elif args.command == "gradescope-run":
+        from .gradescope import run as run_gradescope
+        results = run_gradescope(args.root)
+        print(f"score {results.get('score', 0):g}; results in {args.root / 'results' / 'results.json'}")
     elif args.command == "release":
         from .release import release
         return 0 if release(REPO, args.assignments) else 1

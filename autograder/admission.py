@@ -98,8 +98,13 @@ def allowed_summary() -> str:
 def admit(exercise_id: str, cell_source: str) -> None:
     """Raise AnswerRefused (or SyntaxError) unless the answer cell may run."""
     source = cell_to_module_source(cell_source)
-    tree = ast.parse(source, filename=f"<{exercise_id} answer cell>")
-    refusals = _Admission().check(tree)
+    shift = cell_source.count("\n") - source.count("\n")     # the magic line, if any: report cell lines
+    try:
+        tree = ast.parse(source, filename=f"<{exercise_id} answer cell>")
+    except SyntaxError as exc:
+        exc.lineno = (exc.lineno or 0) + shift
+        raise
+    refusals = [Refusal(r.line + shift, r.why) for r in _Admission().check(tree)]
     if refusals:
         raise AnswerRefused(exercise_id, refusals)
 

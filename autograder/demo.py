@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from .gradebook import GradebookError
 from .grading import assignments, grade_course
 from .nbgrader_cli import nbgrader
 
@@ -47,9 +48,27 @@ def with_answer(nb, exercise_id: str, cell_text: str):
     """``nb`` with the answer cell of ``exercise_id`` holding ``cell_text``."""
     cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == exercise_id]
     if not cells:
-        raise SystemExit(f"no answer cell '{exercise_id}' in the notebook")
+        raise ValueError(f"no answer cell '{exercise_id}' in the notebook")
     cells[0].source = cell_text.rstrip("\n")
     return nb
+
+
+def exercise_notebook(exercise_id: str, extra_grade_ids=(), source: Path = REPO / "source"):
+    """A small assignment made of the cells of the lesson that has ``exercise_id``: its first
+    code cell (``import course``, which defines %%exercise), the answer cell, the exercise's
+    test cells and the cells named in ``extra_grade_ids`` (in lesson order); None if no
+    lesson has that exercise. Used to grade many answers to one exercise quickly."""
+    for path in sorted(Path(source).glob("*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
+        if exercise_id in ids:
+            keep = [c for c, grade_id in zip(nb.cells, ids)
+                    if grade_id == exercise_id or grade_id.startswith(f"{exercise_id}_test")
+                    or grade_id in extra_grade_ids]
+            setup = next(c for c in nb.cells if c.cell_type == "code")
+            nb.cells = [setup, *keep]
+            return nb
+    return None
 
 
 def prepare(scratch: Path) -> None:
@@ -64,7 +83,7 @@ def prepare(scratch: Path) -> None:
             continue
         run = nbgrader(scratch, "generate_assignment", assignment, "--force", deadline=300)
         if not run.ok:
-            raise SystemExit(f"generate_assignment {assignment} failed: {run.last_error()}")
+            raise GradebookError(f"generate_assignment {assignment} failed: {run.last_error()}")
         for sample in sorted(samples.iterdir()):
             if sample.suffix in (".py", ".ipynb"):
                 notebook = f"{assignment}.ipynb"
@@ -73,10 +92,11 @@ def prepare(scratch: Path) -> None:
                                  scratch / "submitted" / sample.stem / assignment / notebook)
 
 
-def run_demo(scratch: Path = REPO / ".demo-course", say=print):
+def run_demo(scratch: Path = REPO / ".demo-course", *, jobs: int | None = None, progress: bool | None = None,
+             say=print):
     scratch = Path(scratch).resolve()
     # The demo's gradebook is its own, whatever a shared-server URL the environment names.
     os.environ["COURSE_GRADEBOOK_URL"] = f"sqlite:///{scratch / 'gradebook.db'}"
     say(f"Demo course in {scratch}")
     prepare(scratch)
-    return grade_course(scratch, say=say)
+    return grade_course(scratch, jobs=jobs, progress=progress, say=say)

@@ -1,26 +1,37 @@
 """The instructor's chain: autograde every submission, feedback, grades CSV, a table.
 
-Every submission ends with a grade. nbgrader runs once per submission, under a deadline,
-from a supervisor that adopts orphaned processes (so children that called ``setsid()``
-are killed too). A submission nbgrader cannot execute, or that runs out of time, is
-recorded in the gradebook with 0 points and the reason, and gets a feedback page that
-says what to fix: it is never silently dropped.
+Every submission ends with a grade. Submissions are graded side by side (``jobs`` at a
+time), each by its own ``nbgrader autograde`` under a deadline, into a private gradebook
+that the supervisor then merges into the course's (autograder.gradebook: one writer). The
+supervisor adopts orphaned processes (so children that called ``setsid()`` are killed too,
+when grading without the sandbox). A submission nbgrader cannot execute, or that runs out
+of time, is recorded with 0 points and the reason, and gets a feedback page that says what
+to fix: it is never silently dropped.
 """
 from __future__ import annotations
 
 import csv
 import json
-import warnings
+import os
+import sys
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_markdown_cell
 
+from . import gradebook
 from .nbgrader_cli import gradebook_url, nbgrader
 from .processes import become_subreaper
 
 SUBMISSION_DEADLINE = 300.0
+
+
+def default_jobs() -> int:
+    """One submission per core."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @dataclass
@@ -77,87 +88,93 @@ def autograded_ok(course: Path, student: str, assignment: str) -> bool:
     return all((folder / name).exists() for name in notebooks_of(course, assignment))
 
 
-def record_not_executed(course: Path, student: str, assignment: str, reason: str) -> None:
-    """0 points with the reason in the gradebook, and a notebook that feedback can render."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(gradebook_url(course)) as gb, warnings.catch_warnings():
-        # nbgrader's own add_submission triggers harmless SQLAlchemy autoflush warnings.
-        warnings.simplefilter("ignore")
-        gb.update_or_create_student(student)
-        submission = gb.update_or_create_submission(assignment, student)
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                grade.auto_score = 0.0
-            for comment in notebook.comments:
-                comment.auto_comment = f"Not graded: {reason}"
-        gb.db.commit()
-
-    out = course / "autograded" / student / assignment
-    out.mkdir(parents=True, exist_ok=True)
-    for name in notebooks_of(course, assignment):
-        nb = _readable_notebook(course / "submitted" / student / assignment / name,
-                                course / "release" / assignment / name)
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                cell.outputs, cell.execution_count = [], None
-        nb.cells.insert(0, new_markdown_cell(
-            f"## This submission could not be graded automatically\n\n**Reason:** {reason}\n\n"
-            "Every test scored 0. Fix the problem and submit again, or ask your instructor."))
-        nbformat.write(nb, out / name)
-
-
-def _readable_notebook(submitted: Path, release: Path):
-    for path in (submitted, release):
-        try:
-            return nbformat.read(path, as_version=4)
-        except Exception:
-            continue
-    return nbformat.v4.new_notebook()
-
-
-def grade_submission(course: Path, student: str, assignment: str, deadline: float,
-                     sandbox: bool = True) -> SubmissionResult:
+def grade_submission(course: Path, student: str, assignment: str, *, deadline: float, sandbox: bool,
+                     structure: Path | None, workdir: Path) -> tuple[SubmissionResult, Path | None]:
+    """Autograde one submission into a gradebook of its own; returns the result and that
+    gradebook (None when the submission could not be executed). Writes no shared state."""
     reason = preflight(course, student, assignment)
     if reason is None:
+        job_db = gradebook.job_gradebook(structure, workdir, student, assignment)
         log_path = course / "autograded" / f".log-{student}-{assignment}.txt"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         extra = [] if sandbox else ["--Sandbox.enabled=False"]
-        run = nbgrader(course, "autograde", assignment, "--student", student, "--force", *extra,
-                       deadline=deadline, log_path=log_path)
+        run = nbgrader(course, "autograde", assignment, "--student", student, "--force",
+                       f"--CourseDirectory.db_url=sqlite:///{job_db}", *extra, deadline=deadline,
+                       log_path=log_path)
         if run.returncode is None:
             reason = f"grading took longer than {deadline:.0f} s and was stopped"
         elif not run.ok or not autograded_ok(course, student, assignment):
             reason = f"nbgrader could not execute it: {run.last_error()}"
         else:
             log_path.unlink()
-    if reason is not None and assignment in assignments(course):
-        record_not_executed(course, student, assignment, reason)
-    return SubmissionResult(student, assignment, executed=reason is None, reason=reason or "")
+            return SubmissionResult(student, assignment, executed=True), job_db
+    return SubmissionResult(student, assignment, executed=False, reason=reason), None
 
 
-def register_assignments(course: Path, names: list[str]) -> None:
-    """Put assignments into the gradebook (cells, points, hidden tests) without touching release/."""
-    scratch = course / "autograded" / ".release-scratch"
-    for name in names:
-        run = nbgrader(course, "generate_assignment", name, "--force",
-                       f"--CourseDirectory.release_directory={scratch}", deadline=300)
-        if not run.ok:
-            raise SystemExit(f"nbgrader generate_assignment {name} failed: {run.last_error()}")
+class Progress:
+    """done/total, the students being graded now, and an ETA (tqdm, on stderr)."""
+
+    def __init__(self, total: int, enabled: bool):
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=total, unit="submission", desc="grading", file=sys.stderr,
+                         disable=not enabled, dynamic_ncols=True)
+        self._now: list[str] = []
+        self._lock = threading.Lock()
+
+    def started(self, name: str) -> None:
+        with self._lock:
+            self._now.append(name)
+            self._bar.set_postfix_str("now: " + ", ".join(self._now), refresh=True)
+
+    def finished(self, name: str) -> None:
+        with self._lock:
+            self._now.remove(name)
+            self._bar.set_postfix_str("now: " + ", ".join(self._now), refresh=False)
+            self._bar.update(1)
+
+    def close(self) -> None:
+        self._bar.close()
 
 
-def fill_scores(course: Path, results: list[SubmissionResult]) -> None:
-    from nbgrader.api import Gradebook, MissingEntry
+def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, deadline: float,
+              sandbox: bool, jobs: int, names: list[str], workdir: Path, progress: bool) -> list[SubmissionResult]:
+    """Grade ``submissions`` ``jobs`` at a time; this thread alone writes the gradebook."""
+    known = set(assignments(course))
+    structure = gradebook.structure_gradebook(course, names, db_url, workdir) if names else None
+    bar = Progress(len(submissions), progress)
 
-    with Gradebook(gradebook_url(course)) as gb:
-        for r in results:
-            try:
-                sub = gb.find_submission(r.assignment, r.student)
-            except MissingEntry:
-                continue
-            r.score, r.max_score = sub.score, sub.max_score
-            r.failed_tests = tuple(g.name for nb in sub.notebooks for g in nb.grades
-                                   if g.cell_type == "code" and g.score < g.max_score)
+    def one(student: str, assignment: str):
+        bar.started(student)
+        try:
+            return grade_submission(course, student, assignment, deadline=deadline, sandbox=sandbox,
+                                    structure=structure, workdir=workdir)
+        finally:
+            bar.finished(student)
+
+    results = []
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(one, student, assignment) for student, assignment in submissions]
+            for future in as_completed(futures):
+                result, job_db = future.result()
+                if job_db is not None:
+                    gradebook.merge_submission(job_db, db_url, result.assignment, result.student)
+                    job_db.unlink()
+                elif result.assignment in known:
+                    gradebook.record_not_executed(course, db_url, result.student, result.assignment,
+                                                  result.reason, notebooks_of(course, result.assignment))
+                results.append(result)
+    finally:
+        bar.close()
+    return sorted(results, key=lambda r: (r.student, r.assignment))
+
+
+def fill_scores(db_url: str, results: list[SubmissionResult]) -> None:
+    found = gradebook.scores(db_url, [(r.student, r.assignment) for r in results])
+    for r in results:
+        if (r.student, r.assignment) in found:
+            r.score, r.max_score, r.failed_tests = found[(r.student, r.assignment)]
 
 
 def render_table(results: list[SubmissionResult]) -> str:
@@ -209,9 +226,11 @@ def check_test_cells(course: Path, names: list[str]) -> None:
 
 
 def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, sandbox: bool = True,
-                 say=print) -> list[SubmissionResult]:
-    """Grade every submission. Raises SandboxUnavailable when ``sandbox`` and bubblewrap
-    cannot run here, UngradableCell for a test cell the trusted grader cannot score."""
+                 jobs: int | None = None, progress: bool | None = None, say=print) -> list[SubmissionResult]:
+    """Grade every submission, ``jobs`` at a time (default: one per core). Raises
+    SandboxUnavailable when ``sandbox`` and bubblewrap cannot run here, UngradableCell for a
+    test cell the trusted grader cannot score, GradebookError when an assignment cannot be
+    registered."""
     from .sandbox import check_available
 
     course = Path(course).resolve()
@@ -225,13 +244,16 @@ def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, sandbox
     if not submissions:
         say(f"No submissions: put them in {course / 'submitted'}/<student>/<assignment>/")
         return []
+    db_url = gradebook_url(course)       # read once for the whole run
     known = assignments(course)
-    check_test_cells(course, sorted({a for _, a in submissions if a in known}))
-    register_assignments(course, sorted({a for _, a in submissions if a in known}))
-    results = []
-    for i, (student, assignment) in enumerate(submissions, 1):
-        say(f"[{i}/{len(submissions)}] autograding {student} / {assignment} ...")
-        results.append(grade_submission(course, student, assignment, deadline, sandbox))
+    names = sorted({a for _, a in submissions if a in known})
+    check_test_cells(course, names)
+    with tempfile.TemporaryDirectory(prefix="grading-") as tmp:
+        workdir = Path(tmp)
+        gradebook.register_assignments(course, names, db_url, workdir / "release")
+        results = grade_all(course, submissions, db_url=db_url, deadline=deadline, sandbox=sandbox,
+                            jobs=jobs or default_jobs(), names=names, workdir=workdir,
+                            progress=sys.stderr.isatty() if progress is None else progress)
     for assignment in sorted({r.assignment for r in results if r.assignment in known}):
         run = nbgrader(course, "generate_feedback", assignment, "--force", deadline=300)
         if not run.ok:
@@ -239,7 +261,7 @@ def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, sandbox
     run = nbgrader(course, "export", f"--CsvExportPlugin.to={course / 'grades.csv'}", deadline=300)
     if not run.ok:
         say(f"warning: export failed: {run.last_error()}")
-    fill_scores(course, results)
+    fill_scores(db_url, results)
     write_report(course / "grading-report.csv", results)
     say(render_table(results))
     say(f"\ngrades: {course / 'grades.csv'}   report: {course / 'grading-report.csv'}   "

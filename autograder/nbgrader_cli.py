@@ -5,12 +5,16 @@ import os
 import subprocess
 import sys
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
 
-from .processes import kill_tree, reap_children
+from .deadlines import Deadline
+from .processes import kill_tree, reap
+
+JOB_ENV = "AUTOGRADER_JOB"   # marks every process of one nbgrader run (see kill_tree)
 
 
 @dataclass
@@ -42,24 +46,33 @@ def environment() -> dict:
 
 def nbgrader(course: Path, *args: str, deadline: float = 600.0, log_path: Path | None = None) -> CommandResult:
     """Run ``nbgrader ARGS`` in ``course``; everything it started is killed when it ends.
+    ``deadline`` is in seconds of machine share (autograder.deadlines).
 
     Its output goes to ``log_path`` (kept), or to a temporary file (deleted)."""
     if log_path is None:
         with tempfile.TemporaryDirectory(prefix="nbgrader-") as tmp:
             return nbgrader(course, *args, deadline=deadline, log_path=Path(tmp) / "log.txt")
+    job = uuid.uuid4().hex
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=environment(),
+        proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course,
+                                env={**environment(), JOB_ENV: job},
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
+        clock = Deadline(deadline)
         try:
-            returncode = proc.wait(timeout=deadline)
-        except subprocess.TimeoutExpired:
             returncode = None
+            while not clock.expired():
+                try:
+                    returncode = proc.wait(timeout=clock.wait_step())
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
         finally:
-            # The process tree, and orphans we adopted as subreaper (setsid children of kernels).
-            kill_tree([proc], include_my_children=True)
+            # The process tree, and orphans of this run that we adopted as subreaper (setsid
+            # children of kernels run without the sandbox): never another run's processes.
+            killed = kill_tree([proc], adopted=(JOB_ENV, job))
             proc.wait(timeout=10)
-            reap_children()
+            reap(killed)
     return CommandResult(returncode, log_path.read_text(errors="replace"))
 
 

@@ -39,14 +39,33 @@ def _as_psutil(procs) -> list[psutil.Process]:
     return found
 
 
-def kill_tree(procs=(), *, include_my_children: bool = False, rounds: int = 50) -> int:
-    """SIGKILL the given processes and all their descendants; returns how many were killed.
+def _adopted(me: psutil.Process, marker: tuple[str, str] | None) -> list[psutil.Process]:
+    """My children that carry the environment variable ``marker`` (orphans of one job that
+    re-parented to this subreaper: they inherited the job's environment)."""
+    if marker is None:
+        return []
+    key, value = marker
+    found = []
+    for child in me.children():
+        try:
+            if child.environ().get(key) == value:
+                found.append(child)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            pass
+    return found
+
+
+def kill_tree(procs=(), *, include_my_children: bool = False, adopted: tuple[str, str] | None = None,
+              rounds: int = 50) -> list[int]:
+    """SIGKILL the given processes and all their descendants; returns the pids killed.
 
     First everything is frozen: SIGSTOP each process found and walk the tree again until a
     walk finds nothing new. A stopped process cannot fork, and its children stay attached
     to it, so a forking loop cannot slip a child out between the walk and the kill. Then
     everything frozen is killed. With ``include_my_children`` every descendant of this
-    process is included (children adopted as a subreaper too).
+    process is included (children adopted as a subreaper too); with ``adopted=(KEY, VALUE)``
+    only those of my children whose environment has KEY=VALUE (so that jobs running side by
+    side do not kill each other's processes).
 
     multiprocessing's resource trackers are spared at first: once the process that started
     one is dead, the tracker unlinks the named semaphores and shared memory it registered
@@ -57,7 +76,7 @@ def kill_tree(procs=(), *, include_my_children: bool = False, rounds: int = 50) 
     trackers: dict[int, psutil.Process] = {}
     spared: set[int] = set()
     for _ in range(rounds):
-        found = _as_psutil(procs) + (me.children() if include_my_children else [])
+        found = _as_psutil(procs) + (me.children() if include_my_children else _adopted(me, adopted))
         for root in list(found):
             try:
                 found += root.children(recursive=True)
@@ -83,7 +102,7 @@ def kill_tree(procs=(), *, include_my_children: bool = False, rounds: int = 50) 
         _wait_dead(list(trackers.values()), timeout=5)
         for p in trackers.values():
             _signal(p, signal.SIGKILL)
-    return len(frozen)
+    return list(frozen)
 
 
 def _parent_pid(p: psutil.Process) -> int | None:
@@ -120,6 +139,15 @@ def _signal(p: psutil.Process, sig) -> None:
         p.send_signal(sig)
     except (psutil.NoSuchProcess, psutil.AccessDenied):
         pass
+
+
+def reap(pids) -> None:
+    """Collect the exit status of these dead children (adopted orphans) so no zombie stays."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
 
 
 def reap_children() -> None:

@@ -23,10 +23,11 @@ def test_correct_answer_gets_full_marks(capsys):
 def test_partly_correct_answer_returns_partial_points(capsys):
     answer("racy")
     points = autograder.check("safe_counter", "visible")
-    assert points == 2                                               # nbgrader: 2 of 3 points
+    assert points == 1                                               # nbgrader: 1 of 3 points
     out = capsys.readouterr().out
     assert "[FAIL] no lost updates in any interleaving" in out
     assert "P1 reads _total = 0" in out                               # the interleaving, step by step
+    assert "updates were lost" in out                                 # and what real processes showed
 
 
 def test_nothing_passing_raises_a_one_line_failure():

@@ -32,12 +32,15 @@ CORRECT = ("00-correct", "zz-correct")
 SUBMISSION_DEADLINE = 300          # what `make grade` gives one submission
 # The whole run is bounded by the per-submission deadline, whatever the machine's load.
 RUN_BUDGET = SUBMISSION_DEADLINE * (len(ATTACKS) + len(CORRECT)) + 600
+# The module's one grading run happens in whichever test comes first: every test gets its budget.
+pytestmark = pytest.mark.timeout(RUN_BUDGET + 120)
 
 
 def header(name: str) -> dict:
     text = (HOSTILE / f"{name}.py").read_text()
-    meta = dict(re.findall(r"^(ATTACK|EXPECT|MESSAGE): (.*)$", text.split('"""')[1], re.M))
-    return {"attack": meta["ATTACK"], "max_points": float(meta["EXPECT"]), "message": meta.get("MESSAGE")}
+    meta = dict(re.findall(r"^(ATTACK|EXPECT|MESSAGE|QUIZ): (.*)$", text.split('"""')[1], re.M))
+    return {"attack": meta["ATTACK"], "max_points": float(meta["EXPECT"]), "message": meta.get("MESSAGE"),
+            "quiz": meta.get("QUIZ")}
 
 
 def sections(text: str) -> list[tuple[str, str]]:
@@ -81,7 +84,9 @@ def correct_answer(student: str, marker: str) -> str:
 def build_submission(release: nbformat.NotebookNode, student: str, course, port: int, markers: dict):
     nb = nbformat.from_dict(release)
     by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
-    by_id[QUIZ].source = f'{QUIZ} = "b"'
+    by_id[QUIZ].source = f'{QUIZ} = "b"'       # the right answer
+    if student not in CORRECT and header(student[2:])["quiz"]:
+        by_id[QUIZ].source = f'{QUIZ} = {header(student[2:])["quiz"]}'
     if student in CORRECT:
         by_id["safe_counter"].source = correct_answer(student, markers[student])
     else:
@@ -139,13 +144,13 @@ def graded(tmp_path_factory):
             "listener": listener, "markers": markers, "before": before}
 
 
-def exercise_points(course, student: str) -> tuple[float, float]:
-    """(earned, possible) for the safe_counter test cells of ``student``, from the gradebook."""
+def exercise_points(course, student: str, prefix: str = "safe_counter_test") -> tuple[float, float]:
+    """(earned, possible) for the test cells of ``student`` whose name starts with ``prefix``."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         sub = gb.find_submission(ASSIGNMENT, student)
-        grades = [g for nb in sub.notebooks for g in nb.grades if g.name.startswith("safe_counter_test")]
+        grades = [g for nb in sub.notebooks for g in nb.grades if g.name.startswith(prefix)]
         return sum(g.score for g in grades), sum(g.max_score for g in grades)
 
 
@@ -156,13 +161,11 @@ def graded_text(course, student: str) -> str:
     return "\n".join(p.read_text(errors="replace") for p in paths if p.exists())
 
 
-@pytest.mark.timeout(RUN_BUDGET + 60)
 def test_make_grade_exits_0(graded):
     run = graded["run"]
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
 
 
-@pytest.mark.timeout(RUN_BUDGET + 60)
 def test_every_submission_is_graded(graded):
     assert sorted(graded["report"]) == sorted(graded["students"])
 
@@ -191,6 +194,9 @@ def test_attack_earns_nothing_it_did_not_earn(graded, attack):
         f"(at most {expected['max_points']} allowed)")
     if expected["message"]:
         assert expected["message"] in graded_text(graded["course"], student)
+    if expected["quiz"]:
+        assert exercise_points(graded["course"], student, f"{QUIZ}_test") == (0, 1), \
+            f"{expected['attack']}: a wrong quiz answer earned its point"
 
 
 @pytest.mark.parametrize("attack", ATTACKS)

@@ -5,6 +5,7 @@ here: each sample gets the verdict it deserves, none is dropped, feedback hides 
 tests, grades are exported, and no process survives.
 """
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -14,6 +15,9 @@ import pytest
 from testkit import REPO, survivors
 
 SAMPLES = sorted(p.stem for p in (REPO / "demo" / "submissions" / "02-locks").iterdir())
+BUDGET = 300 * len(SAMPLES) + 900     # the per-submission deadline x submissions, plus set-up
+# The module's one grading run happens in whichever test comes first: every test gets its budget.
+pytestmark = pytest.mark.timeout(BUDGET + 120)
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +26,7 @@ def demo(tmp_path_factory, request):
     marker = f"COURSE_TEST_MARKER=pipeline-{os.getpid()}"
     key, value = marker.split("=")
     out = subprocess.run([sys.executable, "-m", "autograder", "demo", "--scratch", str(scratch)],
-                         env={**os.environ, key: value}, capture_output=True, text=True, timeout=1200)
+                         env={**os.environ, key: value}, capture_output=True, text=True, timeout=BUDGET)
     assert out.returncode == 0, out.stdout + out.stderr
     with open(scratch / "grading-report.csv") as f:
         report = {row["student"]: row for row in csv.DictReader(f)}
@@ -86,3 +90,57 @@ def test_feedback_for_everyone_without_hidden_test_source(demo):
 
 def test_no_process_left_behind(demo):
     assert survivors(demo[3]) == []
+
+
+# ---------------------------------------------------------------- exports (same demo run)
+SCHEMAS = REPO / "tests" / "schemas"
+
+
+@pytest.fixture(scope="module")
+def exported(demo):
+    scratch = demo[0]
+    env = {**os.environ, "COURSE_GRADEBOOK_URL": f"sqlite:///{scratch / 'gradebook.db'}"}
+    found = {}
+    for fmt in ("gradescope", "prairielearn"):
+        run = subprocess.run([sys.executable, "-m", "autograder", "export", fmt, "--course", str(scratch)],
+                             env=env, capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stdout + run.stderr
+        found[fmt] = {student: json.loads((scratch / "exports" / fmt / student / "02-locks" / "results.json")
+                                          .read_text()) for student in SAMPLES}
+    return found
+
+
+def _validate(fmt: str, results: dict) -> None:
+    import jsonschema
+
+    jsonschema.validate(results, json.loads((SCHEMAS / f"{fmt}_results.json").read_text()))
+
+
+@pytest.mark.parametrize("student", SAMPLES)
+def test_gradescope_results_match_the_gradebook(exported, demo, student):
+    results = exported["gradescope"][student]
+    _validate("gradescope", results)
+    row = demo[2][student]
+    assert results["score"] == pytest.approx(float(row["score"]))
+    assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]))
+    for test in results["tests"]:
+        assert test["visibility"] == ("after_published" if "hidden" in test["name"] else "visible")
+        assert "BEGIN HIDDEN TESTS" not in test["output"]
+    if student == "malformed-json":
+        assert results["score"] == 0 and "not valid notebook JSON" in results["output"]
+    if student == "racy":
+        visible = next(t for t in results["tests"] if t["name"] == "safe_counter_test_visible")
+        assert visible["score"] < visible["max_score"] and "lost" in visible["output"]
+
+
+@pytest.mark.parametrize("student", SAMPLES)
+def test_prairielearn_results_match_the_gradebook(exported, demo, student):
+    results = exported["prairielearn"][student]
+    _validate("prairielearn", results)
+    row = demo[2][student]
+    assert results["score"] == pytest.approx(float(row["score"]) / float(row["max_score"]))
+    assert results["gradable"] == (student != "malformed-json")
+    if student == "malformed-json":
+        assert results["format_errors"] and "not valid notebook JSON" in results["format_errors"][0]
+    else:
+        assert sum(t["points"] for t in results["tests"]) == pytest.approx(float(row["score"]))

@@ -17,7 +17,7 @@ SCRIPT = textwrap.dedent("""
     time.sleep(0.3)
     killed = kill_tree(include_my_children=True)
     reap_children()
-    print("killed", killed)
+    print("killed", len(killed))
 """)
 
 

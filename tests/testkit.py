@@ -2,7 +2,6 @@
 import os
 from pathlib import Path
 
-import nbformat
 import psutil
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,17 +50,7 @@ def leaked_shm(before: set[str]) -> set[str]:
 
 
 def lesson_cells(exercise_id: str, extra_grade_ids=()):
-    """A small notebook made of the cells of the lesson that has ``exercise_id``: its first code
-    cell (``import course``, which defines %%exercise), the answer cell, the exercise's test
-    cells and the cells named in ``extra_grade_ids`` (in lesson order), or None."""
-    for path in sorted((REPO / "source").glob("*/*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
-        if exercise_id in ids:
-            keep = [c for c, grade_id in zip(nb.cells, ids)
-                    if grade_id == exercise_id or grade_id.startswith(f"{exercise_id}_test")
-                    or grade_id in extra_grade_ids]
-            setup = next(c for c in nb.cells if c.cell_type == "code")
-            nb.cells = [setup, *keep]
-            return nb
-    return None
+    """See autograder.demo.exercise_notebook."""
+    from autograder.demo import exercise_notebook
+
+    return exercise_notebook(exercise_id, extra_grade_ids)

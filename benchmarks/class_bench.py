@@ -1,0 +1,192 @@
+"""Grading a whole class: seconds per submission with 1 and 2 jobs, against stock nbgrader.
+
+A synthetic class (default 45 submissions; ``--quick``: 12) of answers to the three graded
+exercises, each in a small assignment made of its lesson's exercise cells: correct and
+buggy answers from tests/corpus, answers that hang (deadlock, ignored SIGINT) and a few
+cheats that are safe to run without a sandbox. The same notebooks are graded four ways,
+each in a fresh copy of the course, in one run:
+
+* ``make grade`` with ``--jobs 1`` and ``--jobs 2`` (the trusted path, sandboxed);
+* ``--jobs 1 --no-sandbox`` (the trusted path without bubblewrap: what the sandbox costs);
+* stock ``nbgrader autograde`` for all students at once, with nbgrader's own pipeline
+  (kernel-decided scores, no sandbox) as the anchor.
+
+It prints seconds per submission for each, a line ``speed-up <x>`` (2 jobs over 1), the
+ratio to stock nbgrader, the sandbox's cost, and how many points each way gave the cheats.
+Targets: speed-up at least 1.8 on 2 cores; at most 1.3x stock nbgrader per submission.
+
+    .venv/bin/python benchmarks/class_bench.py [--quick] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from autograder.demo import exercise_notebook  # noqa: E402
+
+CORPUS = REPO / "tests" / "corpus"
+DEMO = REPO / "demo" / "submissions" / "02-locks"
+HOSTILE = REPO / "tests" / "hostile"
+# Cheats that do no harm without a sandbox (no fork bombs, no deleting files).
+SAFE_CHEATS = ("patch_check_in_kernel", "comparison_trick", "forge_report_stdout", "tamper_test_cell")
+
+STOCK_CONFIG = '''"""Stock nbgrader: the kernel's test cells decide the scores; no sandbox."""
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = "process-sync"
+c.CourseDirectory.db_url = "sqlite:///{db}"
+'''
+
+
+def class_list(quick: bool) -> list[tuple[str, str, str]]:
+    """[(student, exercise, answer cell text)] for the synthetic class."""
+    per_exercise = 4 if quick else 14
+    chosen = []
+    for exercise in ("safe_counter", "bounded_queue", "lock_ordering"):
+        files = sorted((CORPUS / exercise).glob("*.py"))
+        good = [f for f in files if f.name.startswith("good_")]
+        bad = [f for f in files if f.name.startswith("bad_")]
+        mix = [f for pair in zip(good, bad) for f in pair] + bad[len(good):]
+        for f in mix[:per_exercise]:
+            chosen.append((f"{exercise[:2]}-{f.stem}", exercise, f"%%exercise {exercise}\n" + f.read_text()))
+    demo_samples = ("deadlock", "ignores-sigint") if quick else ("deadlock", "ignores-sigint", "racy")
+    for name in demo_samples:
+        chosen.append((f"sa-demo-{name}", "safe_counter", (DEMO / f"{name}.py").read_text()))
+    if not quick:
+        for name in SAFE_CHEATS:
+            chosen.append((f"sa-cheat-{name}", "safe_counter", f"hostile:{name}"))
+    return chosen
+
+
+def _hostile(nb, name: str) -> None:
+    import re
+
+    text = (HOSTILE / f"{name}.py").read_text().split('"""', 2)[2]
+    parts = re.split(r"^# %% (.+)$", text, flags=re.M)
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    position = nb.cells.index(by_id["safe_counter"]) + 1
+    for kind, body in zip(parts[1::2], parts[2::2]):
+        kind, body = kind.strip(), body.strip("\n")
+        if kind == "answer":
+            by_id["safe_counter"].source = body
+        elif kind == "cell":
+            nb.cells.insert(position, nbformat.v4.new_code_cell(body))
+            position += 1
+        elif kind.startswith("tamper "):
+            by_id[kind.split()[1]].source = body
+
+
+def build_course(folder: Path, students, stock: bool) -> None:
+    folder.mkdir(parents=True)
+    if stock:
+        (folder / "nbgrader_config.py").write_text(STOCK_CONFIG.format(db=folder / "gradebook.db"))
+    else:
+        shutil.copyfile(REPO / "nbgrader_config.py", folder / "nbgrader_config.py")
+    for exercise in {e for _, e, _ in students}:
+        assignment = f"90-{exercise}"
+        (folder / "source" / assignment).mkdir(parents=True)
+        nbformat.write(exercise_notebook(exercise), folder / "source" / assignment / f"{assignment}.ipynb")
+    for student, exercise, text in students:
+        assignment = f"90-{exercise}"
+        nb = exercise_notebook(exercise)
+        answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
+        if text.startswith("hostile:"):
+            _hostile(nb, text.split(":", 1)[1])
+        else:
+            answer.source = text
+        out = folder / "submitted" / student / assignment / f"{assignment}.ipynb"
+        out.parent.mkdir(parents=True)
+        nbformat.write(nb, out)
+
+
+def environment(course: Path) -> dict:
+    env = dict(os.environ)
+    env.pop("COURSE_GRADEBOOK_URL", None)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    return env
+
+
+def grade(course: Path, *options: str) -> float:
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", "--course", str(course), "--no-progress",
+                          *options], env=environment(course), capture_output=True, text=True)
+    if run.returncode != 0:
+        raise SystemExit(f"grading failed ({' '.join(options)}):\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+def grade_stock(course: Path) -> float:
+    start = time.perf_counter()
+    for assignment in sorted(p.name for p in (course / "source").iterdir()):
+        for command in (["generate_assignment", assignment, "--force"],
+                        ["autograde", assignment, "--force"]):
+            run = subprocess.run([sys.executable, "-m", "nbgrader", *command], cwd=course,
+                                 env=environment(course), capture_output=True, text=True)
+            if run.returncode != 0 and command[0] == "generate_assignment":
+                raise SystemExit(f"stock nbgrader {command[0]} failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+def scores_from_report(course: Path) -> dict[str, float]:
+    with open(course / "grading-report.csv") as f:
+        return {row["student"]: float(row["score"]) for row in csv.DictReader(f)}
+
+
+def scores_from_stock(course: Path) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student.id: s.score for a in gb.assignments for s in a.submissions}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="12 submissions instead of 45")
+    parser.add_argument("--keep", type=Path, help="keep the graded courses in this folder")
+    args = parser.parse_args()
+    students = class_list(args.quick)
+    n = len(students)
+    root = Path(args.keep or tempfile.mkdtemp(prefix="class-bench-"))
+    print(f"class of {n} submissions ({sum(1 for s in students if 'good_' in s[0])} correct), "
+          f"{os.cpu_count()} cores; courses in {root}")
+    runs = {}
+    for label, options, stock in (("jobs=1", ["--jobs", "1"], False), ("jobs=2", ["--jobs", "2"], False),
+                                  ("jobs=1, no sandbox", ["--jobs", "1", "--no-sandbox"], False),
+                                  ("stock nbgrader", None, True)):
+        course = root / label.replace(" ", "").replace(",", "-").replace("=", "")
+        if course.exists():
+            shutil.rmtree(course)
+        build_course(course, students, stock)
+        seconds = grade_stock(course) if stock else grade(course, *options)
+        runs[label] = (seconds, scores_from_stock(course) if stock else scores_from_report(course))
+        print(f"  {label:<20} {seconds:7.1f} s   {seconds / n:5.2f} s per submission", flush=True)
+    t1, t2 = runs["jobs=1"][0], runs["jobs=2"][0]
+    stock = runs["stock nbgrader"][0]
+    print(f"\nspeed-up {t1 / t2:.2f} (2 jobs over 1; target >= 1.8 on 2 cores)")
+    print(f"ratio to stock nbgrader: {t1 / stock:.2f}x per submission with 1 job, {t2 / stock:.2f}x with 2 "
+          f"(target <= 1.3x)")
+    sandbox = t1 - runs["jobs=1, no sandbox"][0]
+    print(f"sandbox cost: {sandbox / n:+.2f} s per submission ({t1 / runs['jobs=1, no sandbox'][0]:.2f}x)")
+    same = runs["jobs=1"][1] == runs["jobs=2"][1]
+    print(f"jobs=1 and jobs=2 gave {'identical' if same else 'DIFFERENT'} scores")
+    cheats = [s for s, _, _ in students if s.startswith("sa-cheat-")]
+    if cheats:
+        trusted = sum(runs["jobs=2"][1].get(s, 0) for s in cheats)
+        stock_points = sum(runs["stock nbgrader"][1].get(s, 0) for s in cheats)
+        print(f"points given to {len(cheats)} cheating submissions: stock nbgrader {stock_points:g}, "
+              f"trusted path {trusted:g}")
+
+
+if __name__ == "__main__":
+    main()
