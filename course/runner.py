@@ -68,13 +68,17 @@ class Run:
         return self
 
 
-def _child(target, args, barrier, result_path: str, deadline: float) -> None:
-    """Runs in the child: wait for the others, run the target, report; never print to stderr."""
+def _child(target, args, barrier, passed, slot: int, result_path: str, deadline: float) -> None:
+    """Runs in the child: wait for the others, run the target, report; never print to stderr.
+
+    ``passed[slot]`` records when this child got past the start barrier (the trace's time 0
+    is the earliest such moment, so no traced event comes before it)."""
     sys.stderr = io.StringIO()
     outcome = {"returned": None, "error": None, "finished": None}
     try:
         if barrier is not None:
             barrier.wait(timeout=deadline)
+            passed[slot] = time.perf_counter_ns()
     except threading.BrokenBarrierError:
         outcome["error"] = "BrokenBarrierError: the processes did not all start in time"
     else:
@@ -122,10 +126,12 @@ class Running:
         self.names = [f"P{i}" for i in range(1, n + 1)]
         self._workdir = Path(tempfile.mkdtemp(prefix="course-run-"))
         barrier = ctx.Barrier(n + 1) if together else None
+        # When each process (the parent in slot n) got past the start barrier, in perf_counter ns.
+        self._passed = ctx.RawArray("q", n + 1) if together else None
         self._procs = [ctx.Process(target=_child, name=name, daemon=True,
-                                   args=(target, args, barrier, str(self._workdir / f"{name}.pickle"),
-                                         deadline))
-                       for name, (target, args) in zip(self.names, jobs)]
+                                   args=(target, args, barrier, self._passed, k,
+                                         str(self._workdir / f"{name}.pickle"), deadline))
+                       for k, (name, (target, args)) in enumerate(zip(self.names, jobs))]
         self._started = []
         self._broken = False
         try:
@@ -135,6 +141,7 @@ class Running:
             if barrier is not None:
                 try:
                     barrier.wait(timeout=deadline)
+                    self._passed[n] = time.perf_counter_ns()
                 except threading.BrokenBarrierError:      # a child could not start in time
                     self._broken = True
         except BaseException:
@@ -144,8 +151,18 @@ class Running:
             shutil.rmtree(self._workdir, ignore_errors=True)
             raise
         if tracer is not None:
-            tracer.t0 = time.perf_counter_ns()            # the trace's time 0: the processes' start
+            tracer.t0 = time.perf_counter_ns()            # refined by _set_time_zero()
         self.begin = time.monotonic()
+
+    def _set_time_zero(self) -> None:
+        """Time 0 of the trace: the moment the first process got past the start barrier.
+        (The parent's own clock reading can come tens of milliseconds after the children's
+        first events on a busy machine, which would put them at negative times.)"""
+        if self.tracer is None or self._passed is None:
+            return
+        passed = [t for t in self._passed if t]
+        if passed:
+            self.tracer.t0 = min(passed)
 
     def _kill(self) -> None:
         for p in self._started:
@@ -167,6 +184,7 @@ class Running:
                 p.join(timeout=max(0.0, end - time.monotonic()))
             elapsed = time.monotonic() - self.begin
             stuck = [p.name for p in self._procs if p.is_alive()]
+            self._set_time_zero()
             if stuck and self.tracer is not None:
                 snapshot = self.tracer.trace()      # before the kill: who held and waited for what
         finally:

@@ -244,11 +244,12 @@ def count_pulses(event, times: int, timeout: float, handle: float) -> int:
 
 def phases(barrier, durations: list, activity=None, timeout: float | None = 10.0,
            crash_in_phase: int | None = None) -> int:
-    """Work ``durations[k]`` s in phase k, then wait at ``barrier`` for everyone.
-    ``crash_in_phase``: raise in that phase instead (to see what the others do)."""
-    for k, seconds in enumerate(durations):
-        if k == crash_in_phase:
-            raise RuntimeError(f"crashed in phase {k}")
+    """Phases are numbered from 1: work ``durations[k - 1]`` s in phase k, then wait at
+    ``barrier`` for everyone. ``crash_in_phase``: raise in that phase instead (to see what
+    the others do)."""
+    for phase, seconds in enumerate(durations, start=1):
+        if phase == crash_in_phase:
+            raise RuntimeError(f"crashed in phase {phase}")
         _work(seconds, activity)
         barrier.wait(timeout)
     return len(durations)
@@ -417,10 +418,15 @@ def task_worker(tasks, seconds: float, timeout: float, forget: bool = False, act
             tasks.task_done()
 
 
-def wait_until_done(tasks) -> float:
+def wait_until_done(tasks, call=None) -> float:
     """``tasks.join()``: wait until every task put on the JoinableQueue is done (it has no
-    timeout, which is why it runs here, under the runner's deadline). Returns when."""
-    tasks.join()
+    timeout, which is why it runs here, under the runner's deadline). Returns when.
+    ``call``: a traced Call, so a timeline shows the time spent in join()."""
+    if call is None:
+        tasks.join()
+    else:
+        with call:
+            tasks.join()
     return time.monotonic()
 
 
