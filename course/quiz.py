@@ -67,6 +67,10 @@ _question("processes_selfcheck_3", "07fba519b517a394cd20f796b11ca0a8a54d63265c72
           "The read and the write each take the lock, but another process can write in "
           "between them; hold v.get_lock() around the whole += to make it atomic.",
           "when exactly is the Value's lock held during v.value += 1?")
+_question("processes_selfcheck_4", "3b1c87b735eb126515be3f558ff23a6064ec993559dee0df87728b35297d6c95",
+          "A forked child is a copy of the parent's memory at the moment of the fork, changes "
+          "included; spawn and forkserver children import the module afresh and see 'slow'.",
+          "which start method copies the parent's memory, and which ones import the module again?")
 
 # ---------------------------------------------------------------- 02 · locks
 _question("locks_selfcheck_1", "7a0e70ef9e35a20c605ee79dbb548b3f865059433c34d4560ab37e2186deefdf",

@@ -36,6 +36,16 @@ def increment_global(times: int) -> int:
     return COUNTER
 
 
+def what_i_inherited(started_at: float) -> dict:
+    """What this child got from its parent: the COUNTER it sees, how many modules it has
+    loaded (and whether IPython is one), and how long after ``started_at`` (the parent's
+    ``time.monotonic()`` just before it started the child) it began to run."""
+    import sys
+
+    return {"started_after": time.monotonic() - started_at, "counter": COUNTER,
+            "modules": len(sys.modules), "ipython": "IPython" in sys.modules}
+
+
 def append_to_list(items: list, value) -> int:
     """Append to a list passed as a Process argument (the child's copy); return its length."""
     items.append(value)
@@ -133,6 +143,18 @@ def try_acquire(lock, timeout: float) -> tuple[bool, float]:
     if got:
         lock.release()
     return got, round(waited, 2)
+
+
+def hold_until(lock, acquired, done, timeout: float) -> None:
+    """Take ``lock``, set ``acquired``, and hold the lock until ``done`` is set (at most
+    ``timeout`` s), so that another process can look at it while it is held."""
+    if not lock.acquire(timeout=timeout):
+        raise TimeoutError(f"could not take the lock within {timeout} s")
+    try:
+        acquired.set()
+        done.wait(timeout)
+    finally:
+        lock.release()
 
 
 def deposit(lock, balance, amount: int) -> None:
