@@ -94,9 +94,12 @@ _question("semaphores_selfcheck_2", "9bf729a7f169549b8b7560bb44bd8501fdb4d72bd87
           "A plain Semaphore counts every release(): the extra one added a third slot, silently.",
           "what does release() do to a plain Semaphore's value, whoever calls it?")
 _question("semaphores_selfcheck_3", "cea8969a12ea0255a965f50a6c97ef204dddbf1baf8bdb639bcb5a3187125462",
-          "BoundedSemaphore refuses to grow past its initial value and raises ValueError where "
-          "the extra release() happens, so the bug shows up at its source.",
-          "what is the 'bound' in BoundedSemaphore, and how would it tell you it was crossed?")
+          "Where CPython can read a semaphore's value (Linux, Windows), BoundedSemaphore refuses "
+          "to grow past its initial value and raises ValueError where the extra release() "
+          "happens; macOS has no sem_getvalue(), so there it behaves like a Semaphore (CPython's "
+          "documentation says so).",
+          "what must the semaphore read to notice that it was released once too often, and can "
+          "every platform read it?")
 
 # ---------------------------------------------------------------- 04 · events and barriers
 _question("events_barriers_selfcheck_1", "fcae06c60a715bffc72be9cf07285bad834958f566dbe263576f4453cf36b5ef",
@@ -136,6 +139,11 @@ _question("deadlock_selfcheck_3", "afaf2a916a8c992248c0bee670ee9fd19ecae8e8ef2b5
           "Each philosopher waits for the right fork, held by the neighbour, all the way round: "
           "a cycle through all five.",
           "who holds the fork each philosopher waits for?")
+_question("deadlock_selfcheck_4", "1bde58eaa888bf872538b98b4dd61bef9414eefe9ab999f80f84a268732b2d26",
+          "Nobody takes a lock away from its holder, but a holder that times out gives its lock "
+          "back by itself: the lock is preempted, voluntarily. Hold and wait still happens, "
+          "for at most the timeout.",
+          "after the timeout, what happens to the lock the process was holding?")
 
 # ---------------------------------------------------------------- 07 · message passing
 _question("messages_selfcheck_1", "51e56b858c407182757971f3320bdf7824dcc19fdb030820ac8dfad5073c4ee4",
