@@ -82,10 +82,9 @@ def _cores_line(ax, rows, max_n, extra=0):
     cores = next((r.get("cpu_count") for r in rows if r.get("cpu_count")), None)
     at = cores - extra if cores else None
     if at and 1 <= at < max_n:
-        ax.axvline(at, color="0.5", ls=":", lw=1)
+        # labelled in the legend (outside the axes), where data points cannot cover it
         label = f"{cores} CPU cores" if not extra else f"N + {extra} = {cores} CPU cores"
-        ax.annotate(label, xy=(at, 1), xycoords=("data", "axes fraction"),
-                    xytext=(3, -12), textcoords="offset points", color="0.4", fontsize=8)
+        ax.axvline(at, color="0.5", ls=":", lw=1, label=label)
     return cores
 
 
