@@ -125,6 +125,14 @@ _question("conditions_selfcheck_2", "15033aeb591a642529a8a3c412eef1ac2197e6c707f
 _question("conditions_selfcheck_3", "400ec9d325e7408db59a97a05015751244b354721dd05db6f272b149d39ba254",
           "The condition is shared, the list is not: P1 appended to its own copy.",
           "which of the two attributes lives in shared memory?")
+_question("conditions_selfcheck_4", "69677b5fd6a771764531d1ad00b52595169224d2bdd1895384a5678989ecac13",
+          "The writer needs the count of readers to reach 0, and overlapping readers never let "
+          "it: the writer starves while everyone else makes progress.",
+          "what must be true for the writer's wait_for to return, and does it ever become true?")
+_question("conditions_selfcheck_5", "ff4c04dc975434a273237228c8749e15b9ec810ec2c00bd438108298a234e310",
+          "Preferring writers moves the risk of starvation to the readers; a fair lock serves "
+          "everyone in order of arrival instead.",
+          "who waits now while a writer waits, and what if writers never stop coming?")
 
 # ---------------------------------------------------------------- 06 · deadlock
 _question("deadlock_selfcheck_1", "d76262cfb30bfaae420084bafef9a0978d9f43493b01b38bd381a18da063a057",
