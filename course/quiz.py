@@ -166,3 +166,24 @@ _question("messages_selfcheck_3", "85076a7d1280dccc37061dc865472a1e9e0e358ad82d1
           "Queue.get and Connection.poll take timeouts; SimpleQueue.get and JoinableQueue.join "
           "do not.",
           "look at each call's signature: which ones accept a timeout?")
+
+# ---------------------------------------------------------------- 09 · shared memory
+_question("shared_memory_selfcheck_1", "4a0cdf6b4ddc6ef635aea07b5a4aadd6ffc69bb92a92da17b63fb5006d632b64",
+          "unlink() removes the name (once, in one process); close() only unmaps the segment "
+          "from the process that calls it.",
+          "which call is made once, by one process, and which one by every process?")
+_question("shared_memory_selfcheck_2", "18c7b434dec55c8fa43bae45e3a0bd5ef856d112766deb0e0fbed845a0bc6bd6",
+          "Under spawn a Process argument is pickled, and a numpy array pickles as a copy of its "
+          "data. Pass the segment's name (and shape, dtype) instead.",
+          "what does pickling a numpy array send: the memory it views, or its values?")
+_question("shared_memory_selfcheck_3", "e4129db53e70faa311f13e6f18346acdcca6df25f0d7e4ff238ae073e2aa6c88",
+          "The memoryview cannot be released while something still exports it: delete every "
+          "view, then close().",
+          "what does close() do to shm.buf, and can it while the array uses it?")
+_question("shared_memory_selfcheck_4", "a3fc7f04a5ddfe193c4ba53d39af5e6851eb59d665db7b03e1fe000887357292",
+          "A segment outlives its creator; the resource tracker is the safety net that unlinks "
+          "leftovers when the whole program ends, and warns about them.",
+          "is a segment tied to the process that made it, and who cleans up at the very end?")
+_question("shared_memory_selfcheck_5", "1f06ebf663c2c87cc4ac1bf97b90fa1ef4a8fbdc35379f8c5fc37f08ad2cb72b",
+          "Every view maps the same pages: one copy of the data, however many processes look.",
+          "does attaching or making a numpy view copy the bytes?")

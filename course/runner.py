@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import pickle
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -24,6 +25,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import context
+
+
+_DIED = "exited with code"       # how an error starts when a child died without reporting
+
+
+def _died(exitcode) -> str:
+    """'exited with code -11 (SIGSEGV) before reporting': a child killed by a signal or
+    ended by os._exit() has no exception to report."""
+    text = f"{_DIED} {exitcode}"
+    if isinstance(exitcode, int) and exitcode < 0:
+        try:
+            text += f" ({signal.Signals(-exitcode).name})"
+        except ValueError:
+            pass
+    return text + " before reporting"
 
 
 class ProcessFailed(RuntimeError):
@@ -35,7 +51,7 @@ class Run:
     names: list[str]
     exitcodes: list
     returned: list                      # each process's return value (None if it raised)
-    errors: list                        # "ExceptionType: message" or None, per process
+    errors: list                        # "ExceptionType: message", "exited with code ...", or None
     elapsed: float                      # seconds from the start to when the last one finished its target
     stuck: list[str] = field(default_factory=list)
     report: str | None = None           # why the stuck processes were stuck
@@ -53,7 +69,7 @@ class Run:
             lines.append(f"{', '.join(self.stuck)} killed after the {self.deadline:g} s deadline.")
         for name, error in zip(self.names, self.errors):
             if error:
-                lines.append(f"{name} raised {error}")
+                lines.append(f"{name} {error}" if error.startswith(_DIED) else f"{name} raised {error}")
         if not lines:
             n = len(self.names)
             lines.append(f"{n} process{'es' if n != 1 else ''} finished in {self.elapsed:.2f} s")
@@ -204,7 +220,7 @@ class Running:
                 except Exception as exc:
                     outcome["error"] = f"its result could not be read back: {type(exc).__name__}: {exc}"
             elif name not in stuck and p.exitcode != 0:
-                outcome["error"] = f"it exited with code {p.exitcode} before reporting"
+                outcome["error"] = _died(p.exitcode)
             returned.append(outcome["returned"])
             errors.append(outcome["error"])
             finished.append(outcome.get("finished"))
