@@ -33,6 +33,9 @@ def close_then_touch(name: str) -> int:
     """A mistake that crashes: make the array with ``np.ndarray(..., buffer=shm.buf)``,
     which keeps no hold on the buffer, ``close()`` the segment (it succeeds), then read the
     array: its memory is no longer mapped, and the process dies of a segmentation fault."""
+    import faulthandler
+
+    faulthandler.disable()           # die quietly: no traceback dump on stderr (pytest enables it)
     try:
         import resource
 
