@@ -43,8 +43,9 @@ gradescope-bundle: $(STAMP)
 selfcheck: $(STAMP)
 	$(VENV)/bin/python -m autograder selfcheck $(NB)
 
+# QUEUE_FROM=path/to/05-conditions.ipynb also measures the BoundedQueue answered there.
 bench: $(STAMP)
-	$(VENV)/bin/python -m course.contention.bench
+	$(VENV)/bin/python -m course.contention.bench $(if $(QUEUE_FROM),--queue-from $(QUEUE_FROM))
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)

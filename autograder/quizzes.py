@@ -79,6 +79,10 @@ _question("processes_selfcheck_3", "07fba519b517a394cd20f796b11ca0a8a54d63265c72
           "The read and the write each take the lock, but another process can write in "
           "between them; hold v.get_lock() around the whole += to make it atomic.",
           "when exactly is the Value's lock held during v.value += 1?")
+_question("processes_selfcheck_4", "3b1c87b735eb126515be3f558ff23a6064ec993559dee0df87728b35297d6c95",
+          "A forked child is a copy of the parent's memory at the moment of the fork, changes "
+          "included; spawn and forkserver children import the module afresh and see 'slow'.",
+          "which start method copies the parent's memory, and which ones import the module again?")
 
 # ---------------------------------------------------------------- 02 · locks
 _question("locks_selfcheck_1", "7a0e70ef9e35a20c605ee79dbb548b3f865059433c34d4560ab37e2186deefdf",
@@ -102,9 +106,12 @@ _question("semaphores_selfcheck_2", "9bf729a7f169549b8b7560bb44bd8501fdb4d72bd87
           "A plain Semaphore counts every release(): the extra one added a third slot, silently.",
           "what does release() do to a plain Semaphore's value, whoever calls it?")
 _question("semaphores_selfcheck_3", "cea8969a12ea0255a965f50a6c97ef204dddbf1baf8bdb639bcb5a3187125462",
-          "BoundedSemaphore refuses to grow past its initial value and raises ValueError where "
-          "the extra release() happens, so the bug shows up at its source.",
-          "what is the 'bound' in BoundedSemaphore, and how would it tell you it was crossed?")
+          "Where CPython can read a semaphore's value (Linux, Windows), BoundedSemaphore refuses "
+          "to grow past its initial value and raises ValueError where the extra release() "
+          "happens; macOS has no sem_getvalue(), so there it behaves like a Semaphore (CPython's "
+          "documentation says so).",
+          "what must the semaphore read to notice that it was released once too often, and can "
+          "every platform read it?")
 
 # ---------------------------------------------------------------- 04 · events and barriers
 _question("events_barriers_selfcheck_1", "fcae06c60a715bffc72be9cf07285bad834958f566dbe263576f4453cf36b5ef",
@@ -130,6 +137,14 @@ _question("conditions_selfcheck_2", "15033aeb591a642529a8a3c412eef1ac2197e6c707f
 _question("conditions_selfcheck_3", "400ec9d325e7408db59a97a05015751244b354721dd05db6f272b149d39ba254",
           "The condition is shared, the list is not: P1 appended to its own copy.",
           "which of the two attributes lives in shared memory?")
+_question("conditions_selfcheck_4", "69677b5fd6a771764531d1ad00b52595169224d2bdd1895384a5678989ecac13",
+          "The writer needs the count of readers to reach 0, and overlapping readers never let "
+          "it: the writer starves while everyone else makes progress.",
+          "what must be true for the writer's wait_for to return, and does it ever become true?")
+_question("conditions_selfcheck_5", "ff4c04dc975434a273237228c8749e15b9ec810ec2c00bd438108298a234e310",
+          "Preferring writers moves the risk of starvation to the readers; a fair lock serves "
+          "everyone in order of arrival instead.",
+          "who waits now while a writer waits, and what if writers never stop coming?")
 
 # ---------------------------------------------------------------- 06 · deadlock
 _question("deadlock_selfcheck_1", "d76262cfb30bfaae420084bafef9a0978d9f43493b01b38bd381a18da063a057",
@@ -144,6 +159,11 @@ _question("deadlock_selfcheck_3", "afaf2a916a8c992248c0bee670ee9fd19ecae8e8ef2b5
           "Each philosopher waits for the right fork, held by the neighbour, all the way round: "
           "a cycle through all five.",
           "who holds the fork each philosopher waits for?")
+_question("deadlock_selfcheck_4", "1bde58eaa888bf872538b98b4dd61bef9414eefe9ab999f80f84a268732b2d26",
+          "Nobody takes a lock away from its holder, but a holder that times out gives its lock "
+          "back by itself: the lock is preempted, voluntarily. Hold and wait still happens, "
+          "for at most the timeout.",
+          "after the timeout, what happens to the lock the process was holding?")
 
 # ---------------------------------------------------------------- 07 · message passing
 _question("messages_selfcheck_1", "51e56b858c407182757971f3320bdf7824dcc19fdb030820ac8dfad5073c4ee4",
@@ -158,3 +178,24 @@ _question("messages_selfcheck_3", "85076a7d1280dccc37061dc865472a1e9e0e358ad82d1
           "Queue.get and Connection.poll take timeouts; SimpleQueue.get and JoinableQueue.join "
           "do not.",
           "look at each call's signature: which ones accept a timeout?")
+
+# ---------------------------------------------------------------- 09 · shared memory
+_question("shared_memory_selfcheck_1", "4a0cdf6b4ddc6ef635aea07b5a4aadd6ffc69bb92a92da17b63fb5006d632b64",
+          "unlink() removes the name (once, in one process); close() only unmaps the segment "
+          "from the process that calls it.",
+          "which call is made once, by one process, and which one by every process?")
+_question("shared_memory_selfcheck_2", "18c7b434dec55c8fa43bae45e3a0bd5ef856d112766deb0e0fbed845a0bc6bd6",
+          "Under spawn a Process argument is pickled, and a numpy array pickles as a copy of its "
+          "data. Pass the segment's name (and shape, dtype) instead.",
+          "what does pickling a numpy array send: the memory it views, or its values?")
+_question("shared_memory_selfcheck_3", "e4129db53e70faa311f13e6f18346acdcca6df25f0d7e4ff238ae073e2aa6c88",
+          "The memoryview cannot be released while something still exports it: delete every "
+          "view, then close().",
+          "what does close() do to shm.buf, and can it while the array uses it?")
+_question("shared_memory_selfcheck_4", "a3fc7f04a5ddfe193c4ba53d39af5e6851eb59d665db7b03e1fe000887357292",
+          "A segment outlives its creator; the resource tracker is the safety net that unlinks "
+          "leftovers when the whole program ends, and warns about them.",
+          "is a segment tied to the process that made it, and who cleans up at the very end?")
+_question("shared_memory_selfcheck_5", "1f06ebf663c2c87cc4ac1bf97b90fa1ef4a8fbdc35379f8c5fc37f08ad2cb72b",
+          "Every view maps the same pages: one copy of the data, however many processes look.",
+          "does attaching or making a numpy view copy the bytes?")

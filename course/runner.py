@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import pickle
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -24,6 +25,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import context
+
+
+_DIED = "exited with code"       # how an error starts when a child died without reporting
+
+
+def _died(exitcode) -> str:
+    """'exited with code -11 (SIGSEGV) before reporting': a child killed by a signal or
+    ended by os._exit() has no exception to report."""
+    text = f"{_DIED} {exitcode}"
+    if isinstance(exitcode, int) and exitcode < 0:
+        try:
+            text += f" ({signal.Signals(-exitcode).name})"
+        except ValueError:
+            pass
+    return text + " before reporting"
 
 
 class ProcessFailed(RuntimeError):
@@ -35,7 +51,7 @@ class Run:
     names: list[str]
     exitcodes: list
     returned: list                      # each process's return value (None if it raised)
-    errors: list                        # "ExceptionType: message" or None, per process
+    errors: list                        # "ExceptionType: message", "exited with code ...", or None
     elapsed: float                      # seconds from the start to when the last one finished its target
     stuck: list[str] = field(default_factory=list)
     report: str | None = None           # why the stuck processes were stuck
@@ -53,7 +69,7 @@ class Run:
             lines.append(f"{', '.join(self.stuck)} killed after the {self.deadline:g} s deadline.")
         for name, error in zip(self.names, self.errors):
             if error:
-                lines.append(f"{name} raised {error}")
+                lines.append(f"{name} {error}" if error.startswith(_DIED) else f"{name} raised {error}")
         if not lines:
             n = len(self.names)
             lines.append(f"{n} process{'es' if n != 1 else ''} finished in {self.elapsed:.2f} s")
@@ -68,13 +84,17 @@ class Run:
         return self
 
 
-def _child(target, args, barrier, result_path: str, deadline: float) -> None:
-    """Runs in the child: wait for the others, run the target, report; never print to stderr."""
+def _child(target, args, barrier, passed, slot: int, result_path: str, deadline: float) -> None:
+    """Runs in the child: wait for the others, run the target, report; never print to stderr.
+
+    ``passed[slot]`` records when this child got past the start barrier (the trace's time 0
+    is the earliest such moment, so no traced event comes before it)."""
     sys.stderr = io.StringIO()
     outcome = {"returned": None, "error": None, "finished": None}
     try:
         if barrier is not None:
             barrier.wait(timeout=deadline)
+            passed[slot] = time.perf_counter_ns()
     except threading.BrokenBarrierError:
         outcome["error"] = "BrokenBarrierError: the processes did not all start in time"
     else:
@@ -122,10 +142,12 @@ class Running:
         self.names = [f"P{i}" for i in range(1, n + 1)]
         self._workdir = Path(tempfile.mkdtemp(prefix="course-run-"))
         barrier = ctx.Barrier(n + 1) if together else None
+        # When each process (the parent in slot n) got past the start barrier, in perf_counter ns.
+        self._passed = ctx.RawArray("q", n + 1) if together else None
         self._procs = [ctx.Process(target=_child, name=name, daemon=True,
-                                   args=(target, args, barrier, str(self._workdir / f"{name}.pickle"),
-                                         deadline))
-                       for name, (target, args) in zip(self.names, jobs)]
+                                   args=(target, args, barrier, self._passed, k,
+                                         str(self._workdir / f"{name}.pickle"), deadline))
+                       for k, (name, (target, args)) in enumerate(zip(self.names, jobs))]
         self._started = []
         self._broken = False
         try:
@@ -135,6 +157,7 @@ class Running:
             if barrier is not None:
                 try:
                     barrier.wait(timeout=deadline)
+                    self._passed[n] = time.perf_counter_ns()
                 except threading.BrokenBarrierError:      # a child could not start in time
                     self._broken = True
         except BaseException:
@@ -144,8 +167,18 @@ class Running:
             shutil.rmtree(self._workdir, ignore_errors=True)
             raise
         if tracer is not None:
-            tracer.t0 = time.perf_counter_ns()            # the trace's time 0: the processes' start
+            tracer.t0 = time.perf_counter_ns()            # refined by _set_time_zero()
         self.begin = time.monotonic()
+
+    def _set_time_zero(self) -> None:
+        """Time 0 of the trace: the moment the first process got past the start barrier.
+        (The parent's own clock reading can come tens of milliseconds after the children's
+        first events on a busy machine, which would put them at negative times.)"""
+        if self.tracer is None or self._passed is None:
+            return
+        passed = [t for t in self._passed if t]
+        if passed:
+            self.tracer.t0 = min(passed)
 
     def _kill(self) -> None:
         for p in self._started:
@@ -167,6 +200,7 @@ class Running:
                 p.join(timeout=max(0.0, end - time.monotonic()))
             elapsed = time.monotonic() - self.begin
             stuck = [p.name for p in self._procs if p.is_alive()]
+            self._set_time_zero()
             if stuck and self.tracer is not None:
                 snapshot = self.tracer.trace()      # before the kill: who held and waited for what
         finally:
@@ -186,7 +220,7 @@ class Running:
                 except Exception as exc:
                     outcome["error"] = f"its result could not be read back: {type(exc).__name__}: {exc}"
             elif name not in stuck and p.exitcode != 0:
-                outcome["error"] = f"it exited with code {p.exitcode} before reporting"
+                outcome["error"] = _died(p.exitcode)
             returned.append(outcome["returned"])
             errors.append(outcome["error"])
             finished.append(outcome.get("finished"))

@@ -14,6 +14,8 @@ from matplotlib.patches import Patch
 
 _COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
            "tab:olive", "tab:cyan", "tab:red"]
+# Activities (work) are grey; a second or third activity in one run gets a light colour.
+_ACTIVITY_COLORS = ["0.6", "#9ecae1", "#fdae6b", "#a1d99b"]
 # vertical placement inside a process's row (row height 1): (offset, height)
 _LANES = {"working": (0.06, 0.22), "waiting": (0.32, 0.24), "holding": (0.60, 0.32)}
 
@@ -64,6 +66,8 @@ def _draw(ax, trace, intervals, title, processes):
     row_of = {p: k for k, p in enumerate(rows)}
     primitives = [name for name, kind in trace.kinds.items() if kind != "activity"]
     color_of = {name: _COLORS[k % len(_COLORS)] for k, name in enumerate(primitives)}
+    activity_color = {name: _ACTIVITY_COLORS[k % len(_ACTIVITY_COLORS)] for k, name in
+                      enumerate(n for n, kind in trace.kinds.items() if kind == "activity")}
     ms = 1000.0
     used = set()
     activities = []
@@ -76,7 +80,8 @@ def _draw(ax, trace, intervals, title, processes):
         y = row_of[i.process] + offset + lane_of[id(i)] * height
         span = (i.start * ms, max(i.duration * ms, 0.05))
         if i.state == "working":
-            ax.broken_barh([span], (y, height), facecolors="0.6", edgecolor="0.35", linewidth=0.5)
+            ax.broken_barh([span], (y, height), facecolors=activity_color.get(i.primitive, "0.6"),
+                           edgecolor="0.35", linewidth=0.5)
             if i.primitive not in activities:
                 activities.append(i.primitive)
         elif i.state == "holding":
@@ -112,11 +117,18 @@ def _draw(ax, trace, intervals, title, processes):
         if ("holding", name) in used:
             handles.append(Patch(facecolor=color_of[name], edgecolor="black", label=f"holding {desc}"))
         if ("waiting", name) in used:
-            verb = "waiting on" if trace.kinds.get(name) in ("event", "barrier", "condition") else "waiting for"
+            kind = trace.kinds.get(name)
+            label = (f"blocked in {name}" if kind == "call" else
+                     f"waiting on {desc}" if kind in ("event", "barrier", "condition") else
+                     f"waiting for {desc}")
             handles.append(Patch(facecolor="white", hatch="///", edgecolor=color_of[name],
-                                 label=f"{verb} {desc}"))
-    if activities:
-        handles.append(Patch(facecolor="0.6", edgecolor="0.35", label="working: " + ", ".join(activities)))
+                                 label=label))
+    if len({activity_color[a] for a in activities}) == 1:
+        handles.append(Patch(facecolor=activity_color[activities[0]], edgecolor="0.35",
+                             label="working: " + ", ".join(activities)))
+    else:
+        for a in activities:
+            handles.append(Patch(facecolor=activity_color[a], edgecolor="0.35", label=f"working: {a}"))
     for event, (symbol, color, label) in markers.items():
         if ("marker", event) in used:
             handles.append(Line2D([], [], marker=symbol, color=color, linestyle="none", label=label))

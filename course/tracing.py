@@ -155,6 +155,11 @@ class Tracer:
         """A named span of work: ``with activity:`` logs when it begins and ends."""
         return Activity(self, self._register(name, "activity"))
 
+    def Call(self, name: str) -> "Call":
+        """A blocking call that is not one of the traced primitives (``JoinableQueue.join()``,
+        say): ``with call: tasks.join()`` shows the time spent in it as waiting."""
+        return Call(self, self._register(name, "call"))
+
     def context(self) -> "TracingContext":
         """A stand-in for ``ctx`` whose primitives are traced: pass it as the ``ctx`` of any
         class (an exercise answer, say), then call ``name_attributes(obj)`` to name them."""
@@ -395,6 +400,17 @@ class Activity(_Traced):
         self._log(END)
 
 
+class Call(Activity):
+    """Time spent blocked in a call the tracer cannot see inside: logged as a wait."""
+
+    def __enter__(self):
+        self._log(REQUEST)
+        return self
+
+    def __exit__(self, *exc):
+        self._log(WAKE)
+
+
 # ---------------------------------------------------------------------------- reading a trace
 @dataclass(frozen=True)
 class TraceEvent:
@@ -426,7 +442,7 @@ class ProcessState:
     """What one process held and what it waited for when the trace ended."""
     holds: list = field(default_factory=list)      # primitive names (a semaphore may appear twice)
     waits_for: str | None = None
-    waits_how: str | None = None                   # "acquire", "wait" (event/barrier), "notify"
+    waits_how: str | None = None                   # "acquire", "wait" (event/barrier), "notify", "call"
 
 
 def _process_order(name: str) -> int:
@@ -538,6 +554,8 @@ class Trace:
                 s.waits_for, s.waits_how = e.primitive, "acquire"
                 if self.kinds.get(e.primitive) in ("event", "barrier"):
                     s.waits_how = "wait"
+                elif self.kinds.get(e.primitive) == "call":
+                    s.waits_how = "call"
             elif e.event == "wait":
                 s.waits_for, s.waits_how = e.primitive, "notify"
                 if e.primitive in s.holds:
@@ -604,7 +622,9 @@ class Trace:
         if not s.waits_for:
             return f"{p}{holds or ' holds nothing'} and is not waiting (still working, or in an endless loop)"
         what = self.describe(s.waits_for)
-        if s.waits_how == "notify":
+        if s.waits_how == "call":
+            waits = f"is blocked in {s.waits_for}"
+        elif s.waits_how == "notify":
             waits = f"waits on {what} for a notify that never came"
         elif s.waits_how == "wait":
             kind = self.kinds.get(s.waits_for)

@@ -36,6 +36,16 @@ def increment_global(times: int) -> int:
     return COUNTER
 
 
+def what_i_inherited(started_at: float) -> dict:
+    """What this child got from its parent: the COUNTER it sees, how many modules it has
+    loaded (and whether IPython is one), and how long after ``started_at`` (the parent's
+    ``time.monotonic()`` just before it started the child) it began to run."""
+    import sys
+
+    return {"started_after": time.monotonic() - started_at, "counter": COUNTER,
+            "modules": len(sys.modules), "ipython": "IPython" in sys.modules}
+
+
 def append_to_list(items: list, value) -> int:
     """Append to a list passed as a Process argument (the child's copy); return its length."""
     items.append(value)
@@ -133,6 +143,18 @@ def try_acquire(lock, timeout: float) -> tuple[bool, float]:
     if got:
         lock.release()
     return got, round(waited, 2)
+
+
+def hold_until(lock, acquired, done, timeout: float) -> None:
+    """Take ``lock``, set ``acquired``, and hold the lock until ``done`` is set (at most
+    ``timeout`` s), so that another process can look at it while it is held."""
+    if not lock.acquire(timeout=timeout):
+        raise TimeoutError(f"could not take the lock within {timeout} s")
+    try:
+        acquired.set()
+        done.wait(timeout)
+    finally:
+        lock.release()
 
 
 def deposit(lock, balance, amount: int) -> None:
@@ -244,11 +266,12 @@ def count_pulses(event, times: int, timeout: float, handle: float) -> int:
 
 def phases(barrier, durations: list, activity=None, timeout: float | None = 10.0,
            crash_in_phase: int | None = None) -> int:
-    """Work ``durations[k]`` s in phase k, then wait at ``barrier`` for everyone.
-    ``crash_in_phase``: raise in that phase instead (to see what the others do)."""
-    for k, seconds in enumerate(durations):
-        if k == crash_in_phase:
-            raise RuntimeError(f"crashed in phase {k}")
+    """Phases are numbered from 1: work ``durations[k - 1]`` s in phase k, then wait at
+    ``barrier`` for everyone. ``crash_in_phase``: raise in that phase instead (to see what
+    the others do)."""
+    for phase, seconds in enumerate(durations, start=1):
+        if phase == crash_in_phase:
+            raise RuntimeError(f"crashed in phase {phase}")
         _work(seconds, activity)
         barrier.wait(timeout)
     return len(durations)
@@ -417,10 +440,15 @@ def task_worker(tasks, seconds: float, timeout: float, forget: bool = False, act
             tasks.task_done()
 
 
-def wait_until_done(tasks) -> float:
+def wait_until_done(tasks, call=None) -> float:
     """``tasks.join()``: wait until every task put on the JoinableQueue is done (it has no
-    timeout, which is why it runs here, under the runner's deadline). Returns when."""
-    tasks.join()
+    timeout, which is why it runs here, under the runner's deadline). Returns when.
+    ``call``: a traced Call, so a timeline shows the time spent in join()."""
+    if call is None:
+        tasks.join()
+    else:
+        with call:
+            tasks.join()
     return time.monotonic()
 
 

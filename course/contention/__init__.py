@@ -7,6 +7,10 @@ Quick start (in a lesson cell)::
     fig = plot_throughput(res); fig      # every plot carries fig.caption
     print(res.summary())
 
+The message-passing part measures the student's own ``BoundedQueue`` (from their
+05-conditions notebook, see :func:`load_queue`) next to ``multiprocessing.Queue`` and
+``Pipe``; without one it measures those two only.
+
 Importing this package is cheap (standard library only): numpy and matplotlib are loaded
 the first time a fit or plot function is used, so spawned worker processes, which import
 this package, start quickly.
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 
-from .bounded_queue import BoundedQueue
+from .answer_queue import NoQueueAnswer, load_queue
 from .harness import (ContentionError, Crew, SweepResult, get_context, measure, plan_tasks,
                       run_sweep)
 from .presets import PRESETS, Preset, default_preset_name, get_preset
@@ -34,7 +38,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "BoundedQueue", "ContentionError", "Crew", "SweepResult", "get_context", "measure",
+    "NoQueueAnswer", "load_queue", "ContentionError", "Crew", "SweepResult", "get_context", "measure",
     "plan_tasks", "run_sweep", "PRESETS", "Preset", "default_preset_name", "get_preset",
     "ROW_FIELDS", "WORKER_FIELDS", "aggregate", "format_summary", "plausibility_notes",
     "read_csv", "select", "summary_rows", "write_csv", "COUNTER_STRATEGIES", "LOCK_STRATEGIES",

@@ -279,48 +279,21 @@ def _rows_for(task, replies, start_method, cpu_count):
     return rows, worker_rows
 
 
-def run_sweep(preset=None, *, start_method: str | None = None, progress: bool = False,
-              start_timeout: float = 60.0, **changes) -> SweepResult:
-    """Run a whole sweep and return its :class:`SweepResult`.
-
-    ``preset`` is ``"tiny"``, ``"notebook"``, ``"full"`` or a :class:`Preset`; by default
-    ``"notebook"`` when ``NBGRADER_EXECUTION`` is set, else ``"full"``. Keyword ``changes``
-    override preset fields, e.g. ``run_sweep("notebook", processes=(1, 2), repeats=1)``.
-    ``progress=True`` shows a tqdm bar on stderr. Raises :class:`ContentionError` if a run
-    fails; no worker process outlives the call either way.
-    """
-    preset = get_preset(preset, **changes)
-    tasks = plan_tasks(preset)
-    if not tasks:
-        raise ValueError("the preset selects no strategy at all: nothing to run")
-    ctx = get_context(start_method)
+def _run_phase(ctx, preset, tasks, queue_class, result, bar, start_timeout) -> None:
+    """Run ``tasks`` in one crew sharing one Lab; append their rows to ``result``."""
     method = ctx.get_start_method()
-    cpu_count = os.cpu_count() or 1
-    parties = set()
-    for t in tasks:
-        parties.add(t["processes"] + (1 if t["kind"] == "queue" else 0))
+    cpu_count = result.meta["cpu_count"]
+    parties = {t["processes"] + (1 if t["kind"] == "queue" else 0) for t in tasks}
     queues = [t for t in tasks if t["kind"] == "queue"]
     size = max(parties)
     lab = Lab(ctx, max_workers=size, barrier_parties=parties,
               queue_capacity=preset.queue_capacity if queues else 0,
-              pipes=max((t["processes"] for t in queues if t["strategy"] == "pipe"), default=0))
-    result = SweepResult(meta={
-        "preset": preset.name, "start_method": method, "cpu_count": cpu_count,
-        "python": platform.python_version(), "platform": platform.platform(),
-        "settings": {k: v for k, v in vars(preset).items()},
-        "loadavg_before": _loadavg(),
-    })
-    t0 = time.perf_counter()
-    bar = None
+              pipes=max((t["processes"] for t in queues if t["strategy"] == "pipe"), default=0),
+              queue_class=queue_class)
     try:
         crew = Crew(ctx, lab, size, start_timeout=start_timeout)
-        result.meta["worker_pids"] = crew.pids
+        result.meta["worker_pids"] += crew.pids
         try:
-            if progress:
-                from tqdm import tqdm
-
-                bar = tqdm(total=len(tasks), desc=f"contention ({preset.name}, {method})",
-                           unit="run", file=sys.stderr, leave=True)
             for task in tasks:
                 if bar is not None:
                     bar.set_postfix_str(f"{task['sweep']}: {task['strategy']} N={task['processes']}",
@@ -338,9 +311,75 @@ def run_sweep(preset=None, *, start_method: str | None = None, progress: bool = 
             raise
         crew.close()
     finally:
+        lab.close()
+
+
+def run_sweep(preset=None, *, start_method: str | None = None, progress: bool = False,
+              start_timeout: float = 60.0, queue_class=None, **changes) -> SweepResult:
+    """Run a whole sweep and return its :class:`SweepResult`.
+
+    ``preset`` is ``"tiny"``, ``"notebook"``, ``"full"`` or a :class:`Preset`; by default
+    ``"notebook"`` when ``NBGRADER_EXECUTION`` is set, else ``"full"``. Keyword ``changes``
+    override preset fields, e.g. ``run_sweep("notebook", processes=(1, 2), repeats=1)``.
+    ``progress=True`` shows a tqdm bar on stderr.
+
+    ``queue_class``: the student's ``BoundedQueue`` (see :func:`load_queue`) for the
+    ``bounded_queue`` strategy. Without one, that strategy is left out (the course ships no
+    queue of its own), and ``meta["bounded_queue"]`` says so. The student's queue runs in a
+    crew of its own, after everything else: if it fails (an exception, a lost item, a wait
+    past the deadline), the other measurements are kept and ``meta["bounded_queue"]`` holds
+    the error.
+
+    Raises :class:`ContentionError` if any other run fails; no worker process outlives the
+    call either way.
+    """
+    preset = get_preset(preset, **changes)
+    tasks = plan_tasks(preset)
+    if not tasks:
+        raise ValueError("the preset selects no strategy at all: nothing to run")
+    answer_tasks = [t for t in tasks if t["strategy"] == "bounded_queue"]
+    other_tasks = [t for t in tasks if t["strategy"] != "bounded_queue"]
+    queue_info = {"class": None, "error": None, "note": None}
+    if queue_class is None:
+        if answer_tasks and not other_tasks:
+            raise ValueError("the bounded_queue strategy needs queue_class=, a BoundedQueue "
+                             "class (see course.contention.load_queue); the course ships none")
+        if answer_tasks:
+            queue_info["note"] = ("not measured: no BoundedQueue was given (the lab measures "
+                                  "the student's own, see course.contention.load_queue)")
+        answer_tasks = []
+    else:
+        queue_info["class"] = f"{queue_class.__module__}.{queue_class.__qualname__}"
+    ctx = get_context(start_method)
+    method = ctx.get_start_method()
+    result = SweepResult(meta={
+        "preset": preset.name, "start_method": method, "cpu_count": os.cpu_count() or 1,
+        "python": platform.python_version(), "platform": platform.platform(),
+        "settings": {k: v for k, v in vars(preset).items()},
+        "loadavg_before": _loadavg(), "worker_pids": [], "bounded_queue": queue_info,
+    })
+    t0 = time.perf_counter()
+    bar = None
+    try:
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(other_tasks) + len(answer_tasks),
+                       desc=f"contention ({preset.name}, {method})", unit="run",
+                       file=sys.stderr, leave=True)
+        if other_tasks:
+            _run_phase(ctx, preset, other_tasks, None, result, bar, start_timeout)
+        if answer_tasks:
+            try:
+                _run_phase(ctx, preset, answer_tasks, queue_class, result, bar, start_timeout)
+            except Exception as exc:        # the student's queue failed: keep everything else
+                result.rows = [r for r in result.rows if r["strategy"] != "bounded_queue"]
+                result.worker_rows = [r for r in result.worker_rows
+                                      if r["strategy"] != "bounded_queue"]
+                queue_info["error"] = f"{type(exc).__name__}: {exc}"
+    finally:
         if bar is not None:
             bar.close()
-        lab.close()
     result.meta["wall_seconds"] = time.perf_counter() - t0
     result.meta["loadavg_after"] = _loadavg()
     return result
@@ -349,12 +388,13 @@ def run_sweep(preset=None, *, start_method: str | None = None, progress: bool = 
 def measure(strategy: str, processes: int = 2, *, ops: int = 10_000, work_inside: int = 0,
             work_outside: int = 0, repeats: int = 3, warmup: int | None = None,
             batch: int = 64, instrument: bool = False, queue_capacity: int = 64,
-            start_method: str | None = None, timeout: float = 60.0) -> SweepResult:
+            start_method: str | None = None, timeout: float = 60.0,
+            queue_class=None) -> SweepResult:
     """One configuration, ``repeats`` times: handy for a single lesson cell.
 
     ``strategy`` is any counter or queue strategy (for queues ``processes`` counts producers
-    and ``ops`` items per producer). ``instrument=True`` measures wait and hold times
-    (lock strategies only).
+    and ``ops`` items per producer; ``bounded_queue`` needs ``queue_class``).
+    ``instrument=True`` measures wait and hold times (lock strategies only).
     """
     warmup = ops // 10 if warmup is None else warmup
     common = dict(processes=(processes,), ops=ops, repeats=repeats, warmup=warmup, batch=batch,
@@ -374,4 +414,4 @@ def measure(strategy: str, processes: int = 2, *, ops: int = 10_000, work_inside
     else:
         common.update(strategies=(strategy,))
     preset = Preset(name=f"measure:{strategy}", **common)
-    return run_sweep(preset, start_method=start_method)
+    return run_sweep(preset, start_method=start_method, queue_class=queue_class)

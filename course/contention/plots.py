@@ -56,7 +56,13 @@ def _rows(data):
     return list(getattr(data, "rows", data))
 
 
-def _new_figure(width=7.0, height=4.2, ncols=1, sharey=False):
+def _legend(ax, **kw):
+    """The legend to the right of the axes, where it cannot cover data or labels."""
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,
+              frameon=False, **kw)
+
+
+def _new_figure(width=8.8, height=4.2, ncols=1, sharey=False):
     fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, ncols, sharey=sharey, squeeze=False)[0]
     return fig, axes
@@ -76,10 +82,9 @@ def _cores_line(ax, rows, max_n, extra=0):
     cores = next((r.get("cpu_count") for r in rows if r.get("cpu_count")), None)
     at = cores - extra if cores else None
     if at and 1 <= at < max_n:
-        ax.axvline(at, color="0.5", ls=":", lw=1)
+        # labelled in the legend (outside the axes), where data points cannot cover it
         label = f"{cores} CPU cores" if not extra else f"N + {extra} = {cores} CPU cores"
-        ax.annotate(label, xy=(at, 1), xycoords=("data", "axes fraction"),
-                    xytext=(3, -12), textcoords="offset points", color="0.4", fontsize=8)
+        ax.axvline(at, color="0.5", ls=":", lw=1, label=label)
     return cores
 
 
@@ -120,6 +125,13 @@ def _fmt_rate(x):
     return f"{x:.3g}"
 
 
+def _missing_queue(data) -> str | None:
+    """Why the student's BoundedQueue was not measured (first line only), or None."""
+    info = getattr(data, "meta", {}).get("bounded_queue") or {}
+    why = info.get("error") or info.get("note")
+    return why.splitlines()[0].rstrip(".") if why else None
+
+
 def _strategies_in(rows, candidates):
     present = {r["strategy"] for r in rows}
     return [s for s in candidates if s in present]
@@ -157,11 +169,14 @@ def plot_throughput(data, *, sweep: str = "strategies", strategies=None, logy: b
                  else "Throughput of one shared counter as processes are added")
     ax.set_xticks(sorted({r["processes"] for r in rows}))
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8, loc="best")
+    _legend(ax)
 
     lines = [f"Lines are medians of {reps} repeats; bars span the fastest and slowest repeat."]
     n_hi = max_n
     if queue:
+        missing = _missing_queue(data)
+        if missing:
+            lines.append(f"Your BoundedQueue is not in this plot: {missing}.")
         best = max(strategies, key=lambda s: _median(rows, "throughput", strategy=s,
                                                      processes=n_hi) or 0)
         lines.append(f"With {n_hi} producers the fastest channel is {STRATEGY_LABELS[best]} "
@@ -209,9 +224,8 @@ def plot_ns_per_op(data, *, sweep: str = "strategies", strategies=None, save=Non
     ones = [r["ns_per_op"] for r in select(rows, strategy="lock", processes=1)]
     floor = min(ones) if ones else None
     if floor:
-        ax.axhline(floor, color="k", ls="--", lw=1)
-        ax.annotate(f"floor: uncontended Lock, 1 process, best repeat = {floor:.0f} ns",
-                    xy=(1, floor), xytext=(2, 4), textcoords="offset points", fontsize=8)
+        ax.axhline(floor, color="k", ls="--", lw=1,
+                   label=f"floor: uncontended Lock,\n1 process, best repeat\n= {floor:.0f} ns")
     _cores_line(ax, rows, max_n)
     ax.set_yscale("log")
     ax.set_xlabel("processes (N)")
@@ -219,7 +233,7 @@ def plot_ns_per_op(data, *, sweep: str = "strategies", strategies=None, save=Non
     ax.set_title("Cost of one increment, all processes together")
     ax.set_xticks(sorted({r["processes"] for r in rows}))
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8, loc="best")
+    _legend(ax)
     text = ("Each point is total wall time divided by all increments, so perfect scaling "
             "would halve it every time N doubles.")
     if floor:
@@ -278,12 +292,14 @@ def plot_usl(data, strategy: str = "lock", *, sweep: str = "strategies", work=No
                     xycoords=("data", "axes fraction"), xytext=(3, 0),
                     textcoords="offset points", color="C3", fontsize=8)
     _cores_line(ax, rows, x_max)
-    ax.text(0.98, 0.97,
-            f"lambda = {_fmt_rate(fit.lam)} ops/s\nsigma = {fit.sigma:.3f}\n"
-            f"kappa = {fit.kappa:.4f}\nN* = "
+    # The fitted parameters, under the legend (outside the axes: they never cover data).
+    ax.text(1.02, 0.45,
+            f"lambda = {_fmt_rate(fit.lam)} ops/s\nsigma = {fit.sigma:.3f}"
+            + (" (bound)" if fit.sigma_at_bound else "")
+            + f"\nkappa = {fit.kappa:.4f}\nN* = "
             + (f"{fit.peak_n:.2f}" if math.isfinite(fit.peak_n) else "none (kappa = 0)")
             + f"\nR^2 = {fit.r2:.3f}",
-            transform=ax.transAxes, ha="right", va="top", fontsize=8,
+            transform=ax.transAxes, ha="left", va="top", fontsize=8,
             bbox=dict(boxstyle="round", fc="white", ec="0.7"))
     ax.set_ylim(bottom=0)
     _eng(ax)
@@ -294,11 +310,15 @@ def plot_usl(data, strategy: str = "lock", *, sweep: str = "strategies", work=No
     ax.set_ylabel("throughput (operations per second)")
     ax.set_title(f"Universal Scalability Law fit: {label}{wtxt}")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
-    if fit.sigma >= 1:
-        shape = ("A sigma of 1 or more is off the usual scale: a second process already makes "
-                 "the whole system slower than one process alone, because handing the lock "
-                 "back and forth between cores costs more than the parallel work gains.")
+    _legend(ax)
+    if fit.sigma_at_bound:
+        shape = ("Here the fit is held at its bound, sigma = 1: the measurements fall faster than "
+                 "any serialized fraction can explain, because a second process already makes "
+                 "the whole system slower than one process alone (handing the lock back and "
+                 "forth between cores costs more than the parallel work gains). Read sigma here "
+                 "as 'everything is serialized, and then some', not as a fraction of the work; "
+                 "the rest of the fall goes into kappa, and the low R^2 says the USL describes "
+                 "these measurements only roughly.")
     elif math.isfinite(fit.peak_n):
         shape = (f"The fit predicts the most throughput at N* = sqrt((1 - sigma) / kappa) = "
                  f"{fit.peak_n:.2f} processes; past that, adding processes makes the whole "
@@ -308,8 +328,9 @@ def plot_usl(data, strategy: str = "lock", *, sweep: str = "strategies", work=No
                  f"lambda / sigma = {_fmt_rate(fit.peak_throughput)} ops/s instead of falling.")
     text = (f"Least-squares fit of X(N) = lambda N / (1 + sigma (N-1) + kappa N (N-1)) to the "
             f"medians (R^2 = {fit.r2:.2f}): lambda = {_fmt_rate(fit.lam)} ops/s is the "
-            "throughput of one process; sigma measures contention (with sigma = 0.1, a tenth of "
-            "the work is serialized) and kappa coherency, the cost of processes keeping each "
+            "throughput of one process; sigma (kept between 0 and 1) measures contention (with "
+            "sigma = 0.1, about a tenth of the work is serialized) and kappa (kept at 0 or "
+            "above) coherency, the cost of processes keeping each "
             f"other's view of shared data up to date. Here sigma = {fit.sigma:.3f} and "
             f"kappa = {fit.kappa:.4f}. {shape} Amdahl's law (kappa = 0, dashed) can only level "
             "off, never turn down. On a machine with few cores, running out of CPUs also shows "
@@ -341,7 +362,7 @@ def plot_lost_updates(data, *, sweep: str = "strategies", save=None) -> Figure:
     ops = rows[0]["ops_per_process"]
     ax.set_title(f"Lost updates without a lock ({ops:,} increments per process)")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    _legend(ax)
     one = _median(pct_rows, "lost_pct", processes=1)
     worst_n = int(n[int(np.argmax(med))])
     text = (f"Numbers above the points are median lost increments. "
@@ -438,7 +459,7 @@ def plot_work_placement(data, strategy: str = "lock", *, save=None) -> Figure:
     ax.set_ylabel("throughput (increments per second)")
     ax.set_title(f"Same work, different place: {STRATEGY_LABELS.get(strategy, strategy)}")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    _legend(ax)
     best = " ".join(f"inside={wi}/outside={wo}: best {r:.2f}x one process (at N = {at})."
                     for wi, wo, r, at in ratios)
     text = ("Every line does the same busy work per increment; only where it happens changes. "

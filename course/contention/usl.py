@@ -5,7 +5,8 @@ The USL models throughput with N processes as::
     X(N) = lam * N / (1 + sigma * (N - 1) + kappa * N * (N - 1))
 
 * ``lam``   (lambda) the throughput of one process,
-* ``sigma`` contention: the share of the work that is serialized (a lock held),
+* ``sigma`` contention, between 0 and 1: roughly the share of the work that is serialized
+  (a lock held),
 * ``kappa`` coherency: the cost of processes keeping each other's view up to date
   (cache lines bouncing between cores, wake-ups, convoys). It makes throughput *fall*
   after a peak at ``N* = sqrt((1 - sigma) / kappa)``.
@@ -15,9 +16,12 @@ and never falls.
 
 The fit rewrites the model as a linear one, ``N / X = a + b (N - 1) + c N (N - 1)`` with
 ``lam = 1/a``, ``sigma = b/a``, ``kappa = c/a``, solves it by weighted least squares
-(weights chosen so residuals are measured in throughput units), keeps ``sigma`` and
-``kappa`` non-negative by trying the constrained sub-models, and finally polishes the result
-with a few Gauss-Newton steps on the original, non-linear residuals.
+(weights chosen so residuals are measured in throughput units), keeps ``0 <= sigma <= 1``
+and ``kappa >= 0`` by trying the sub-models with a parameter held at a bound (sigma at 0 or
+1, kappa at 0) and keeping the best feasible one, and finally polishes the result with a few
+Gauss-Newton steps on the original, non-linear residuals (projected back into the bounds).
+A sigma held at 1 says the data fall faster than any fraction can explain: a second process
+already costs as much as it adds (``USLFit.sigma_at_bound``).
 """
 from __future__ import annotations
 
@@ -48,6 +52,11 @@ class USLFit:
     amdahl: bool = False
 
     @property
+    def sigma_at_bound(self) -> bool:
+        """True when the fit held sigma at its upper bound, 1."""
+        return self.sigma >= 1.0 - 1e-9
+
+    @property
     def peak_n(self) -> float:
         """N* = sqrt((1 - sigma) / kappa): the process count with the highest throughput."""
         if self.sigma >= 1.0:
@@ -69,7 +78,8 @@ class USLFit:
     def describe(self) -> str:
         name = "Amdahl" if self.amdahl else "USL"
         peak = "never (no coherency term)" if math.isinf(self.peak_n) else f"N* = {self.peak_n:.2f}"
-        return (f"{name}: lambda = {self.lam:,.0f} ops/s, sigma = {self.sigma:.3f}, "
+        bound = " (held at its upper bound)" if self.sigma_at_bound else ""
+        return (f"{name}: lambda = {self.lam:,.0f} ops/s, sigma = {self.sigma:.3f}{bound}, "
                 f"kappa = {self.kappa:.4f}, peak at {peak} (R^2 = {self.r2:.3f})")
 
 
@@ -78,21 +88,24 @@ def _sse(n, x, lam, sigma, kappa):
     return float(r @ r)
 
 
-def _linear(n, x, free):
-    """Weighted LS of N/X on the columns in ``free`` ('b' and/or 'c'); returns (a, b, c)."""
+def _linear(n, x, sigma, kappa_free):
+    """Weighted LS of N/X = a + b (N-1) + c N (N-1); returns (a, b, c).
+
+    ``sigma``: "free" (fit b), 0 (b = 0) or 1 (b = a, so the model is a N + c N (N-1)).
+    ``kappa_free``: fit c, else c = 0."""
     y = n / x
-    cols = [np.ones_like(n)]
-    if "b" in free:
+    cols = [n if sigma == 1 else np.ones_like(n)]
+    if sigma == "free":
         cols.append(n - 1.0)
-    if "c" in free:
+    if kappa_free:
         cols.append(n * (n - 1.0))
     A = np.column_stack(cols)
     w = x * x / n  # d(N/X) = -(N/X^2) dX, so this weight puts residuals in X units
     coef, *_ = np.linalg.lstsq(A * w[:, None], y * w, rcond=None)
     coef = list(coef)
     a = coef.pop(0)
-    b = coef.pop(0) if "b" in free else 0.0
-    c = coef.pop(0) if "c" in free else 0.0
+    b = coef.pop(0) if sigma == "free" else a if sigma == 1 else 0.0
+    c = coef.pop(0) if kappa_free else 0.0
     return a, b, c
 
 
@@ -112,7 +125,7 @@ def _polish(n, x, lam, sigma, kappa, fix_kappa, iterations=50):
         improved = False
         for scale in (1.0, 0.5, 0.25, 0.125):
             cand_l = lam + scale * step[0]
-            cand_s = max(0.0, sigma + scale * step[1])
+            cand_s = min(1.0, max(0.0, sigma + scale * step[1]))
             cand_k = 0.0 if fix_kappa else max(0.0, kappa + scale * step[2])
             if cand_l <= 0:
                 continue
@@ -126,7 +139,8 @@ def _polish(n, x, lam, sigma, kappa, fix_kappa, iterations=50):
 
 
 def fit_usl(processes, throughput, *, amdahl: bool = False) -> USLFit:
-    """Fit the USL (or Amdahl's law, ``amdahl=True``) to measured throughput.
+    """Fit the USL (or Amdahl's law, ``amdahl=True``) to measured throughput, with
+    ``0 <= sigma <= 1`` and ``kappa >= 0``.
 
     ``processes`` and ``throughput`` are equal-length sequences (repeats may be given as
     separate points with the same N; a median per N is usually the better input). Needs at
@@ -144,16 +158,17 @@ def fit_usl(processes, throughput, *, amdahl: bool = False) -> USLFit:
     if distinct < 3:
         amdahl = True
 
-    candidates = [("b",), ()] if amdahl else [("b", "c"), ("b",), ("c",), ()]
+    kappa_modes = (False,) if amdahl else (True, False)
     best = None
-    for free in candidates:
-        a, b, c = _linear(n, x, free)
-        if a <= 0 or b < 0 or c < 0:
-            continue
-        params = (1.0 / a, b / a, c / a)
-        sse = _sse(n, x, *params)
-        if best is None or sse < best[0]:
-            best = (sse, params)
+    for sigma in ("free", 0, 1):
+        for kappa_free in kappa_modes:
+            a, b, c = _linear(n, x, sigma, kappa_free)
+            if a <= 0 or b < 0 or b > a * (1 + 1e-12) or c < 0:
+                continue
+            params = (1.0 / a, min(1.0, b / a), c / a)
+            sse = _sse(n, x, *params)
+            if best is None or sse < best[0]:
+                best = (sse, params)
     if best is None:  # degenerate data: fall back to "no scaling loss at all"
         lam = float(np.median(x / n))
         best = (_sse(n, x, lam, 0.0, 0.0), (lam, 0.0, 0.0))

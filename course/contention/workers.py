@@ -35,8 +35,6 @@ import time
 import traceback
 from itertools import repeat
 
-from .bounded_queue import BoundedQueue
-
 __all__ = [
     "COUNTER_STRATEGIES",
     "QUEUE_STRATEGIES",
@@ -70,7 +68,7 @@ STRATEGY_LABELS = {
     "semaphore": "Semaphore(1)",
     "batched": "batched Lock",
     "sharded": "per-process shards",
-    "bounded_queue": "lab BoundedQueue",
+    "bounded_queue": "your BoundedQueue",
     "mp_queue": "multiprocessing.Queue",
     "pipe": "Pipe per producer",
 }
@@ -86,11 +84,12 @@ class Lab:
     ``counter`` is the shared counter used by all counting strategies except
     ``value_lock`` (which uses ``value``, a synchronized ``ctx.Value``) and ``sharded``
     (which uses one padded slot of ``shards`` per process). ``barriers`` maps a number of
-    parties to a reusable ``ctx.Barrier``.
+    parties to a reusable ``ctx.Barrier``. ``queue_class``: the student's ``BoundedQueue``
+    (see :mod:`.answer_queue`) for the ``bounded_queue`` strategy, or None.
     """
 
     def __init__(self, ctx, *, max_workers: int, barrier_parties, queue_capacity: int = 0,
-                 pipes: int = 0):
+                 pipes: int = 0, queue_class=None):
         self.lock = ctx.Lock()
         self.rlock = ctx.RLock()
         self.semaphore = ctx.Semaphore(1)
@@ -98,7 +97,8 @@ class Lab:
         self.counter = ctx.RawArray("q", 1)
         self.shards = ctx.RawArray("q", (max_workers + 1) * SHARD_STRIDE)
         self.barriers = {p: ctx.Barrier(p) for p in sorted(set(barrier_parties))}
-        self.bounded_queue = BoundedQueue(queue_capacity, ctx=ctx) if queue_capacity else None
+        self.bounded_queue = (queue_class(queue_capacity, ctx=ctx)
+                              if queue_class is not None and queue_capacity else None)
         self.mp_queue = ctx.Queue(queue_capacity) if queue_capacity else None
         self.pipe_recv = []
         self.pipe_send = []
@@ -383,8 +383,15 @@ def _counter_task(idx, lab, task):
 # arrived exactly once and that each producer's items arrived in order.
 # --------------------------------------------------------------------------------------
 
+def _need_queue(lab):
+    if lab.bounded_queue is None:
+        raise ValueError("the bounded_queue strategy needs a queue_class (the student's "
+                         "BoundedQueue); none was given to this Lab")
+
+
 def _produce(lab, strategy, idx, first, count, timeout):
     if strategy == "bounded_queue":
+        _need_queue(lab)
         put = lab.bounded_queue.put
         for i in range(first, first + count):
             put(i, timeout)
@@ -404,6 +411,7 @@ def _consume(lab, strategy, n, each, timeout):
     """Receive ``n * each`` items; return them in arrival order."""
     total = n * each
     if strategy == "bounded_queue":
+        _need_queue(lab)
         get = lab.bounded_queue.get
         return [get(timeout) for _ in repeat(None, total)]
     if strategy == "mp_queue":

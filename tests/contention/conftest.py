@@ -1,10 +1,13 @@
-"""Shared fixtures for the contention lab tests: one tiny sweep per start method."""
+"""Shared fixtures for the contention lab tests: one tiny sweep per start method (its
+queue part measures the solution cell's BoundedQueue, see solution_queue.py)."""
 from __future__ import annotations
 
 import multiprocessing
 
 import psutil
 import pytest
+
+from solution_queue import solution_queue
 
 START_METHODS = [m for m in ("fork", "spawn", "forkserver")
                  if m in multiprocessing.get_all_start_methods()]
@@ -61,8 +64,9 @@ def tiny_sweep(method: str):
     if method not in _cache:
         from course.contention import run_sweep
 
+        queue_class = solution_queue()
         before = children_now()
-        result = run_sweep("tiny", start_method=method)
+        result = run_sweep("tiny", start_method=method, queue_class=queue_class)
         _cache[method] = (result, before)
     return _cache[method]
 

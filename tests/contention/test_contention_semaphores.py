@@ -18,6 +18,8 @@ import pytest
 from course.contention import ContentionError, Crew, harness
 from course.contention.workers import Lab
 
+from solution_queue import solution_queue
+
 pytestmark = [
     pytest.mark.timeout(120),
     pytest.mark.skipif(not sys.platform.startswith("linux") or not Path("/dev/shm").is_dir(),
@@ -69,9 +71,10 @@ def recorded_labs(monkeypatch):
 def test_sweep_unlinks_its_semaphores(method, recorded_labs):
     res = harness.run_sweep("tiny", start_method=method, processes=(1, 2), repeats=1,
                             placement_splits=((5, 5),), wait_processes=(2,),
-                            queue_processes=(2,))
+                            queue_processes=(2,), queue_class=solution_queue())
     assert res.rows
     assert len(recorded_labs) >= 10  # locks, barriers, the queues: really recorded
+    assert {r["strategy"] for r in res.select(sweep="queues")} == {"bounded_queue", "mp_queue", "pipe"}
     del res
     gc.collect()
     assert still_on_disk(recorded_labs) == set()

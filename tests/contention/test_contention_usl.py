@@ -69,3 +69,16 @@ def test_too_little_data():
         fit_usl([1, 2], [1.0])
     two = fit_usl([1, 2], [100.0, 150.0])  # two counts: Amdahl only
     assert two.kappa == 0.0 and two.sigma == pytest.approx(1 / 3, rel=1e-6)
+
+
+def test_sigma_stays_within_zero_and_one():
+    # Measured on two cores: a second process makes the lock four times slower in total.
+    # Unconstrained, the fit reports sigma > 5, which is no fraction of anything.
+    n, x = [1, 2, 4, 8], [3.83e6, 1.01e6, 1.13e6, 1.19e6]
+    for fit in (fit_usl(n, x), fit_amdahl(n, x)):
+        assert 0.0 <= fit.sigma <= 1.0 and fit.kappa >= 0.0
+        assert fit.sigma_at_bound
+        assert "held at its upper bound" in fit.describe()
+        assert fit.peak_n == 1.0
+    inside = fit_usl(N, usl(N, 1e4, 0.1, 0.001))
+    assert not inside.sigma_at_bound and "upper bound" not in inside.describe()
