@@ -1,4 +1,4 @@
-"""The entry point of every job, inside the sandbox: ``python -I -m autograder.sandbox.inside``.
+"""The entry point of every job, inside the sandbox: ``python -s -m autograder.sandbox.inside``.
 
 In order, before any student code runs: read the whole request from standard input (the
 key, the limits, the uid, the work) and close it; keep the key only inside an HMAC object;

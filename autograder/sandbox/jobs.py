@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..deadlines import Deadline
 from ..processes import kill_tree
 from . import bwrap
 from .channel import ForgedReply, verify
@@ -38,14 +39,23 @@ class JobResult:
 
 
 def entry_argv(reply_fd: int) -> list[str]:
-    return [sys.executable, "-I", "-m", "autograder.sandbox.inside", "--reply-fd", str(reply_fd)]
+    return [sys.executable, "-s", "-m", "autograder.sandbox.inside", "--reply-fd", str(reply_fd)]
+
+
+def code_environment() -> dict[str, str]:
+    """What makes a job (and the kernels it starts) import this very copy of the project's
+    code, whatever is installed: its folder first on sys.path, not the working directory."""
+    import autograder
+
+    return {"PYTHONPATH": str(Path(autograder.__file__).resolve().parent.parent), "PYTHONSAFEPATH": "1"}
 
 
 def run_job(kind: str, payload: dict, *, sandbox: Sandbox | None, deadline: float,
             ro_binds: list[tuple[Path, str]] = (), env: dict[str, str] | None = None,
             max_reply_bytes: int = 64 * 1024 * 1024) -> JobResult:
     """Run a job of ``kind`` (see inside.py) confined by ``sandbox`` (None: unconfined, for a
-    student's own machine) and return its verified reply or the reason there is none."""
+    student's own machine) and return its verified reply or the reason there is none.
+    ``deadline`` is in seconds of machine share (autograder.deadlines)."""
     key = secrets.token_bytes(32)
     limits = sandbox.limits() if sandbox is not None else None
     request = {"kind": kind, "key": key.hex(), "payload": payload,
@@ -53,12 +63,13 @@ def run_job(kind: str, payload: dict, *, sandbox: Sandbox | None, deadline: floa
                "uid": sandbox.job_uid() if sandbox is not None else None}
     read_fd, write_fd = os.pipe()
     argv = entry_argv(write_fd)
+    env = {**code_environment(), **(env or {})}
     if sandbox is not None:
-        argv = bwrap.command(argv, ro_binds=list(ro_binds), env=dict(env or {}),
+        argv = bwrap.command(argv, ro_binds=list(ro_binds), env=env,
                              tmp_size=sandbox.tmp_size, shm_size=sandbox.shm_size)
         popen_env = None
     else:
-        popen_env = {**os.environ, **(env or {})}
+        popen_env = {**os.environ, **env}
     started = time.monotonic()
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -73,12 +84,13 @@ def run_job(kind: str, payload: dict, *, sandbox: Sandbox | None, deadline: floa
             proc.stdin.close()
         except BrokenPipeError:
             pass
-        data, timed_out = _read_until(read_fd, started + deadline, max_reply_bytes)
-        if not timed_out:
-            try:
-                proc.wait(timeout=max(0.1, started + deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
+        clock = Deadline(deadline)
+        data, timed_out = _read_until(read_fd, clock, max_reply_bytes)
+        while not timed_out and proc.poll() is None:
+            if clock.expired():
                 timed_out = True
+            else:
+                time.sleep(clock.wait_step(0.05))
     finally:
         os.close(read_fd)
         _stop(proc, sandboxed=sandbox is not None)
@@ -111,16 +123,15 @@ def _last_line(log: str) -> str:
     return f": {lines[-1][-300:]}" if lines else ""
 
 
-def _read_until(fd: int, end: float, limit: int) -> tuple[bytes | None, bool]:
+def _read_until(fd: int, clock: Deadline, limit: int) -> tuple[bytes | None, bool]:
     """Everything written to ``fd`` until EOF, or (data, True) at the deadline; None if over ``limit``."""
     chunks, size = [], 0
     with selectors.DefaultSelector() as sel:
         sel.register(fd, selectors.EVENT_READ)
         while True:
-            left = end - time.monotonic()
-            if left <= 0:
+            if clock.expired():
                 return b"".join(chunks), True
-            if not sel.select(timeout=min(left, 1.0)):
+            if not sel.select(timeout=clock.wait_step(1.0)):
                 continue
             chunk = os.read(fd, 1 << 16)
             if not chunk:
