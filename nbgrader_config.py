@@ -36,7 +36,7 @@ c.LimitOutput.max_lines = 200
 # kernel: one suite may take up to AUTOGRADER_CHECK_DEADLINE (60 s).
 c.Execute.timeout = 180
 # The sandbox's limits (autograder/sandbox/settings.py has them all, with their help):
-# c.Sandbox.memory_limit = 4 * 1024**3; c.Sandbox.max_processes = 256; ...
+# c.Sandbox.memory_limit = 4 * 1024**3; c.Sandbox.max_processes = 64; ...
 
 # Feedback tells a student that a hidden check failed and its one-line reason (the cell's
 # output), never the hidden test's source.

@@ -23,11 +23,13 @@ def test_correct_answer_gets_full_marks(capsys):
 def test_partly_correct_answer_returns_partial_points(capsys):
     answer("racy")
     points = autograder.check("safe_counter", "visible")
-    assert points == 1                                               # nbgrader: 1 of 3 points
+    # 1 of 3 when the real processes also lost updates (nearly always: see the README's rates),
+    # 2 of 3 on a run where they happened not to; the interleaving check fails on every run.
+    assert points in (1, 2)                                          # nbgrader: partial credit
     out = capsys.readouterr().out
     assert "[FAIL] no lost updates in any interleaving" in out
     assert "P1 reads _total = 0" in out                               # the interleaving, step by step
-    assert "updates were lost" in out                                 # and what real processes showed
+    assert points == 2 or "updates were lost" in out                  # what real processes showed
 
 
 def test_nothing_passing_raises_a_one_line_failure():

@@ -18,7 +18,7 @@ MiB = 1024 ** 2
 @dataclass(frozen=True)
 class Limits:
     memory: int = 4 * GiB          # address space per process (RLIMIT_AS)
-    processes: int = 256           # processes of the job's user (RLIMIT_NPROC)
+    processes: int = 64            # processes of the job's user (RLIMIT_NPROC)
     file_size: int = 64 * MiB      # largest file a process may write (RLIMIT_FSIZE)
     cpu_seconds: int = 600         # CPU time per process (RLIMIT_CPU): a spin cannot outlive it
     open_files: int = 1024         # RLIMIT_NOFILE

@@ -19,7 +19,7 @@ class Sandbox(Configurable):
         "(student code then runs as the grader's user, with its files and network); every run "
         "prints a warning.")).tag(config=True)
     memory_limit = Integer(4 * GiB, help="Bytes of address space per process of a job.").tag(config=True)
-    max_processes = Integer(256, help="Processes a job may have at once.").tag(config=True)
+    max_processes = Integer(64, help="Processes a job may have at once.").tag(config=True)
     max_file_size = Integer(64 * MiB, help="Largest file a job may write, in bytes.").tag(config=True)
     cpu_time_limit = Integer(600, help="CPU seconds any one process of a job may use.").tag(config=True)
     tmp_size = Integer(1 * GiB, help="Size of the job's private /tmp (a tmpfs), in bytes.").tag(config=True)
