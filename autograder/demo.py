@@ -73,10 +73,11 @@ def prepare(scratch: Path) -> None:
                                  scratch / "submitted" / sample.stem / assignment / notebook)
 
 
-def run_demo(scratch: Path = REPO / ".demo-course", say=print):
+def run_demo(scratch: Path = REPO / ".demo-course", say=print, gradebook_url: str | None = None):
     scratch = Path(scratch).resolve()
-    # The demo's gradebook is its own, whatever a shared-server URL the environment names.
-    os.environ["COURSE_GRADEBOOK_URL"] = f"sqlite:///{scratch / 'gradebook.db'}"
+    # The demo's gradebook is its own, whatever a shared-server URL the environment names,
+    # unless the caller names one explicitly (`--gradebook URL`, to try a database server).
+    os.environ["COURSE_GRADEBOOK_URL"] = gradebook_url or f"sqlite:///{scratch / 'gradebook.db'}"
     say(f"Demo course in {scratch}")
     prepare(scratch)
     return grade_course(scratch, say=say)

@@ -1,0 +1,7 @@
+"""nbgrader on the course's grading server. The course folder's own nbgrader_config.py
+(course id, gradebook, grading settings) is read after this one, from the working directory."""
+import os
+
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+c.Exchange.root = os.environ["COURSE_EXCHANGE"]
