@@ -89,6 +89,8 @@ c.Spawner.start_timeout = 300
 JUPYTER = DEPLOY / "jupyter"
 COMMON = {"COURSE_EXCHANGE": str(EXCHANGE), "COURSE_ID": COURSE_ID,
           "JUPYTER_PLATFORM_DIRS": "1"}
+# A shared gradebook server (README, "Grading"): the grading server uses the hub's.
+GRADEBOOK = {"COURSE_GRADEBOOK_URL": os.environ["COURSE_GRADEBOOK_URL"]} if "COURSE_GRADEBOOK_URL" in os.environ else {}
 
 
 def user_config_path(spawner):
@@ -127,7 +129,7 @@ c.JupyterHub.services = [{
     "command": [sys.executable, "-m", "jupyterhub.singleuser", *ALLOW_ROOT],
     "cwd": str(COURSE),
     "oauth_no_confirm": True,
-    "environment": {**COMMON, "JUPYTER_CONFIG_PATH": str(JUPYTER / "grader"),
+    "environment": {**COMMON, **GRADEBOOK, "JUPYTER_CONFIG_PATH": str(JUPYTER / "grader"),
                     "HOME": str(HOMES / f"grader-{COURSE_ID}"), "JUPYTERHUB_DEFAULT_URL": "/lab"},
 }]
 (HOMES / f"grader-{COURSE_ID}").mkdir(exist_ok=True)
