@@ -204,7 +204,7 @@ def test_instructor_sees_the_graded_submissions_in_the_formgrader(round_trip, hu
 
         base = f"{hub.url}/services/{hub.course_id}/formgrader"
         page.goto(f"{base}/manage_submissions/{ASSIGNMENT}")
-        table = page.locator("table#main-table")
+        table = page.locator("#main-table")          # the formgrader's table body
         for name in STUDENTS:
             row = table.locator("tr", has_text=name)
             row.wait_for()
@@ -215,10 +215,11 @@ def test_instructor_sees_the_graded_submissions_in_the_formgrader(round_trip, hu
         screenshot(page, tmp_path, "hub-2-formgrader-submissions")
 
         page.goto(f"{base}/gradebook/{ASSIGNMENT}/{ASSIGNMENT}")
-        table = page.locator("table#main-table")
+        table = page.locator("#main-table")
         table.locator("tr", has_text="Submission #").nth(len(STUDENTS) - 1).wait_for()
         scores = sorted(f"{float(r['score']):g} / {float(r['max_score']):g}" for r in rows.values())
-        assert sorted(s.strip() for s in table.locator("tbody tr td:nth-child(3)").all_inner_texts()) == scores
+        # Column 3 is the overall score (1: show the name, 2: the anonymous submission id).
+        assert sorted(s.strip() for s in table.locator("tr td:nth-child(3)").all_inner_texts()) == scores
         screenshot(page, tmp_path, "hub-3-formgrader-notebook-scores")
         page.close()
 

@@ -8,4 +8,4 @@ c.Exchange.root = os.environ["COURSE_EXCHANGE"]
 # Every user's server runs under the hub's own Unix account, so every submission in the
 # exchange is owned by that account: nbgrader's "owned by someone else; cheating attempt?"
 # check would flag them all. (With real Unix users, drop this line.)
-c.CollectApp.check_owner = False
+c.ExchangeCollect.check_owner = False
