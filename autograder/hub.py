@@ -47,7 +47,8 @@ class HubSettings:
         The hub's own internal ports are picked free, so two hubs (or a hub and a test) can
         share a machine."""
         if len(self.password) < 8:
-            raise ValueError("the hub password must have at least 8 characters")
+            raise ValueError(f"the hub password has {len(self.password)} characters; JupyterHub's "
+                             "shared-password login needs at least 8 (set COURSE_HUB_PASSWORD)")
         env = environment()         # .venv/bin on PATH: nbgrader runs alembic from there
         env.update({
             "COURSE_HUB_STATE": str(self.state), "COURSE_HUB_COURSE": str(self.course),
@@ -73,26 +74,37 @@ def saved_password(state: Path) -> str:
     """The hub's password: kept in the state folder, made up on first start."""
     path = state / "password.txt"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(9) + "\n")
-        path.chmod(0o600)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(secrets.token_urlsafe(9) + "\n")
     return path.read_text().strip()
 
 
 def run_hub(port: int, state: Path, course: Path) -> int:
+    """The command line's `hub`: print how to log in, then become jupyterhub."""
+    course, state = course.resolve(), state.resolve()
+    problem = None
     if not PROXY.exists():
-        print(f"{PROXY} is missing: run `npm ci --prefix deploy` (or `make hub`, which does it).",
-              file=sys.stderr)
+        problem = f"{PROXY} is missing: run `make hub` (it runs `npm ci --prefix deploy`; needs Node.js and npm)"
+    elif not (course / "nbgrader_config.py").is_file():
+        problem = f"{course} has no nbgrader_config.py: --course must be a course folder laid out like {REPO}"
+    if problem is None:
+        state.mkdir(parents=True, exist_ok=True)
+        given = os.environ.get("COURSE_HUB_PASSWORD")
+        settings = HubSettings(state=state, course=course, password=given or saved_password(state), port=port)
+        try:
+            env = settings.environment()
+        except ValueError as exc:
+            problem = str(exc)
+    if problem:
+        print(f"make hub: {problem}", file=sys.stderr)
         return 1
-    state = state.resolve()
-    state.mkdir(parents=True, exist_ok=True)
-    settings = HubSettings(state=state, course=course.resolve(),
-                           password=os.environ.get("COURSE_HUB_PASSWORD") or saved_password(state), port=port)
     instructors, students = class_list()
     print(f"JupyterHub for the course at {settings.url} (Ctrl-C stops it and every user's server).")
     print(f"  instructors: {', '.join(instructors)}   students: {', '.join(students)}")
-    print(f"  password (everyone): {settings.password}   (kept in {state / 'password.txt'})")
-    print(f"  course folder: {settings.course}   hub state: {state}", flush=True)
+    kept = "from COURSE_HUB_PASSWORD" if given else f"kept in {state / 'password.txt'}"
+    print(f"  password (everyone): {settings.password}   ({kept})")
+    print(f"  course folder: {course}   hub state: {state}", flush=True)
     # Become jupyterhub, so that a signal to this process (Ctrl-C, a service manager's
     # SIGTERM) reaches the hub, which then stops the proxy and every server it started.
     os.chdir(state)
-    os.execve(sys.executable, hub_command(), settings.environment())
+    os.execve(sys.executable, hub_command(), env)

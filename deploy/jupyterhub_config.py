@@ -70,6 +70,9 @@ c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 # An institution swaps in its own authenticator here (README: "Your own login").
 c.JupyterHub.authenticator_class = "shared-password"
 c.SharedPasswordAuthenticator.user_password = os.environ.get("COURSE_HUB_PASSWORD")
+if not c.SharedPasswordAuthenticator.user_password:
+    raise RuntimeError("COURSE_HUB_PASSWORD is not set: nobody could log in. Set it (8 characters "
+                       "or more), or start the hub with `make hub`, which makes one up")
 c.Authenticator.allowed_users = set(INSTRUCTORS + STUDENTS)
 
 # Every user's server runs under this hub's own Unix account, in a home folder of its own
