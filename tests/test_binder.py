@@ -17,8 +17,7 @@ import uuid
 import yaml
 
 from autograder.hub import free_port
-from autograder.lab import lab_command
-from autograder.nbgrader_cli import environment
+from autograder.lab import lab_command, lab_environment
 from testkit import REPO, survivors
 
 TOKEN = "course-binder-token"
@@ -43,6 +42,8 @@ def get(url: str):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, ""
+    except OSError:             # not listening yet
+        return None, ""
 
 
 def test_postbuild_runs_and_leaves_learners_only_their_tools(tmp_path):
@@ -53,7 +54,7 @@ def test_postbuild_runs_and_leaves_learners_only_their_tools(tmp_path):
     home.mkdir()
     marker = f"COURSE_TEST_MARKER=binder-{uuid.uuid4().hex}"
     key, value = marker.split("=", 1)
-    env = {**environment(), key: value, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+    env = {**lab_environment(), key: value, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
            "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter"), "MPLCONFIGDIR": str(home / ".matplotlib"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings")}
     before = venv_jupyter_config()

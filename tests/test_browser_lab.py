@@ -15,8 +15,7 @@ import nbformat
 import pytest
 
 from autograder.hub import free_port
-from autograder.lab import lab_command
-from autograder.nbgrader_cli import environment
+from autograder.lab import lab_command, lab_environment
 from browserkit import chromium, screenshot
 from testkit import REPO, survivors
 
@@ -44,7 +43,8 @@ def lab(tmp_path):
     marker = f"COURSE_TEST_MARKER=lab-{uuid.uuid4().hex}"
     key, value = marker.split("=", 1)
     # The lab's runtime files, settings and workspaces stay in the test's folder.
-    env = {**environment(), key: value, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    env = {**lab_environment(), key: value, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTER_DATA_DIR": str(tmp_path / "data"),
            "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces")}
     port = free_port()
@@ -84,6 +84,8 @@ def test_student_solves_safe_counter_and_validates(lab, tmp_path):
                for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")
                and c.metadata.nbgrader["grade_id"] != "safe_counter"]
     plot_at = next(i for i, c in enumerate(release.cells) if "plt.subplots" in c.source)
+    # The ungraded cell that tries the student's class with real processes.
+    tryout_at = next(i for i in range(answer_at + 1, visible_at) if "SafeCounter(" in release.cells[i].source)
 
     with chromium(f"COURSE_TEST_MARKER=lab-browser-{uuid.uuid4().hex}") as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -93,26 +95,31 @@ def test_student_solves_safe_counter_and_validates(lab, tmp_path):
         cells.nth(len(release.cells) - 1).wait_for(state="attached")
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached")
 
-        # Run > Run All Cells: the lesson runs up to the first unanswered exercise.
+        # Run > Run All Cells: the lesson runs until the unanswered SafeCounter is first used.
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        answer_cell = cells.nth(answer_at)
-        answer_cell.locator(".jp-OutputArea-output", has_text="NotImplementedError").wait_for(timeout=600_000)
+        stopped = cells.locator(".jp-OutputArea-output", has_text="NotImplementedError").first
+        stopped.wait_for(state="attached", timeout=600_000)
+        assert "NotImplementedError" in cells.nth(tryout_at).text_content()
         plot = cells.nth(plot_at).locator(".jp-OutputArea-output img")
         plot.scroll_into_view_if_needed()
         assert plot.bounding_box()["width"] > 400          # the timeline plot rendered
         screenshot(page, tmp_path, "lab-1-run-all-plot")
 
         # Type a correct SafeCounter into the answer cell, run it and the cells down to the visible test.
+        answer_cell = cells.nth(answer_at)
         answer_cell.locator(".cm-content").click()
         page.keyboard.press("Control+A")
         page.keyboard.insert_text(CORRECT.rstrip("\n"))
-        assert answer_cell.locator(".cm-content").inner_text().startswith("%%exercise safe_counter")
+        assert answer_cell.locator(".cm-content").text_content().startswith("%%exercise safe_counter")
         for _ in range(visible_at - answer_at + 1):
             page.keyboard.press("Shift+Enter")
         visible = cells.nth(visible_at)
-        visible.locator(".jp-OutputArea-output", has_text="visible checks: all passed").wait_for(timeout=600_000)
-        assert "[FAIL]" not in visible.locator(".jp-OutputArea").inner_text()
+        visible.locator(".jp-OutputArea-output", has_text="visible checks: all passed").wait_for(
+            state="attached", timeout=600_000)
+        assert "[FAIL]" not in visible.locator(".jp-OutputArea").text_content()
+        tryout = cells.nth(tryout_at).locator(".jp-OutputArea").text_content()
+        assert "Error" not in tryout and "of" in tryout, tryout      # e.g. "20,000 of 20,000"
         visible.scroll_into_view_if_needed()
         screenshot(page, tmp_path, "lab-2-visible-test-passes")
 
