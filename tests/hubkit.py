@@ -1,77 +1,102 @@
-"""A real JupyterHub for tests (deploy/jupyterhub_config.py via autograder.hub), and its users.
+"""A real JupyterHub for tests, started as `make hub` starts it (python -m autograder hub),
+and its users.
 
 Users log in with the hub's password as they would in a browser, then use an API token of
 their own: every request below is made as that user, through the hub's proxy.
 """
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import psutil
 import requests
 
-from autograder.hub import HubSettings, hub_command
+from autograder.hub import free_port
 from autograder.nbgrader_cli import course_config
-from testkit import survivors
+from testkit import REPO, survivors
 
 REQUEST_TIMEOUT = 300           # a guard against a hung request, not a speed requirement
 
 
 class Hub:
-    """``jupyterhub -f deploy/jupyterhub_config.py`` for one test module."""
+    """`python -m autograder hub` on a course folder, its state in ``root``."""
 
-    def __init__(self, settings: HubSettings, log: Path, extra_env: dict):
-        self.settings = settings
-        self.env = {**settings.environment(), **extra_env}
-        self.url = settings.url.rstrip("/")
-        self.api_url = f"http://127.0.0.1:{self.env['COURSE_HUB_API_PORT']}/hub/api"
-        self.course_id = course_config(settings.course).CourseDirectory.course_id
-        self.log_path = log
+    def __init__(self, root: Path, course: Path, password: str, marker: str, extra_env: dict):
+        self.root, self.course, self.password, self.marker = root, course, password, marker
+        self.state = root / "state"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.course_id = course_config(course).CourseDirectory.course_id
+        key, value = marker.split("=", 1)
+        self.env = {**os.environ, **extra_env, key: value, "COURSE_HUB_PASSWORD": password}
+        self.log_path = root / "hub.log"
         self.proc: subprocess.Popen | None = None
 
-    def start(self, deadline: float = 240.0) -> "Hub":
-        self.settings.state.mkdir(parents=True, exist_ok=True)
+    def start(self, deadline: float = 300.0) -> "Hub":
         with open(self.log_path, "w") as log:
-            self.proc = subprocess.Popen(hub_command(), cwd=self.settings.state, env=self.env,
-                                         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "autograder", "hub", "--port", str(self.port),
+                 "--state", str(self.state), "--course", str(self.course)],
+                cwd=REPO, env=self.env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+        # Up when the hub answers and the proxy reaches the grading server (Jupyter's /api
+        # needs no login).
         until = time.monotonic() + deadline
-        while True:
-            try:
-                if requests.get(f"{self.url}/hub/health", timeout=10).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyterhub exited ({self.proc.returncode}):\n{self.log()[-3000:]}")
-            if time.monotonic() > until:
-                raise RuntimeError(f"jupyterhub did not answer within {deadline:.0f} s:\n{self.log()[-3000:]}")
-            time.sleep(0.5)
+        for url in (f"{self.url}/hub/health", f"{self.url}/services/{self.course_id}/api"):
+            while True:
+                try:
+                    if requests.get(url, timeout=10, allow_redirects=False).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"make hub exited ({self.proc.returncode}):\n{self.log()[-3000:]}")
+                if time.monotonic() > until:
+                    raise RuntimeError(f"{url} did not answer within {deadline:.0f} s:\n{self.log()[-3000:]}")
+                time.sleep(0.5)
+        return self
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def stop(self, deadline: float = 120.0) -> None:
-        """SIGTERM, as a service manager would: the hub then stops the proxy and every server."""
+    def stop(self, deadline: float = 300.0) -> None:
+        """SIGTERM, as a service manager would: the hub stops its proxy and every user's
+        server, then the grading server is stopped."""
         if self.proc is None or self.proc.poll() is not None:
             return
         self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(timeout=deadline)
         except subprocess.TimeoutExpired:
-            for p in psutil.Process(self.proc.pid).children(recursive=True):
-                p.kill()
             self.proc.kill()
             self.proc.wait(timeout=30)
-            raise RuntimeError(f"jupyterhub ignored SIGTERM for {deadline:.0f} s and was killed")
+            raise RuntimeError(f"make hub ignored SIGTERM for {deadline:.0f} s and was killed")
 
-    def leftovers(self, marker: str) -> list[str]:
-        """Processes of this hub still alive: the proxy carries the test's marker; the users'
-        servers, the grading server and their kernels carry this hub's API URL."""
-        return survivors(marker) + survivors(f"JUPYTERHUB_API_URL={self.api_url}")
+    def leftovers(self) -> list[psutil.Process]:
+        """Processes of this hub still alive: the launcher, the hub and the proxy carry the
+        test's marker; every server and kernel works somewhere in the test's folder."""
+        found = {int(line.split(":", 1)[0]) for line in survivors(self.marker)}
+        for p in psutil.process_iter(["pid", "cwd"]):
+            try:
+                if p.info["cwd"] and Path(p.info["cwd"]).is_relative_to(self.root) and p.pid != os.getpid() \
+                        and p.status() != psutil.STATUS_ZOMBIE:
+                    found.add(p.pid)
+            except psutil.Error:
+                pass
+        return [psutil.Process(pid) for pid in sorted(found) if psutil.pid_exists(pid)]
+
+    def kill_leftovers(self) -> None:
+        """After a failed stop: nothing of this hub may outlive the tests."""
+        for p in self.leftovers():
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
 
 
 class HubUser:

@@ -22,7 +22,7 @@ import uuid
 import nbformat
 import pytest
 
-from autograder.hub import HubSettings, class_list, free_port
+from autograder.hub import class_list
 from browserkit import chromium, screenshot
 from hubkit import Hub, HubUser
 from testkit import REPO
@@ -42,18 +42,16 @@ def hub(postgres, tmp_path_factory):
     for name in ("source", "release"):
         shutil.copytree(REPO / name, course / name)
     shutil.copyfile(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
-    marker = f"COURSE_TEST_MARKER=hub-{uuid.uuid4().hex}"
-    key, value = marker.split("=", 1)
-    gradebook = postgres.create_database("hub")
-    password = secrets.token_urlsafe(12)
-    settings = HubSettings(state=root / "state", course=course, password=password, port=free_port())
-    hub = Hub(settings, root / "hub.log", {key: value, "COURSE_GRADEBOOK_URL": gradebook})
-    hub.marker, hub.password, hub.root = marker, password, root
+    hub = Hub(root, course, password=secrets.token_urlsafe(12), marker=f"COURSE_TEST_MARKER=hub-{uuid.uuid4().hex}",
+              extra_env={"COURSE_GRADEBOOK_URL": postgres.create_database("hub")})
     try:
         hub.start()
         yield hub
     finally:
-        hub.stop()
+        try:
+            hub.stop()
+        finally:
+            hub.kill_leftovers()
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +66,7 @@ def round_trip(hub):
         instructor.formgrader("PUT", f"student/{name}", json={"first_name": first, "last_name": last})
     seen["release"] = instructor.formgrader("POST", f"assignment/{ASSIGNMENT}/release")
 
-    source = nbformat.read(hub.settings.course / "source" / NOTEBOOK, as_version=4)
+    source = nbformat.read(hub.course / "source" / NOTEBOOK, as_version=4)
     quiz_answers = {c.metadata.nbgrader["grade_id"]: c.source for c in source.cells
                     if c.metadata.get("nbgrader", {}).get("solution") and "selfcheck" in c.metadata.nbgrader["grade_id"]}
     for name, student in students.items():
@@ -86,8 +84,8 @@ def round_trip(hub):
 
     seen["collect"] = instructor.formgrader("POST", f"assignment/{ASSIGNMENT}/collect")
     key, value = hub.marker.split("=", 1)
-    grading = subprocess.run([sys.executable, "-m", "autograder", "grade", "--course", str(hub.settings.course)],
-                             cwd=hub.settings.course, capture_output=True, text=True, timeout=1800,
+    grading = subprocess.run([sys.executable, "-m", "autograder", "grade", "--course", str(hub.course)],
+                             cwd=hub.course, capture_output=True, text=True, timeout=1800,
                              env={**os.environ, key: value, "COURSE_GRADEBOOK_URL": hub.env["COURSE_GRADEBOOK_URL"]})
     assert grading.returncode == 0, grading.stdout + grading.stderr
     seen["grading"] = grading.stdout
@@ -106,7 +104,7 @@ def round_trip(hub):
 
 
 def report(hub) -> dict:
-    with open(hub.settings.course / "grading-report.csv") as f:
+    with open(hub.course / "grading-report.csv") as f:
         return {row["student"]: row for row in csv.DictReader(f)}
 
 
@@ -125,10 +123,10 @@ def test_each_submission_carries_its_hub_user_and_is_collected(round_trip, hub):
         assert [a["student_id"] for a in submitted] == [name]
     assert round_trip["collect"]["success"], round_trip["collect"]
     assert "cheating attempt" not in round_trip["collect"]["log"]
-    inbound = hub.settings.state / "exchange" / hub.course_id / "inbound"
+    inbound = hub.state / "exchange" / hub.course_id / "inbound"
     assert sorted(p.name.split("+")[0] for p in inbound.iterdir()) == sorted(STUDENTS)
     for name in STUDENTS:
-        collected = nbformat.read(hub.settings.course / "submitted" / name / NOTEBOOK, as_version=4)
+        collected = nbformat.read(hub.course / "submitted" / name / NOTEBOOK, as_version=4)
         answer = next(c.source for c in collected.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "safe_counter")
         assert answer.strip() == (REPO / "demo" / "submissions" / ASSIGNMENT / ANSWERS[name]).read_text().strip()
 
@@ -227,4 +225,4 @@ def test_instructor_sees_the_graded_submissions_in_the_formgrader(round_trip, hu
 def test_stopping_the_hub_leaves_nothing_behind(round_trip, hub):
     hub.stop()
     assert hub.proc.returncode == 0, hub.log()[-3000:]
-    assert hub.leftovers(hub.marker) == []
+    assert [" ".join(p.cmdline())[:120] for p in hub.leftovers()] == []
