@@ -17,7 +17,7 @@ import pytest
 from autograder.hub import free_port
 from autograder.lab import lab_command, lab_environment
 from browserkit import chromium, screenshot
-from testkit import REPO, survivors
+from testkit import REPO, leaked_shm_after, shm_entries, survivors
 
 NOTEBOOK = "release/02-locks/02-locks.ipynb"
 TOKEN = "course-browser-token"
@@ -48,6 +48,7 @@ def lab(tmp_path):
            "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces")}
     port = free_port()
+    shm_before = shm_entries()
     with open(tmp_path / "lab.log", "w") as log:
         proc = subprocess.Popen(lab_command(port, root=course, token=TOKEN), cwd=course, env=env,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -72,6 +73,7 @@ def lab(tmp_path):
             proc.kill()
             proc.wait(timeout=30)
     assert survivors(marker) == [], "the lab or one of its kernels outlived it"
+    assert leaked_shm_after(shm_before) == set(), "the lesson's semaphores or shared memory outlived the lab"
 
 
 def test_student_solves_safe_counter_and_validates(lab, tmp_path):

@@ -25,7 +25,7 @@ import pytest
 from autograder.hub import class_list
 from browserkit import chromium, screenshot
 from hubkit import Hub, HubUser
-from testkit import REPO
+from testkit import REPO, leaked_shm_after, shm_entries
 
 ASSIGNMENT = "02-locks"
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
@@ -44,6 +44,7 @@ def hub(postgres, tmp_path_factory):
     shutil.copyfile(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
     hub = Hub(root, course, password=secrets.token_urlsafe(12), marker=f"COURSE_TEST_MARKER=hub-{uuid.uuid4().hex}",
               extra_env={"COURSE_GRADEBOOK_URL": postgres.create_database("hub")})
+    hub.shm_before = shm_entries()
     try:
         hub.start()
         yield hub
@@ -226,3 +227,4 @@ def test_stopping_the_hub_leaves_nothing_behind(round_trip, hub):
     hub.stop()
     assert hub.proc.returncode == 0, hub.log()[-3000:]
     assert [" ".join(p.cmdline())[:120] for p in hub.leftovers()] == []
+    assert leaked_shm_after(hub.shm_before) == set()     # users' kernels and grading included

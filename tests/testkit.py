@@ -47,3 +47,14 @@ def leaked_shm(before: set[str]) -> set[str]:
     """/dev/shm entries created since ``before`` that no live process uses any more."""
     new = shm_entries() - before
     return new - mapped_by_anyone(new)
+
+
+def leaked_shm_after(before: set[str], grace: float = 15.0) -> set[str]:
+    """leaked_shm(before), once the run's resource trackers have had ``grace`` seconds to
+    unlink what they own (they exit a moment after their processes)."""
+    import time
+
+    until = time.monotonic() + grace
+    while (leaked := leaked_shm(before)) and time.monotonic() < until:
+        time.sleep(0.2)
+    return leaked
