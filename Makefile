@@ -3,17 +3,23 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# Extras (pyproject.toml): `hub` for make hub, `test` (hub, postgres, browser) for make test.
+HUB_STAMP := $(VENV)/.installed-hub
+TEST_STAMP := $(VENV)/.installed-test
+# configurable-http-proxy, the proxy JupyterHub runs, from npm (deploy/package-lock.json).
+PROXY_STAMP := deploy/node_modules/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export MPLBACKEND ?= Agg
 # Jupyter's own config and runtime files stay out of the user's home directory tree.
 export JUPYTER_PLATFORM_DIRS := 1
 
 PORT ?= 8888
+HUB_PORT ?= 8000
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9][0-9]-*))
 
-.PHONY: install lab release grade demo test bench selfcheck gradescope-bundle clean
+.PHONY: install lab release grade demo hub test bench selfcheck gradescope-bundle clean
 
-install: $(STAMP)
+install: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
 
 # Redone only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -24,8 +30,24 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/jupyter server extension enable --sys-prefix nbgrader >/dev/null 2>&1 || true
 	touch $(STAMP)
 
+$(HUB_STAMP): $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet -e '.[hub]'
+	touch $(HUB_STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP) $(HUB_STAMP)
+
+$(PROXY_STAMP): deploy/package.json deploy/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --prefix deploy --no-audit --no-fund --loglevel=error
+	touch $(PROXY_STAMP)
+
 lab: $(STAMP)
 	$(VENV)/bin/python -m autograder lab --port $(PORT)
+
+hub: $(HUB_STAMP) $(PROXY_STAMP)
+	$(VENV)/bin/python -m autograder hub --port $(HUB_PORT)
 
 release: $(STAMP)
 	$(VENV)/bin/python -m autograder release $(ASSIGNMENTS)
@@ -34,8 +56,9 @@ release: $(STAMP)
 grade: $(STAMP)
 	$(VENV)/bin/python -m autograder grade $(if $(JOBS),--jobs $(JOBS))
 
+# GRADEBOOK=postgresql+psycopg://user@host/db grades the demo into that database instead.
 demo: $(STAMP)
-	$(VENV)/bin/python -m autograder demo $(if $(JOBS),--jobs $(JOBS))
+	$(VENV)/bin/python -m autograder demo $(if $(JOBS),--jobs $(JOBS)) $(if $(GRADEBOOK),--gradebook '$(GRADEBOOK)')
 
 gradescope-bundle: $(STAMP)
 	$(VENV)/bin/python -m autograder gradescope-bundle
@@ -47,8 +70,11 @@ selfcheck: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python -m course.contention.bench $(if $(QUEUE_FROM),--queue-from $(QUEUE_FROM))
 
-test: $(STAMP)
+test: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .demo-course build gradescope-autograder.zip exports
+	$(VENV)/bin/python -m autograder demo $(if $(JOBS),--jobs $(JOBS)) $(if $(GRADEBOOK),--gradebook '$(GRADEBOOK)')
+
+gradescope-bundle: $(STAMP)
+	$(VENV)/bin/python -m autograder gradescope-bundle

@@ -1,4 +1,4 @@
-"""Command line: python -m autograder {grade,demo,export,gradescope-bundle,release,lab,selfcheck}.
+"""Command line: python -m autograder {grade,demo,export,gradescope-bundle,release,lab,hub,selfcheck}.
 
 Library code raises exceptions; this is the one place that turns them into messages and
 exit codes.
@@ -31,6 +31,8 @@ def parser() -> argparse.ArgumentParser:
     _grading_options(g)
     d = sub.add_parser("demo", help="grade the sample submissions in a scratch course")
     d.add_argument("--scratch", type=Path, default=REPO / ".demo-course")
+    d.add_argument("--gradebook", metavar="URL",
+                   help="gradebook database for the demo (default: a SQLite file in the scratch folder)")
     _grading_options(d)
     e = sub.add_parser("export", help="write results.json per graded submission for another platform")
     e.add_argument("format", choices=("gradescope", "prairielearn"))
@@ -44,6 +46,11 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("assignments", nargs="*")
     lab = sub.add_parser("lab", help="start JupyterLab with nbgrader")
     lab.add_argument("--port", type=int, default=8888)
+    h = sub.add_parser("hub", help="start JupyterHub for a class on this machine (deploy/)")
+    h.add_argument("--port", type=int, default=8000)
+    h.add_argument("--state", type=Path, default=REPO / ".hub",
+                   help="the hub's own files: database, users' homes, the exchange")
+    h.add_argument("--course", type=Path, default=REPO, help="the instructor's course folder")
     s = sub.add_parser("selfcheck", help="run all checks on a notebook")
     s.add_argument("notebooks", nargs="*", type=Path)
     return top
@@ -69,7 +76,7 @@ def run(args) -> int:
                      progress=args.progress)
     elif args.command == "demo":
         from .demo import run_demo
-        run_demo(args.scratch, jobs=args.jobs, progress=args.progress)
+        run_demo(args.scratch, jobs=args.jobs, progress=args.progress, gradebook_url=args.gradebook)
     elif args.command == "export":
         from .exports import export
         from .nbgrader_cli import gradebook_url
@@ -89,6 +96,9 @@ def run(args) -> int:
     elif args.command == "lab":
         from .lab import run_lab
         return run_lab(args.port)
+    elif args.command == "hub":
+        from .hub import run_hub
+        return run_hub(args.port, args.state, args.course)
     elif args.command == "selfcheck":
         from .selfcheck import selfcheck
         notebooks = args.notebooks or sorted(REPO.glob("release/*/*.ipynb"))

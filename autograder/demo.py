@@ -93,10 +93,11 @@ def prepare(scratch: Path) -> None:
 
 
 def run_demo(scratch: Path = REPO / ".demo-course", *, jobs: int | None = None, progress: bool | None = None,
-             say=print):
+             gradebook_url: str | None = None, say=print):
     scratch = Path(scratch).resolve()
-    # The demo's gradebook is its own, whatever a shared-server URL the environment names.
-    os.environ["COURSE_GRADEBOOK_URL"] = f"sqlite:///{scratch / 'gradebook.db'}"
+    # The demo's gradebook is its own, whatever a shared-server URL the environment names,
+    # unless the caller names one explicitly (`--gradebook URL`, to try a database server).
+    os.environ["COURSE_GRADEBOOK_URL"] = gradebook_url or f"sqlite:///{scratch / 'gradebook.db'}"
     say(f"Demo course in {scratch}")
     prepare(scratch)
     return grade_course(scratch, jobs=jobs, progress=progress, say=say)

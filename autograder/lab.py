@@ -21,9 +21,19 @@ def lab_command(port: int, root: Path = REPO, token: str | None = None) -> list[
     return cmd
 
 
+def lab_environment() -> dict:
+    """The environment JupyterLab and its kernels run in.
+
+    Grading runs with MPLBACKEND=Agg (the Makefile exports it); in the lab that would stop
+    figures from showing in the notebook, so the kernels keep Jupyter's inline backend."""
+    env = environment()
+    env.pop("MPLBACKEND", None)
+    return env
+
+
 def run_lab(port: int) -> int:
     print(f"Starting JupyterLab for the course on port {port} (Ctrl-C to stop).")
     print("Open the URL with the token that Jupyter prints below; students start in release/, "
           "instructors find the Formgrader under the Nbgrader menu.", flush=True)
     # nbgrader_config.py in the working directory is how nbgrader finds the course.
-    return subprocess.call(lab_command(port), cwd=REPO, env=environment())
+    return subprocess.call(lab_command(port), cwd=REPO, env=lab_environment())

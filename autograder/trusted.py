@@ -219,7 +219,8 @@ class SandboxedExecute(NbGraderPreprocessor):
             "timeout": self.timeout, "iopub_timeout": self.iopub_timeout,
             "startup_timeout": self.startup_timeout, "max_output_chars": self.max_output_chars,
             "kernel_name": self.kernel_name, "extra_arguments": list(self.extra_arguments)}}
-        env = {"NBGRADER_EXECUTION": "autograde", TRUSTED_GRADING_ENV: "1"}
+        # MPLBACKEND unset: kernels draw inline, so plots reach the feedback (make exports Agg).
+        env = {"NBGRADER_EXECUTION": "autograde", TRUSTED_GRADING_ENV: "1", "MPLBACKEND": None}
         with tempfile.TemporaryDirectory(prefix="autograde-work-") as scratch:
             if sandbox.enabled:
                 job = run_job("notebook", payload, sandbox=sandbox, deadline=self.notebook_deadline,

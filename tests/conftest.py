@@ -8,3 +8,25 @@ import pytest
 def process_marker():
     """An environment variable (KEY=VALUE) for a run's processes; see testkit.survivors."""
     return f"COURSE_TEST_MARKER={uuid.uuid4().hex}"
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throwaway PostgreSQL server for the whole run (tests/pgkit.py); each test module
+    makes a database of its own on it. Stopping it must leave no server process behind."""
+    import os
+
+    from pgkit import PostgresServer
+    from testkit import survivors
+
+    marker = f"COURSE_TEST_MARKER=postgres-{uuid.uuid4().hex}"
+    key, value = marker.split("=", 1)
+    server = PostgresServer(env={**os.environ, key: value})
+    try:
+        server.start()
+    except BaseException:
+        server.stop()
+        raise
+    yield server
+    server.stop()
+    assert survivors(marker) == [], "PostgreSQL processes outlived pg_ctl stop"

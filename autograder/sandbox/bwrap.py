@@ -99,18 +99,20 @@ def mount_args(ro_binds: list[tuple[Path, str]], tmp_size: int, shm_size: int) -
     return args
 
 
-def job_environment(extra: dict[str, str]) -> dict[str, str]:
-    """The whole environment of a job: nothing of the grader's (no gradebook URL, no tokens)."""
+def job_environment(extra: dict[str, str | None]) -> dict[str, str]:
+    """The whole environment of a job: nothing of the grader's (no gradebook URL, no tokens).
+    No MPLBACKEND: kernels then draw inline, so plots reach the student's feedback. A None
+    in ``extra`` leaves that variable out."""
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "HOME": "/tmp/home", "USER": "student", "LOGNAME": "student", "LANG": "C.UTF-8",
-        "TMPDIR": "/tmp", "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/.matplotlib",
+        "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/.matplotlib",
         "JUPYTER_PLATFORM_DIRS": "1", "JUPYTER_RUNTIME_DIR": "/tmp/.jupyter-runtime",
         "IPYTHONDIR": "/tmp/.ipython", "PYTHONDONTWRITEBYTECODE": "1",
     }
     env.update({k: os.environ[k] for k in PASSED_ENV if k in os.environ})
     env.update(extra)
-    return env
+    return {k: v for k, v in env.items() if v is not None}
 
 
 def command(argv: list[str], *, ro_binds: list[tuple[Path, str]], env: dict[str, str],

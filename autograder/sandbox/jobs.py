@@ -51,7 +51,7 @@ def code_environment() -> dict[str, str]:
 
 
 def run_job(kind: str, payload: dict, *, sandbox: Sandbox | None, deadline: float,
-            ro_binds: list[tuple[Path, str]] = (), env: dict[str, str] | None = None,
+            ro_binds: list[tuple[Path, str]] = (), env: dict[str, str | None] | None = None,
             max_reply_bytes: int = 64 * 1024 * 1024) -> JobResult:
     """Run a job of ``kind`` (see inside.py) confined by ``sandbox`` (None: unconfined, for a
     student's own machine) and return its verified reply or the reason there is none.
@@ -69,7 +69,7 @@ def run_job(kind: str, payload: dict, *, sandbox: Sandbox | None, deadline: floa
                              tmp_size=sandbox.tmp_size, shm_size=sandbox.shm_size)
         popen_env = None
     else:
-        popen_env = {**os.environ, **env}
+        popen_env = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     started = time.monotonic()
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
