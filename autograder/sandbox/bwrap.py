@@ -47,11 +47,12 @@ INSTALL_HINT = (
 
 
 def project_code_dirs() -> list[Path]:
-    """Folders holding this project's importable packages (an editable install points here)."""
+    """Folders holding this project's importable packages: autograder/ and, beside it, course/
+    (what notebooks import). Found by path: the grader never imports the lessons' package."""
     import autograder
-    import course
 
-    return sorted({Path(m.__file__).resolve().parent for m in (autograder, course)})
+    package = Path(autograder.__file__).resolve().parent
+    return [d for d in (package, package.parent / "course") if d.is_dir()]
 
 
 def python_dirs() -> list[Path]:
