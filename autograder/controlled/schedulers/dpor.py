@@ -1,0 +1,258 @@
+"""Dynamic partial-order reduction: Flanagan and Godefroid, "Dynamic partial-order reduction
+for model checking software", POPL 2005, with sleep sets (Godefroid 1996).
+
+Two interleavings that differ only in the order of independent transitions (touching no
+common key, or only reading it) reach the same state; DPOR runs one of each class.  After
+every execution it looks, at each state along it, at each process's next transition: if
+the last transition it depends on came from another process and does not happen before
+it, the two race, and the state before that transition gets a *backtrack* choice that
+reverses them.  Sleep sets stop an execution as soon as it can only repeat an explored
+class (it is abandoned, not checked).  When no backtrack choice is left, every distinct
+interleaving has been explored: :attr:`complete`.
+
+Dependence comes from the accesses the engine records (``Proc.pending``/``Proc.did``):
+two transitions are dependent when they are by the same process, or touch a key in common
+and do not both only read it; a take and a give of one lock are dependent but never race
+(Flanagan and Godefroid's "may be co-enabled").  The clock (pid 0) is a process too: its transitions write the
+clock and the primitives whose waits they time out, and every timed operation reads the
+clock, so a timeout's expiry is reordered against exactly what it can affect.
+"""
+from __future__ import annotations
+
+from .._sim import GIVE, TAKE
+from .base import Scheduler
+
+__all__ = ["DPORScheduler"]
+
+_TAKE_GIVE = frozenset((TAKE, GIVE))
+
+
+def _independent(a, b):
+    for key, mode in a:
+        for key2, mode2 in b:
+            if key == key2 and (mode or mode2):
+                return False
+    return True
+
+
+def _can_race(mode, mode2):
+    """Dependent accesses to one key that may be enabled together (a give enables a take;
+    they are never both possible on a lock, and commute when both are on a semaphore)."""
+    return (mode or mode2) and {mode, mode2} != _TAKE_GIVE
+
+
+class _Node:
+    """One state along the current path, and what DPOR knows about it."""
+
+    __slots__ = ("options", "pending", "chosen", "did", "backtrack", "done", "sleep")
+
+    def __init__(self, options, pending, sleep):
+        self.options = options     # pids that could run from here (the clock as 0), as offered
+        self.pending = pending     # pid -> accesses of each live process's next transition
+        #                            (blocked ones included; the clock when offered)
+        self.chosen = None         # pid run from here in the current execution
+        self.did = None            # accesses of that transition, once it has ended
+        self.backtrack = set()     # pids some execution must run from here
+        self.done = {}             # pid -> accesses of its transition from here, once explored
+        self.sleep = sleep         # pid -> accesses: explored elsewhere, and no transition
+        #                            since this state's ancestor has been dependent on them
+
+
+class DPORScheduler(Scheduler):
+    name = "dpor"
+    records_accesses = True
+
+    def __init__(self):
+        self.path = []             # _Node per decision of the current execution
+        self.prefix = []           # pids to replay before exploring a new choice
+        self.depth = 0             # decisions made in the execution in progress
+        self.procs = {}            # pid -> Proc of the execution in progress
+        self.last = None           # the Proc chosen at the previous decision
+        self.executions = 0        # executions run
+        self.explored = 0          # ... that ran to their end: distinct interleavings
+        self.abandoned = 0         # ... stopped by their sleep set (equivalent to explored ones)
+        self.diverged = False      # a replayed prefix did not repeat: the scenario is not
+        #                            deterministic, so no completeness is claimed
+        self._stopped = False      # the execution in progress was abandoned
+        self._exhausted = False
+
+    # ---------------------------------------------------------------- protocol
+    @property
+    def exhausted(self):
+        return self._exhausted
+
+    @property
+    def complete(self):
+        return self._exhausted and not self.diverged
+
+    def new_execution(self):
+        if self.executions:
+            self._end_execution()
+            self._add_backtracks()
+            if not self._next_branch():
+                self._exhausted = True
+                return False
+        self.executions += 1
+        self.depth = 0
+        self.procs = {}
+        self.last = None
+        self._stopped = False
+        return True
+
+    def next(self, runnable, current):
+        d = self.depth
+        if d == 0:
+            self.procs = {p.pid: p for p in runnable if p.pid}
+        else:
+            self._transition_ended(self.path[d - 1])
+        options = [p.pid for p in runnable]
+        pending = {pid: p.pending for pid, p in self.procs.items() if not p.finished}
+        for p in runnable:
+            if not p.pid:
+                pending[0] = p.pending
+        if d < len(self.prefix):               # replaying: the state must be the same one
+            node = self.path[d]
+            if node.options != options:
+                self.diverged = True
+            node.options, node.pending = options, pending
+            want = self.prefix[d]
+        else:
+            sleep = self._sleep_after(self.path[d - 1]) if d else {}
+            node = _Node(options, pending, sleep)
+            self.path.append(node)
+            want = None
+        chosen = None
+        for p in runnable:
+            if p.pid == want:
+                chosen = p
+                break
+        if chosen is None:
+            if want is not None:
+                self.diverged = True
+            awake = [p for p in runnable if p.pid not in node.sleep]
+            if not awake:                       # only explored classes can follow
+                self._stopped = True
+                return None
+            chosen = current if current in awake else awake[0]
+            node.backtrack.add(chosen.pid)
+        node.chosen = chosen.pid
+        self.last = chosen
+        self.depth = d + 1
+        return chosen
+
+    # ---------------------------------------------------------------- bookkeeping
+    def _transition_ended(self, node):
+        node.did = self.last.did
+        node.done[node.chosen] = node.did
+
+    def _end_execution(self):
+        if self.depth:
+            self._transition_ended(self.path[self.depth - 1])
+        del self.path[self.depth + (1 if self._stopped else 0):]
+        if self._stopped:
+            self.abandoned += 1
+        else:
+            self.explored += 1
+
+    def _sleep_after(self, prev):
+        """The sleep set of the state reached from ``prev`` by its chosen transition."""
+        did = prev.did
+        sleep = {}
+        for asleep in (prev.sleep, prev.done):
+            for pid, accesses in asleep.items():
+                if pid != prev.chosen and _independent(accesses, did):
+                    sleep[pid] = accesses
+        return sleep
+
+    # ---------------------------------------------------------------- races
+    def _add_backtracks(self):
+        """Flanagan-Godefroid: for every state and every process's next transition there,
+        the latest transition it depends on that does not happen before it is a race;
+        the state before that transition must also try the process (or, if it could not
+        run there, everything that could)."""
+        path = self.path
+        # a process's next transition from state d is the one it makes when it next runs
+        upcoming = [None] * len(path)
+        ahead = {}
+        for d in range(len(path) - 1, -1, -1):
+            node = path[d]
+            if node.chosen is not None and node.did is not None:
+                ahead[node.chosen] = node.did
+            upcoming[d] = dict(ahead)
+        history = {}               # key -> [(step, pid, write)] in execution order
+        clocks = {}                # pid -> vector clock (pid -> steps) after its last step
+        steps = []                 # per step: (pid, its count within pid, its vector clock)
+        for d, node in enumerate(path):
+            for pid, accesses in node.pending.items():
+                later = upcoming[d].get(pid)
+                if later is not None and later is not accesses:
+                    accesses = tuple(accesses) + tuple(later)
+                i = self._race(accesses, clocks.get(pid, {}), history, steps)
+                if i is not None:
+                    before = path[i]
+                    if pid in before.options:
+                        before.backtrack.add(pid)
+                    else:
+                        before.backtrack.update(before.options)
+            if node.chosen is None or node.did is None:
+                break
+            pid = node.chosen
+            clock = dict(clocks.get(pid, {}))
+            for key, write in node.did:
+                for j in self._ordered_before(history.get(key, ()), write):
+                    for q, n in steps[j][2].items():
+                        if clock.get(q, 0) < n:
+                            clock[q] = n
+            count = clock.get(pid, 0) + 1
+            clock[pid] = count
+            steps.append((pid, count, clock))
+            clocks[pid] = clock
+            for key, write in node.did:
+                history.setdefault(key, []).append((d, pid, write))
+
+    @staticmethod
+    def _ordered_before(entries, write):
+        """The earlier steps on one key that a new access must follow: the last write, and
+        for a write also the reads since (earlier ones are ordered before those)."""
+        for d, pid, w in reversed(entries):
+            if w or write:
+                yield d
+            if w:
+                return
+
+    @staticmethod
+    def _race(accesses, mine, history, steps):
+        """The latest step that races with ``accesses`` (dependent, may be enabled with
+        it, and not happening before the process whose vector clock is ``mine``); None if
+        there is none."""
+        best = None
+        for key, mode in accesses:
+            for d, pid, m in reversed(history.get(key, ())):
+                if best is not None and d <= best:
+                    break
+                if not (m or mode):
+                    continue                    # two reads commute
+                _, count, _ = steps[d]
+                if mine.get(pid, 0) < count:     # not ordered before it
+                    if _can_race(m, mode):
+                        best = d
+                        break
+                elif m:
+                    break                       # everything earlier is ordered before this
+        return best
+
+    def _next_branch(self):
+        """Set up the deepest state with a backtrack choice still to run.  False: none."""
+        for d in range(len(self.path) - 1, -1, -1):
+            node = self.path[d]
+            todo = [pid for pid in node.options
+                    if pid in node.backtrack and pid not in node.done and pid not in node.sleep]
+            if todo:
+                del self.path[d + 1:]
+                node.chosen, node.did = todo[0], None
+                self.prefix = [n.chosen for n in self.path]
+                return True
+        return False
+
+    def describe(self):
+        return "dynamic partial-order reduction"
