@@ -227,8 +227,8 @@ class Sim:
         self.runnable.remove(cur)
         if deadline is not None:
             self.timed.append(cur)
-        if self.record:
-            cur.pending = prim._resume if prim is not None else ()
+        if self.record:        # what it does when it runs again (a timed wait may fail)
+            cur.pending = () if prim is None else prim._resume if deadline is None else prim._writes
         nxt = self._decide(cur)
         if nxt is not cur:                  # cur itself when only its own deadline remained
             self._switch(nxt)

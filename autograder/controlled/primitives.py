@@ -89,22 +89,19 @@ class SemLock(Prim):
         cur = sim.current
         if self._reentered(cur):
             return True
-        if block and timeout is None and cur.pid and not self._can_take():
-            # It cannot go on: it waits at once, without first offering a choice.  A
-            # choice here could only let others run before it starts waiting, which ends
-            # the same way (a release wakes it, and it competes like any waiter).
-            sim.step(cur)
-            sim.touch(self._id, TAKE)
-        else:
-            cur = sim.point_at(_accesses(self._takes, timeout if block else None))
-            if self._can_take():
-                self._took(cur)
-                return True
-            if not block:
-                self._log(cur, "tries", self._busy)
-                return False
-            if not cur.pid:
-                return parent_block(sim, self, timeout)
+        # only an untimed acquire is a take: blocking first and running after the release
+        # end the same way.  A timed or non-blocking one may fail instead, so it races
+        # with releases like any write
+        cur = sim.point_at(self._takes if block and timeout is None else
+                           _accesses(self._writes, timeout if block else None))
+        if self._can_take():
+            self._took(cur)
+            return True
+        if not block:
+            self._log(cur, "tries", self._busy)
+            return False
+        if not cur.pid:
+            return parent_block(sim, self, timeout)
         deadline = deadline_of(sim, timeout)
         logged = False
         while True:
@@ -398,7 +395,7 @@ class Condition(Prim):
         cur = sim.current
         if not self._lock._is_mine(cur):
             raise AssertionError("lock is not owned")
-        sim.point_at(self._writes)
+        sim.point_at(self._writes + self._lock._gives)   # woken waiters move to the lock
         waiters = self._waiters
         woken = waiters[:n]
         del waiters[:n]

@@ -37,7 +37,9 @@ class DFSScheduler(Scheduler):
             self._extend_stack()
             prefix = self._backtrack()
             while prefix is None:
-                if self.bound >= self.max_bound:
+                if self.bound >= self.max_bound or not self.pruned:
+                    # the last bound was the largest, or it cut nothing: a larger one
+                    # would only run the same schedules again
                     self._exhausted = True
                     return False
                 self.bound += 1      # next round: start again with a larger bound

@@ -19,12 +19,13 @@ clock, so a timeout's expiry is reordered against exactly what it can affect.
 """
 from __future__ import annotations
 
-from .._sim import GIVE, TAKE
+from .._sim import CLOCK, GIVE, TAKE, WRITE
 from .base import Scheduler
 
 __all__ = ["DPORScheduler"]
 
 _TAKE_GIVE = frozenset((TAKE, GIVE))
+_TICK = ((CLOCK, WRITE),)          # the least a clock transition does
 
 
 def _independent(a, b):
@@ -41,6 +42,12 @@ def _can_race(mode, mode2):
     return (mode or mode2) and {mode, mode2} != _TAKE_GIVE
 
 
+def _join(clock, other):
+    for q, n in other.items():
+        if clock.get(q, 0) < n:
+            clock[q] = n
+
+
 class _Node:
     """One state along the current path, and what DPOR knows about it."""
 
@@ -49,7 +56,7 @@ class _Node:
     def __init__(self, options, pending, sleep):
         self.options = options     # pids that could run from here (the clock as 0), as offered
         self.pending = pending     # pid -> accesses of each live process's next transition
-        #                            (blocked ones included; the clock when offered)
+        #                            (blocked ones included) and of the clock (pid 0)
         self.chosen = None         # pid run from here in the current execution
         self.did = None            # accesses of that transition, once it has ended
         self.backtrack = set()     # pids some execution must run from here
@@ -107,9 +114,8 @@ class DPORScheduler(Scheduler):
             self._transition_ended(self.path[d - 1])
         options = [p.pid for p in runnable]
         pending = {pid: p.pending for pid, p in self.procs.items() if not p.finished}
-        for p in runnable:
-            if not p.pid:
-                pending[0] = p.pending
+        # the clock too, even while no wait has a deadline: a timed wait may come first
+        pending[0] = runnable[-1].pending if not runnable[-1].pid else _TICK
         if d < len(self.prefix):               # replaying: the state must be the same one
             node = self.path[d]
             if node.options != options:
@@ -167,9 +173,9 @@ class DPORScheduler(Scheduler):
     # ---------------------------------------------------------------- races
     def _add_backtracks(self):
         """Flanagan-Godefroid: for every state and every process's next transition there,
-        the latest transition it depends on that does not happen before it is a race;
-        the state before that transition must also try the process (or, if it could not
-        run there, everything that could)."""
+        the latest transition that races with it (dependent, may be enabled together with
+        it, and not happening before it) must be tried the other way round: the state
+        before that transition gets a backtrack choice."""
         path = self.path
         # a process's next transition from state d is the one it makes when it next runs
         upcoming = [None] * len(path)
@@ -179,36 +185,46 @@ class DPORScheduler(Scheduler):
             if node.chosen is not None and node.did is not None:
                 ahead[node.chosen] = node.did
             upcoming[d] = dict(ahead)
-        history = {}               # key -> [(step, pid, write)] in execution order
-        clocks = {}                # pid -> vector clock (pid -> steps) after its last step
-        steps = []                 # per step: (pid, its count within pid, its vector clock)
+        history = {}               # key -> [(step, pid, mode)] in execution order
+        clocks = {}                # pid -> vector clock (pid -> steps) of what happened before it
+        steps = []                 # per step: (pid, its count within pid, its vector clock,
+        #                            every pid's count of steps so far)
+        counts = {}
         for d, node in enumerate(path):
             for pid, accesses in node.pending.items():
                 later = upcoming[d].get(pid)
                 if later is not None and later is not accesses:
                     accesses = tuple(accesses) + tuple(later)
-                i = self._race(accesses, clocks.get(pid, {}), history, steps)
+                mine = clocks.get(pid, {})
+                i = self._race(accesses, mine, history, steps)
                 if i is not None:
-                    before = path[i]
-                    if pid in before.options:
-                        before.backtrack.add(pid)
-                    else:
-                        before.backtrack.update(before.options)
+                    self._backtrack_before(path[i], pid, mine, steps[i][3])
             if node.chosen is None or node.did is None:
                 break
             pid = node.chosen
             clock = dict(clocks.get(pid, {}))
-            for key, write in node.did:
-                for j in self._ordered_before(history.get(key, ()), write):
-                    for q, n in steps[j][2].items():
-                        if clock.get(q, 0) < n:
-                            clock[q] = n
-            count = clock.get(pid, 0) + 1
+            for key, mode in node.did:
+                for j in self._ordered_before(history.get(key, ()), mode):
+                    _join(clock, steps[j][2])
+            count = counts[pid] = counts.get(pid, 0) + 1
             clock[pid] = count
-            steps.append((pid, count, clock))
+            steps.append((pid, count, clock, dict(counts)))
             clocks[pid] = clock
-            for key, write in node.did:
-                history.setdefault(key, []).append((d, pid, write))
+            for key, mode in node.did:
+                history.setdefault(key, []).append((d, pid, mode))
+
+    @staticmethod
+    def _backtrack_before(before, pid, mine, counts):
+        """Try ``pid`` at state ``before`` if it could run there; else a process that could,
+        and whose later steps lead to ``pid``'s transition; else everything that could."""
+        if pid in before.options:
+            before.backtrack.add(pid)
+            return
+        for q in before.options:
+            if mine.get(q, 0) > counts.get(q, 0):
+                before.backtrack.add(q)
+                return
+        before.backtrack.update(before.options)
 
     @staticmethod
     def _ordered_before(entries, write):
@@ -222,9 +238,9 @@ class DPORScheduler(Scheduler):
 
     @staticmethod
     def _race(accesses, mine, history, steps):
-        """The latest step that races with ``accesses`` (dependent, may be enabled with
-        it, and not happening before the process whose vector clock is ``mine``); None if
-        there is none."""
+        """The latest step that races with ``accesses``: dependent, possibly enabled
+        together with it (not a take and a give), and not happening before the process
+        whose vector clock is ``mine``.  None if none."""
         best = None
         for key, mode in accesses:
             for d, pid, m in reversed(history.get(key, ())):
@@ -232,7 +248,7 @@ class DPORScheduler(Scheduler):
                     break
                 if not (m or mode):
                     continue                    # two reads commute
-                _, count, _ = steps[d]
+                count = steps[d][1]
                 if mine.get(pid, 0) < count:     # not ordered before it
                     if _can_race(m, mode):
                         best = d
