@@ -75,6 +75,10 @@ class SemLock(Prim):
         """The release itself; raises ValueError when released too many times."""
         raise NotImplementedError
 
+    def _releasable(self, cur):
+        """Whether a release by ``cur`` would succeed in the current state."""
+        return True
+
     def _state(self):
         """Appended to 'acquires'/'releases' in the timeline, e.g. ' (value now 2)'."""
         return ""
@@ -135,7 +139,9 @@ class SemLock(Prim):
         sim = self._sim
         if self._released_quietly(sim.current):
             return
-        cur = sim.point_at(self._gives)
+        # a release that would fail now (a lock nobody holds) is a plain write: it races
+        # with acquires
+        cur = sim.point_at(self._gives if self._releasable(sim.current) else self._writes)
         self._release_now(cur)
 
     def _release_now(self, cur):
@@ -216,6 +222,9 @@ class Lock(_Owned):
             raise ValueError("semaphore or lock released too many times")
         self._owner = None
 
+    def _releasable(self, cur):
+        return self._owner is not None
+
     def __repr__(self):
         o = self._owner
         return f"<Lock(owner={o.label if o is not None else None})>"
@@ -290,6 +299,9 @@ class Semaphore(SemLock):
         if self._value >= self._max:
             raise ValueError("semaphore or lock released too many times")
         self._value += 1
+
+    def _releasable(self, cur):
+        return self._value < self._max
 
     def _state(self):
         return f" (value now {self._value})"

@@ -72,6 +72,10 @@ class DPORScheduler(Scheduler):
     def __init__(self):
         self.path = []             # _Node per decision of the current execution
         self.prefix = []           # pids to replay before exploring a new choice
+        # happens-before bookkeeping of the steps along the path analysed so far:
+        self.steps = []            # per step: (pid, its count within pid, its vector clock)
+        self.history = {}          # key -> [(step, pid, mode)] in execution order
+        self.last_step = {}        # pid -> its last step
         self.depth = 0             # decisions made in the execution in progress
         self.procs = {}            # pid -> Proc of the execution in progress
         self.last = None           # the Proc chosen at the previous decision
@@ -175,56 +179,70 @@ class DPORScheduler(Scheduler):
         """Flanagan-Godefroid: for every state and every process's next transition there,
         the latest transition that races with it (dependent, may be enabled together with
         it, and not happening before it) must be tried the other way round: the state
-        before that transition gets a backtrack choice."""
-        path = self.path
-        # a process's next transition from state d is the one it makes when it next runs
-        upcoming = [None] * len(path)
-        ahead = {}
-        for d in range(len(path) - 1, -1, -1):
+        before that transition gets a backtrack choice.
+
+        Steps up to the branch point keep their happens-before bookkeeping from earlier
+        executions, and the states before it were analysed then, from the same steps and
+        next transitions: only the new part of the path is looked at."""
+        path, steps, history = self.path, self.steps, self.history
+        for d in range(len(steps), len(path)):
             node = path[d]
-            if node.chosen is not None and node.did is not None:
-                ahead[node.chosen] = node.did
-            upcoming[d] = dict(ahead)
-        history = {}               # key -> [(step, pid, mode)] in execution order
-        clocks = {}                # pid -> vector clock (pid -> steps) of what happened before it
-        steps = []                 # per step: (pid, its count within pid, its vector clock,
-        #                            every pid's count of steps so far)
-        counts = {}
-        for d, node in enumerate(path):
             for pid, accesses in node.pending.items():
-                later = upcoming[d].get(pid)
-                if later is not None and later is not accesses:
-                    accesses = tuple(accesses) + tuple(later)
-                mine = clocks.get(pid, {})
+                if pid == node.chosen and node.did is not None:
+                    accesses = accesses + node.did      # what it really did from here
+                mine = self._clock_of(pid)
                 i = self._race(accesses, mine, history, steps)
                 if i is not None:
-                    self._backtrack_before(path[i], pid, mine, steps[i][3])
+                    self._backtrack_before(i, pid, mine)
             if node.chosen is None or node.did is None:
                 break
             pid = node.chosen
-            clock = dict(clocks.get(pid, {}))
+            clock = dict(self._clock_of(pid))
             for key, mode in node.did:
                 for j in self._ordered_before(history.get(key, ()), mode):
                     _join(clock, steps[j][2])
-            count = counts[pid] = counts.get(pid, 0) + 1
+            count = clock.get(pid, 0) + 1
             clock[pid] = count
-            steps.append((pid, count, clock, dict(counts)))
-            clocks[pid] = clock
+            steps.append((pid, count, clock))
+            self.last_step[pid] = d
             for key, mode in node.did:
                 history.setdefault(key, []).append((d, pid, mode))
 
-    @staticmethod
-    def _backtrack_before(before, pid, mine, counts):
-        """Try ``pid`` at state ``before`` if it could run there; else a process that could,
-        and whose later steps lead to ``pid``'s transition; else everything that could."""
+    def _clock_of(self, pid):
+        """The vector clock of ``pid``'s last step (what happened before its next one)."""
+        d = self.last_step.get(pid)
+        return self.steps[d][2] if d is not None else {}
+
+    def _steps_of(self, pid, upto):
+        """How many steps ``pid`` made up to and including step ``upto``."""
+        for d in range(upto, -1, -1):
+            if self.steps[d][0] == pid:
+                return self.steps[d][1]
+        return 0
+
+    def _backtrack_before(self, i, pid, mine):
+        """Try ``pid`` at the state before step ``i`` if it could run there; else a process
+        that could, and whose later steps lead to ``pid``'s transition; else everything
+        that could."""
+        before = self.path[i]
         if pid in before.options:
             before.backtrack.add(pid)
             return
         for q in before.options:
-            if mine.get(q, 0) > counts.get(q, 0):
+            if mine.get(q, 0) > self._steps_of(q, i):
                 before.backtrack.add(q)
                 return
         before.backtrack.update(before.options)
+
+    def _truncate(self, d):
+        """Forget the steps from ``d`` on (the path is about to leave them)."""
+        del self.steps[d:]
+        for entries in self.history.values():
+            while entries and entries[-1][0] >= d:
+                entries.pop()
+        self.last_step = {}
+        for j, (pid, _, _) in enumerate(self.steps):
+            self.last_step[pid] = j
 
     @staticmethod
     def _ordered_before(entries, write):
@@ -265,6 +283,7 @@ class DPORScheduler(Scheduler):
                     if pid in node.backtrack and pid not in node.done and pid not in node.sleep]
             if todo:
                 del self.path[d + 1:]
+                self._truncate(d)
                 node.chosen, node.did = todo[0], None
                 self.prefix = [n.chosen for n in self.path]
                 return True
