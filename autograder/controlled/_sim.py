@@ -12,9 +12,10 @@ scheduler is offered one more choice besides the runnable processes: the *clock*
 (:attr:`Sim.clock_proc`, pid 0 in schedules), meaning "the earliest pending deadline
 passes now".  Choosing it advances :attr:`Sim.clock` to that deadline and times out every
 wait that ends then, even while the processes they wait for are still running (a real
-machine can deschedule a lock holder past any timeout).  When nobody is runnable the
-clock is the only choice; when nobody is runnable and nobody has a deadline, the run is
-a deadlock.
+machine can deschedule a lock holder past any timeout), but fairly: a process that could
+run is passed over by at most :data:`FAIR_JUMPS` jumps before it runs (so a retry loop
+with a timeout makes progress).  When nobody is runnable the clock is the only choice;
+when nobody is runnable and nobody has a deadline, the run is a deadlock.
 
 For partial-order reduction each transition declares what it touches: a tuple of
 *accesses* ``(key, mode)``, where a key is a primitive's ``_id``, ``(array's _id, index)``
@@ -41,6 +42,9 @@ WALL_BASE = 1_700_000_000.0
 
 #: access key of the virtual clock: read by timed operations and clock reads, written by the clock
 CLOCK = "clock"
+#: a runnable process may be passed over by this many clock jumps; then it runs before the
+#: next one (real schedulers are fair: time does not pass forever while a process waits to run)
+FAIR_JUMPS = 2
 #: access modes (READ and WRITE are False and True, so a bool works too)
 READ, WRITE, TAKE, GIVE = 0, 1, 2, 3
 
@@ -94,6 +98,7 @@ class Proc:
         "timed_wait_time",  # virtual seconds spent in timed waits, each counted up to its deadline
         "quiet",           # > 0 while inside a Value/Array accessor: its lock is not logged
         "woken_by",        # the lock whose release woke it, until it runs again
+        "passed_over",     # clock jumps since it last ran while it could have (fairness)
         "pending",         # accesses of the transition it makes when it next runs
         "did",             # accesses of its last transition (complete once it stopped running)
     )
@@ -114,6 +119,7 @@ class Proc:
         self.timed_wait_time = 0.0
         self.quiet = 0
         self.woken_by = None
+        self.passed_over = 0
         self.pending = ()
         self.did = ()
 
@@ -294,7 +300,7 @@ class Sim:
         scheduler = self.scheduler
         while True:
             options = self.runnable
-            if self.timed:
+            if self.timed and not any(p.passed_over >= FAIR_JUMPS for p in options):
                 options = options + [self.clock_proc]
                 if record:
                     self.clock_proc.pending = self._clock_accesses()
@@ -314,6 +320,7 @@ class Sim:
             if nxt is not self.clock_proc:
                 break
             self._advance_time()
+        nxt.passed_over = 0
         if record:
             self.accesses = list(nxt.pending)
         return nxt
@@ -333,6 +340,8 @@ class Sim:
         t, due = self._earliest()
         if self.record:
             self.clock_proc.did = self._clock_accesses()
+        for p in self.runnable:
+            p.passed_over += 1
         if t > self.clock:
             self.clock = t
             if self.log is not None:

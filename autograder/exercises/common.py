@@ -9,6 +9,9 @@ from ..realrun import Call
 from ..report import PropertyResult
 
 START_METHODS = ("fork", "spawn", "forkserver")
+#: explore every distinct interleaving (partial-order reduction) within this many executions;
+#: put it first in a scenario's runs, the others run only when it does not finish
+DPOR = ("dpor", 0, 2000, {})
 
 
 def start_methods() -> list[str]:
@@ -81,15 +84,29 @@ def explored(title: str, scenario, runs, hints=None) -> PropertyResult:
                                   "\n".join(filter(None, [failure.timeline, failure.traceback, replay])),
                                   failure.seed)
         if result.complete:
-            return PropertyResult(title, True, f"{scenario.name}: all {result.interleavings:,} distinct "
-                                               f"interleavings explored")
+            return PropertyResult(title, True, f"all {result.interleavings:,} distinct interleavings")
         if strategy == "dpor":
-            notes.append(f"{result.interleavings:,} distinct interleavings explored, not all of them")
+            notes.append(f"{result.interleavings:,} distinct interleavings (not all)")
         elif strategy == "pct":
-            bound = result.scheduler.bound()
-            notes.append(f"then PCT (depth {options.get('depth', 3)}, seed {seed}): {result.schedules_run} "
-                         f"runs, each finding a bug of that depth with probability at least 1/{1 / bound:,.0f}")
-    return PropertyResult(title, True, f"{scenario.name}: " + "; ".join(notes) if notes else "")
+            notes.append(f"PCT depth {options.get('depth', 3)}, {result.schedules_run} runs finding a bug of "
+                         f"that depth with probability >= 1/{1 / result.scheduler.bound():,.0f} each")
+        elif strategy == "exhaustive":
+            notes.append(f"every schedule with <= {options.get('max_preemptions', 2)} preemptions")
+        else:
+            notes.append(f"{result.schedules_run} {strategy} schedules")
+    return PropertyResult(title, True, ", then ".join(notes))
+
+
+def explored_all(title: str, plans, hints=None) -> PropertyResult:
+    """:func:`explored` for each ``(scenario, runs)`` in ``plans``: the first failure, or a
+    pass whose note says how thoroughly each scenario was explored."""
+    notes = []
+    for scenario, runs in plans:
+        result = explored(title, scenario, runs, hints)
+        if not result.passed:
+            return result
+        notes.append(result.message)
+    return PropertyResult(title, True, "explored: " + "; ".join(notes) if any(notes) else "")
 
 
 def with_hint(failure, hints) -> str:
