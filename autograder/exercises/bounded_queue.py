@@ -135,7 +135,7 @@ def _mismatch(before, op, text, got, expected, capacity) -> str:
 
 def timeouts_in_one_process(BoundedQueue) -> PropertyResult:
     name = ("one process: put on a full queue raises queue.Full, get on an empty queue raises "
-            "queue.Empty, after the timeout and not much later")
+            "queue.Empty, after the timeout and not much later; timeout=0 never waits")
     script = _Script()
     box = {}
     timeout = 0.2
@@ -166,6 +166,18 @@ def timeouts_in_one_process(BoundedQueue) -> PropertyResult:
         got = script.call("get()", q.get)
         if got != 3:
             return PropertyResult(name, False, f"{before}: get() returned {got!r}, expected 3")
+        # timeout=0: take or raise at once
+        problem = _timed(script, "get(timeout=0)", lambda: q.get(timeout=0), queue.Empty, "empty", 0)
+        if problem:
+            return PropertyResult(name, False, problem)
+        script.call("put(4, timeout=0)", lambda: q.put(4, timeout=0))
+        problem = _timed(script, "put(5, timeout=0)", lambda: q.put(5, timeout=0), queue.Full, "full", 0)
+        if problem:
+            return PropertyResult(name, False, problem)
+        before = script.after()
+        got = script.call("get(timeout=0)", lambda: q.get(timeout=0))
+        if got != 4:
+            return PropertyResult(name, False, f"{before}: get(timeout=0) returned {got!r}, expected 4")
     except Stuck as exc:
         last = script.history[-1]
         hint = ""
