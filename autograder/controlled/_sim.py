@@ -133,7 +133,7 @@ _serials = itertools.count()
 class Sim:
     """State of one execution.  Created per schedule; primitives hold a reference to it."""
 
-    def __init__(self, scheduler, step_budget=20_000, *, allow_exceptions=False, log=False):
+    def __init__(self, scheduler, step_budget=20_000, *, allow_exceptions=False):
         self.serial = next(_serials)        # tells runs apart for the watchdog
         self.scheduler = scheduler          # decides at every decision (schedulers.Scheduler)
         self.record = bool(getattr(scheduler, "records_accesses", False))  # fill pending/did
@@ -142,7 +142,7 @@ class Sim:
         self.steps = 0                      # scheduling steps taken by processes so far
         self.clock = 0.0                    # virtual seconds since the run started
         self.schedule = []                  # pid chosen at every decision with >= 2 choices
-        self.log = [] if log else None      # events for the timeline, only when wanted
+        self.log = None                     # events for the timeline: a list while wanted
         self.parent = Proc(0)               # runs setup and check; current outside processes
         self.clock_proc = Proc(0, label="time")   # the choice "the earliest deadline passes"
         self.current = self.parent          # the process whose code is running
@@ -151,7 +151,7 @@ class Sim:
         self.timed = []                     # blocked processes with a deadline
         self.live = 0                       # processes not finished
         self.prims = []                     # every primitive, in creation order
-        self.created = {}                   # pid -> primitives that process has created
+        self.created = {}                   # pid -> how many primitives that process made
         self.root = None                    # the shared object setup returned
         self.copies = []                    # (process, its unpickled copy of root)
         self.main = None                    # the greenlet that called run()
