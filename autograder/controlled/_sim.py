@@ -22,9 +22,8 @@ For partial-order reduction each transition declares what it touches: a tuple of
 for one cell of a shared array, or :data:`CLOCK`, and the mode is :data:`READ`,
 :data:`WRITE`, :data:`TAKE` (acquiring a lock or semaphore) or :data:`GIVE` (releasing
 it).  Two transitions are dependent when they touch a key in common and do not both only
-read it.  A take and a give of one key are dependent (a release enables an acquire) but
-never race: they cannot both be possible at once on a lock, and on a semaphore they
-commute whenever they can.
+read it.  A take and a give of one lock are dependent (a release enables an acquire) but
+never race: they cannot both be possible at once.  (Semaphores use plain writes.)
 """
 from __future__ import annotations
 

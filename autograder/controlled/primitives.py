@@ -48,12 +48,15 @@ class SemLock(Prim):
     )
     _busy = ""                     # the timeline's reason when acquire(False) fails
 
+    _modes = (WRITE, WRITE)        # the access modes of an untimed acquire and of a release
+
     def __init__(self, sim):
         self._waiters = []
         self._woken = []
         Prim.__init__(self, sim)
-        self._takes = self._resume = ((self._id, TAKE),)
-        self._gives = ((self._id, GIVE),)
+        take, give = self._modes
+        self._takes = self._resume = ((self._id, take),)
+        self._gives = ((self._id, give),)
 
     # ---- what each subclass defines
     def _reentered(self, cur):
@@ -182,6 +185,10 @@ class _Owned(SemLock):
 
     __slots__ = ("_owner",)        # the Proc holding it, or None
     _busy = " but it is held"
+    # an acquire needs the lock free and a release needs it held: they never race, and a
+    # release comes before the acquire it lets through.  (A semaphore's acquire and release
+    # may both be possible at once and commute, so for semaphores they are plain writes.)
+    _modes = (TAKE, GIVE)
 
     def __init__(self, sim):
         self._owner = None

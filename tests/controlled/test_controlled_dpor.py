@@ -25,6 +25,7 @@ class World:
         self.locks = [ctx.Lock() for _ in range(N_LOCKS)]
         self.rlock = ctx.RLock()
         self.sem = ctx.Semaphore(1)
+        self.sem2 = ctx.Semaphore(2)          # two holders at once: what it guards races
         self.bounded = ctx.BoundedSemaphore(2)
         self.cond = ctx.Condition(ctx.Lock())
         self.event = ctx.Event()
@@ -35,7 +36,8 @@ class World:
 
 #: every operation the programs use, and the deadlock-prone mix (locks taken in both orders,
 #: an event nobody may set)
-KINDS = ("inc_locked", "inc_racy", "read", "cell", "lock_timeout", "sem", "bounded", "cond_wait",
+KINDS = ("inc_locked", "inc_racy", "read", "cell", "lock_timeout", "sem", "sem2", "sem2", "bounded",
+         "cond_wait",
          "notify", "event_set", "event_clear", "event_wait", "sleep", "now", "rlock_twice")
 DEADLOCKY = ("nested", "nested", "nested", "inc_locked", "lock_timeout", "event_wait_forever",
              "event_set", "rlock_twice", "cond_wait", "notify")
@@ -71,6 +73,9 @@ def _run(world, program):
         elif kind == "sem":
             with world.sem:
                 value.value = value.value * 2 + 1
+        elif kind == "sem2":
+            with world.sem2:
+                value.value = value.value + k
         elif kind == "bounded":
             got = world.bounded.acquire(timeout=timeout)
             seen.append(got)
@@ -120,6 +125,40 @@ def _scenario(seed, kinds):
     scenario = Scenario(f"random program {seed}", World,
                         [lambda w, p=p: _run(w, p) for p in programs], check, step_budget=5_000)
     return scenario, finals, programs
+
+
+def _explicit(programs):
+    """(DFS final states, DPOR final states, DPOR result) for fixed ``programs``."""
+    finals = {}
+    results = {}
+    for name, scheduler in (("dfs", DFSScheduler(max_preemptions=10 ** 6)), ("dpor", DPORScheduler())):
+        seen = finals[name] = set()
+
+        def check(world, res, seen=seen):
+            seen.add((world.state(), tuple(tuple(r) for r in res)))
+
+        sc = Scenario("explicit", World, [lambda w, p=p: _run(w, p) for p in programs], check)
+        results[name] = explore(sc, scheduler, max_schedules=20_000, shrink=False)
+        assert results[name].ok and results[name].complete, str(results[name])
+    return finals["dfs"], finals["dpor"], results["dpor"]
+
+
+def _args(value=0, lock=0, cell=0, k=1, timeout=0.5, other=1):
+    return (value, lock, cell, k, timeout, other)
+
+
+@pytest.mark.parametrize("programs,must_see", [
+    # a counting semaphore lets both in: what it guards still races (a lost update)
+    ([[("sem2", _args(k=1))], [("sem2", _args(k=2))]], lambda f: {v[0][0][0] for v in f} == {1, 2, 3}),
+    # a clock read races with the expiry of another process's sleep
+    ([[("now", _args())], [("sleep", _args(timeout=0.5))]], lambda f: {r[1][0][0] for r in f} == {1000.0, 1000.5}),
+    # a timed acquire races with the release that would have let it in
+    ([[("inc_locked", _args())], [("lock_timeout", _args(timeout=0))]], lambda f: {r[1][1][0] for r in f} == {True, False}),
+], ids=["counting-semaphore", "clock-read-vs-expiry", "timed-acquire-vs-release"])
+def test_dpor_keeps_the_races_that_are_easy_to_lose(programs, must_see):
+    dfs_finals, dpor_finals, dpor = _explicit(programs)
+    assert must_see(dfs_finals), dfs_finals
+    assert dpor_finals == dfs_finals, (dfs_finals, dpor_finals)
 
 
 DFS_CAP = 3_000         # programs whose interleavings DFS cannot list within this are not compared

@@ -47,6 +47,3 @@ class Scheduler:
         considers (e.g. within a preemption bound) has been run."""
         return False
 
-    def describe(self) -> str:
-        """One phrase for reports: the strategy and its parameters."""
-        return f"strategy={self.name}"

@@ -81,5 +81,3 @@ class DFSScheduler(Scheduler):
             stack.pop()
         return None
 
-    def describe(self):
-        return f"exhaustive search with at most {self.max_bound} preemptions"

@@ -12,7 +12,7 @@ interleaving has been explored: :attr:`complete`.
 
 Dependence comes from the accesses the engine records (``Proc.pending``/``Proc.did``):
 two transitions are dependent when they are by the same process, or touch a key in common
-and do not both only read it; a take and a give of one lock are dependent but never race
+and do not both only read it; a lock's take and give are dependent but never race
 (Flanagan and Godefroid's "may be co-enabled").  The clock (pid 0) is a process too: its transitions write the
 clock and the primitives whose waits they time out, and every timed operation reads the
 clock, so a timeout's expiry is reordered against exactly what it can affect.
@@ -37,8 +37,8 @@ def _independent(a, b):
 
 
 def _can_race(mode, mode2):
-    """Dependent accesses to one key that may be enabled together (a give enables a take;
-    they are never both possible on a lock, and commute when both are on a semaphore)."""
+    """Dependent accesses to one key that may be enabled together (a lock's give enables
+    its take: they are never both possible)."""
     return (mode or mode2) and {mode, mode2} != _TAKE_GIVE
 
 
@@ -289,5 +289,3 @@ class DPORScheduler(Scheduler):
                 return True
         return False
 
-    def describe(self):
-        return "dynamic partial-order reduction"

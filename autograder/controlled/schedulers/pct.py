@@ -60,5 +60,3 @@ class PCTScheduler(Scheduler):
         """The probability bound for one execution: 1 / (n k^(depth-1))."""
         return 1.0 / (self.n * self.k ** (self.depth - 1))
 
-    def describe(self):
-        return f"PCT depth {self.depth}, seed {self.seed}"

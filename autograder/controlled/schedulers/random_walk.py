@@ -23,5 +23,3 @@ class RandomScheduler(Scheduler):
             return runnable[0]
         return runnable[int(self.rng.random() * len(runnable))]
 
-    def describe(self):
-        return f"random walk, seed {self.seed}"
