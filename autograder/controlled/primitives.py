@@ -79,7 +79,7 @@ class SemLock(Prim):
         raise NotImplementedError
 
     def _releasable(self, cur):
-        """Whether a release by ``cur`` would succeed in the current state."""
+        """Whether a release by ``cur`` is a plain give (for the access it declares)."""
         return True
 
     def _state(self):
@@ -142,8 +142,8 @@ class SemLock(Prim):
         sim = self._sim
         if self._released_quietly(sim.current):
             return
-        # a release that would fail now (a lock nobody holds) is a plain write: it races
-        # with acquires
+        # a release that may fail, or free another process's lock, is a plain write: it
+        # races with acquires
         cur = sim.point_at(self._gives if self._releasable(sim.current) else self._writes)
         self._release_now(cur)
 
@@ -230,7 +230,9 @@ class Lock(_Owned):
         self._owner = None
 
     def _releasable(self, cur):
-        return self._owner is not None
+        # multiprocessing lets any process release a Lock; only the owner's release is a
+        # plain give (anyone else's may free someone's lock, or fail: it races with takes)
+        return self._owner is cur
 
     def __repr__(self):
         o = self._owner
@@ -306,9 +308,6 @@ class Semaphore(SemLock):
         if self._value >= self._max:
             raise ValueError("semaphore or lock released too many times")
         self._value += 1
-
-    def _releasable(self, cur):
-        return self._value < self._max
 
     def _state(self):
         return f" (value now {self._value})"
