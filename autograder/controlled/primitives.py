@@ -203,6 +203,11 @@ class _Owned(SemLock):
     def _is_mine(self, cur):
         return self._owner is cur
 
+    def _releasable(self, cur):
+        # multiprocessing lets any process release a Lock; only the owner's release is a
+        # plain give (anyone else's may free someone's lock, or fail: it races with takes)
+        return self._owner is cur
+
     def _unavailable(self):
         o = self._owner
         return "" if o is None else f" (held by {o.label})"
@@ -228,11 +233,6 @@ class Lock(_Owned):
         if self._owner is None:
             raise ValueError("semaphore or lock released too many times")
         self._owner = None
-
-    def _releasable(self, cur):
-        # multiprocessing lets any process release a Lock; only the owner's release is a
-        # plain give (anyone else's may free someone's lock, or fail: it races with takes)
-        return self._owner is cur
 
     def __repr__(self):
         o = self._owner
