@@ -23,19 +23,22 @@ from .replay import ReplayScheduler
 __all__ = ["Scheduler", "RandomScheduler", "PCTScheduler", "DFSScheduler", "DPORScheduler",
            "ReplayScheduler", "make_scheduler", "STRATEGIES"]
 
-#: the strategy names explore() accepts ("exhaustive" is the bounded DFS's historic name)
-STRATEGIES = ("random", "pct", "exhaustive", "dfs", "dpor")
+#: how explore() builds a scheduler from a strategy name ("exhaustive" is the bounded DFS's
+#: historic name)
+_BUILDERS = {
+    "random": lambda seed, nprocs, depth, max_preemptions: RandomScheduler(seed),
+    "pct": lambda seed, nprocs, depth, max_preemptions: PCTScheduler(seed, nprocs, depth),
+    "exhaustive": lambda seed, nprocs, depth, max_preemptions: DFSScheduler(max_preemptions),
+    "dfs": lambda seed, nprocs, depth, max_preemptions: DFSScheduler(max_preemptions),
+    "dpor": lambda seed, nprocs, depth, max_preemptions: DPORScheduler(),
+}
+STRATEGIES = tuple(_BUILDERS)
 
 
 def make_scheduler(strategy, seed=0, nprocs=2, *, depth=3, max_preemptions=2) -> Scheduler:
     """The scheduler named ``strategy`` (see the module's table)."""
-    if strategy == "random":
-        return RandomScheduler(seed)
-    if strategy == "pct":
-        return PCTScheduler(seed, nprocs, depth)
-    if strategy in ("exhaustive", "dfs"):
-        return DFSScheduler(max_preemptions)
-    if strategy == "dpor":
-        return DPORScheduler()
-    raise ValueError(f"unknown strategy {strategy!r}; expected one of {', '.join(STRATEGIES)} "
-                     f"or a Scheduler")
+    build = _BUILDERS.get(strategy)
+    if build is None:
+        raise ValueError(f"unknown strategy {strategy!r}; expected one of {', '.join(STRATEGIES)} "
+                         f"or a Scheduler")
+    return build(seed, nprocs, depth, max_preemptions)
