@@ -594,7 +594,7 @@ def timeouts_not_restarted(BoundedQueue) -> PropertyResult:
                           "check": _TIMED_RACE_HINT, "exception": _TIMED_RACE_HINT})
     if not raced.passed:
         return raced
-    return PropertyResult(title, True, "; ".join([waits.message, raced.message.replace("explored: ", "")]))
+    return PropertyResult(title, True, "; ".join(filter(None, [waits.message, raced.message])))
 
 
 # ------------------------------------------------------------------ real processes

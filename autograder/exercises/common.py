@@ -84,9 +84,9 @@ def explored(title: str, scenario, runs, hints=None) -> PropertyResult:
                                   "\n".join(filter(None, [failure.timeline, failure.traceback, replay])),
                                   failure.seed)
         if result.complete:
-            return PropertyResult(title, True, f"all {result.interleavings:,} distinct interleavings")
+            return PropertyResult(title, True, f"all {result.interleavings:,} distinct interleavings explored")
         if strategy == "dpor":
-            notes.append(f"{result.interleavings:,} distinct interleavings (not all)")
+            notes.append(f"{result.interleavings:,} distinct interleavings explored (not all)")
         elif strategy == "pct":
             notes.append(f"PCT depth {options.get('depth', 3)}, {result.schedules_run} runs finding a bug of "
                          f"that depth with probability >= 1/{1 / result.scheduler.bound():,.0f} each")
@@ -106,7 +106,7 @@ def explored_all(title: str, plans, hints=None) -> PropertyResult:
         if not result.passed:
             return result
         notes.append(result.message)
-    return PropertyResult(title, True, "explored: " + "; ".join(notes) if any(notes) else "")
+    return PropertyResult(title, True, "; ".join(filter(None, notes)))
 
 
 def with_hint(failure, hints) -> str:
