@@ -131,14 +131,18 @@ def give_tickets(tickets, batches: list, pause: float) -> None:
 # ------------------------------------------------------------------ scenarios for the explorer
 
 
-def scenario(cls, name: str, takers: int = 2, batches=(1, 1)):
+def scenario(cls, name: str, takers: int = 2, batches=(1, 1), timeout=None):
     """A Scenario for autograder.controlled: ``takers`` processes take one ticket each while
     one process gives ``batches``. A taker that takes a ticket that is not there (the count
-    goes negative) fails at once; afterwards the count must be what is left over."""
+    goes negative) fails at once; afterwards the count must be what is left over. With a
+    ``timeout``, a take may also give up (TimeoutError): the count must then still add up."""
     from autograder.controlled import Scenario
 
     def taker(t):
-        left = t.take()
+        try:
+            left = t.take(timeout)
+        except TimeoutError:
+            return "timed out"
         if left < 0:
             raise AssertionError(f"took a ticket that was not there (the count is now {left})")
         return left
@@ -149,10 +153,11 @@ def scenario(cls, name: str, takers: int = 2, batches=(1, 1)):
 
     def check(t, results):
         left = t._available.value
+        taken = sum(1 for r in results[:takers] if r != "timed out")
         if left < 0:
             return f"the count of tickets went negative ({left}): a process took a ticket that was not there"
-        if left != sum(batches) - takers:
-            return f"{left} tickets left over, expected {sum(batches) - takers}"
+        if left != sum(batches) - taken:
+            return f"{left} tickets left over, expected {sum(batches) - taken} ({taken} taken)"
         return None
 
     return Scenario(name=name, setup=lambda ctx: cls(ctx=ctx),

@@ -23,11 +23,14 @@ process logs from one thread (the log of a process is not guarded against its ow
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.sharedctypes
 import os
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+from autograder.controlled.sharedctypes import with_lock
 
 # Event codes stored in the buffer, and their names in a Trace.
 REQUEST, ACQUIRE, RELEASE, TIMEOUT, BEGIN, END, SET, CLEAR, NOTIFY, NOTIFY_ALL, WAIT, WAKE, \
@@ -244,15 +247,18 @@ class TracingContext:
             raise NotImplementedError("traced barriers take neither action nor timeout")
         return self._tracer.Barrier(parties, name=self._name("barrier"))
 
+    # Value and Array follow multiprocessing's lock= rule (with_lock, shared with the
+    # grader's controlled context); the lock they make is traced
     def Value(self, typecode_or_type, *args, lock=True):
-        if lock is True:
-            lock = self.RLock()
-        return self._tracer._ctx.Value(typecode_or_type, *args, lock=lock)
+        return with_lock(self._tracer._ctx.RawValue(typecode_or_type, *args), lock, self.RLock,
+                         self._synchronized)
 
     def Array(self, typecode_or_type, size_or_initializer, *, lock=True):
-        if lock is True:
-            lock = self.RLock()
-        return self._tracer._ctx.Array(typecode_or_type, size_or_initializer, lock=lock)
+        return with_lock(self._tracer._ctx.RawArray(typecode_or_type, size_or_initializer), lock,
+                         self.RLock, self._synchronized)
+
+    def _synchronized(self, raw, lock):
+        return multiprocessing.sharedctypes.synchronized(raw, lock, ctx=self._tracer._ctx)
 
     def __getattr__(self, name):           # RawValue, RawArray, Process, get_start_method, ...
         return getattr(self._tracer._ctx, name)

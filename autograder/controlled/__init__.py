@@ -2,9 +2,10 @@
 
 A student's class takes ``ctx`` (a multiprocessing context) and creates every primitive
 from it.  The grader passes a :class:`ControlledContext`; its primitives run simulated
-processes one at a time under a scheduler (greenlets), with virtual time, so a seed fixes
-the interleaving, deadlocks are detected with their wait-for cycle, and a failing schedule
-can be shrunk, replayed and shown as a short timeline::
+processes one at a time under a :class:`Scheduler` (greenlets), with virtual time, so a
+seed fixes the interleaving, deadlocks are detected with their wait-for cycle, a timeout
+can expire at any moment, and a failing schedule can be shrunk, replayed and shown as a
+short timeline.  See README.md in this folder::
 
     from autograder.controlled import Scenario, explore, replay
 
@@ -14,15 +15,23 @@ can be shrunk, replayed and shown as a short timeline::
         processes=[lambda c: (c.increment(1), c.increment(1))] * 2,
         check=lambda c, results: None if c.value == 4 else f"expected value 4, got {c.value}",
     )
-    result = explore(scenario, strategy="random", seed=1234, max_schedules=200)
+    result = explore(scenario, strategy="dpor", max_schedules=2000)
+    if result.complete:
+        print(result)                  # ok: all 6 distinct interleavings explored
     if not result.ok:
         print(result.failure)          # message, seed, schedule, timeline
         replay(scenario, result.failure.schedule) == result.failure
 """
-from .explore import (FAILURE_KINDS, STRATEGIES, ExploreResult, Failure, Scenario, explore,
-                      replay)
+from . import hooks
 from ._report import WaitEdge
-from .primitives import ControlledContext
+from ._sim import MONOTONIC_BASE, WALL_BASE, FailureKind, SchedulerError
+from .context import ControlledContext
+from .explore import FAILURE_KINDS, ExploreResult, Failure, Scenario, explore, replay
+from .schedulers import (STRATEGIES, DFSScheduler, DPORScheduler, PCTScheduler,
+                         RandomScheduler, ReplayScheduler, Scheduler, make_scheduler)
 
-__all__ = ["Scenario", "explore", "replay", "Failure", "ExploreResult", "WaitEdge",
-           "ControlledContext", "FAILURE_KINDS", "STRATEGIES"]
+__all__ = ["Scenario", "explore", "replay", "Failure", "FailureKind", "ExploreResult",
+           "WaitEdge", "ControlledContext", "Scheduler", "RandomScheduler", "PCTScheduler",
+           "DFSScheduler", "DPORScheduler", "ReplayScheduler", "make_scheduler",
+           "SchedulerError", "hooks", "FAILURE_KINDS", "STRATEGIES", "MONOTONIC_BASE",
+           "WALL_BASE"]

@@ -5,8 +5,9 @@ import os
 import traceback
 from collections import deque, namedtuple
 
-from .primitives import (PRIMITIVE_TYPES, Condition, ControlledContext, Lock, RLock,
-                         Semaphore, Synchronized)
+from .context import PRIMITIVE_TYPES, ControlledContext
+from .primitives import Condition, Lock, RLock, Semaphore
+from .sharedctypes import Synchronized
 
 __all__ = ["name_primitives", "format_timeline", "analyse_deadlock", "WaitEdge",
            "find_unpicklable", "find_foreign", "short_traceback"]

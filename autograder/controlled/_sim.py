@@ -1,36 +1,67 @@
-"""The core of the controlled runtime: one simulation = one schedule.
+"""The core of the controlled runtime: one :class:`Sim` is one execution of a scenario.
 
 Simulated processes are greenlets that run one at a time.  Every operation on a
-controlled primitive calls :meth:`Sim.point` first; that is a *scheduling point* where
-the strategy picks which runnable process continues.  Switching is direct (process to
-process), the parent greenlet only regains control when a process finishes or the run
-ends (deadlock, failure, step budget).
+controlled primitive (and every read of the virtual clock) first calls :meth:`Sim.point`:
+a *scheduling point*, where the process's transition ends and the scheduler decides who
+runs next.  A process also ends its transition when it blocks or finishes.  Switching is
+direct (process to process); the parent greenlet regains control only when a process
+finishes or the run ends.
 
-Time is virtual: a blocked process with a deadline is woken only when every live
-process is blocked, by advancing ``Sim.clock`` to the earliest deadline.
+Time is virtual.  Whenever some process is in a timed wait (a timeout or a sleep), the
+scheduler is offered one more choice besides the runnable processes: the *clock*
+(:attr:`Sim.clock_proc`, pid 0 in schedules), meaning "the earliest pending deadline
+passes now".  Choosing it advances :attr:`Sim.clock` to that deadline and times out every
+wait that ends then, even while the processes they wait for are still running (a real
+machine can deschedule a lock holder past any timeout), but fairly: a process that could
+run is passed over by at most :data:`FAIR_JUMPS` jumps before it runs (so a retry loop
+with a timeout makes progress).  When nobody is runnable the clock is the only choice;
+when nobody is runnable and nobody has a deadline, the run is a deadlock.
+
+For partial-order reduction each transition declares what it touches: a tuple of
+*accesses* ``(key, mode)``, where a key is a primitive's ``_id``, ``(array's _id, index)``
+for one cell of a shared array, or :data:`CLOCK`, and the mode is :data:`READ`,
+:data:`WRITE`, :data:`TAKE` (acquiring a lock or semaphore) or :data:`GIVE` (releasing
+it).  Two transitions are dependent when they touch a key in common and do not both only
+read it.  A take and a give of one lock are dependent (a release enables an acquire) but
+never race: they cannot both be possible at once.  (Semaphores use plain writes.)
 """
 from __future__ import annotations
 
-import ctypes
+import enum
 import itertools
-import threading
-import time as _time
 
-from greenlet import greenlet, GreenletExit, getcurrent
+from greenlet import GreenletExit, getcurrent, greenlet
 
-__all__ = ["Sim", "Proc", "HangAbort", "ForeignPrimitiveError", "virtual_time", "Watchdog"]
+__all__ = ["Sim", "Proc", "FailureKind", "HangAbort", "ForeignPrimitiveError", "SchedulerError",
+           "CLOCK", "READ", "WRITE", "TAKE", "GIVE", "MONOTONIC_BASE", "WALL_BASE"]
 
-_real_sleep = _time.sleep
-_real_monotonic = _time.monotonic
-_real_perf_counter = _time.perf_counter
-_real_time = _time.time
-_real_monotonic_ns = _time.monotonic_ns
-_real_perf_counter_ns = _time.perf_counter_ns
-_real_time_ns = _time.time_ns
-
-#: virtual clocks start here so that code treating 0 specially is not surprised
+#: virtual clocks start here in every run, so that code treating 0 specially is not surprised
 MONOTONIC_BASE = 1000.0
 WALL_BASE = 1_700_000_000.0
+
+#: access key of the virtual clock: read by timed operations and clock reads, written by the clock
+CLOCK = "clock"
+#: a runnable process may be passed over by this many clock jumps; then it runs before the
+#: next one (real schedulers are fair: time does not pass forever while a process waits to run)
+FAIR_JUMPS = 2
+#: access modes (READ and WRITE are False and True, so a bool works too)
+READ, WRITE, TAKE, GIVE = 0, 1, 2, 3
+
+
+class FailureKind(str, enum.Enum):
+    """Why a run failed.  A ``str`` enum: ``FailureKind.DEADLOCK == "deadlock"``."""
+
+    CHECK = "check"                    # the scenario's check rejected the final state
+    DEADLOCK = "deadlock"              # every live process blocked, no deadline pending
+    EXCEPTION = "exception"            # raised in a process, in setup or in the check
+    STEP_BUDGET = "step-budget"        # too many scheduling steps: a busy-wait or livelock
+    UNPICKLABLE = "unpicklable"        # the shared object cannot be sent to a process
+    FOREIGN_PRIMITIVE = "foreign-primitive"   # a real multiprocessing primitive, not from ctx
+    HANG = "hang"                      # no scheduling point for hang_timeout wall seconds;
+    #                                    reported to students as STEP_BUDGET
+
+    def __str__(self):
+        return self.value
 
 
 class HangAbort(BaseException):
@@ -42,28 +73,54 @@ class ForeignPrimitiveError(RuntimeError):
     (it would block the whole simulation in C, out of the scheduler's reach)."""
 
 
+class SchedulerError(RuntimeError):
+    """A scheduler returned something that is not one of the runnable choices."""
+
+
 class Proc:
-    """One simulated process (pid >= 1) or the parent (pid 0)."""
+    """One simulated process (pid >= 1), the parent that runs setup and check (pid 0, never
+    scheduled), or the clock (pid 0 in schedules, offered while some wait has a deadline)."""
 
-    __slots__ = ("pid", "label", "fn", "glet", "result", "exc", "tb", "steps",
-                 "blocked_on", "deadline", "timed_out", "finished", "wake_value",
-                 "block_kind")
+    __slots__ = (
+        "pid",             # 1, 2, ... in the order of Scenario.processes; 0: parent or clock
+        "label",           # "P1", ..., "parent", "time"
+        "fn",              # what the process runs, on its own copy of the shared object
+        "glet",            # its greenlet (None for the parent and the clock)
+        "result",          # what fn returned (or the exception, with allow_exceptions)
+        "exc",             # the exception that escaped fn, else None
+        "finished",        # fn has returned or raised; never runnable again
+        "blocked_on",      # the primitive it waits on; None when runnable, sleeping or done
+        "deadline",        # virtual time its timed wait or sleep ends; not None iff in Sim.timed
+        "blocked_since",   # virtual time its current wait began
+        "timed_out",       # its last wait ended because the deadline passed
+        "wake_value",      # set by a Barrier for a process it releases: "pass" or "broken"
+        "timed_wait_time",  # virtual seconds spent in timed waits, each counted up to its deadline
+        "quiet",           # > 0 while inside a Value/Array accessor: its lock is not logged
+        "woken_by",        # the lock whose release woke it, until it runs again
+        "passed_over",     # clock jumps since it last ran while it could have (fairness)
+        "pending",         # accesses of the transition it makes when it next runs
+        "did",             # accesses of its last transition (complete once it stopped running)
+    )
 
-    def __init__(self, pid, fn=None):
+    def __init__(self, pid, fn=None, label=None):
         self.pid = pid
-        self.label = f"P{pid}" if pid else "parent"
+        self.label = label or (f"P{pid}" if pid else "parent")
         self.fn = fn
         self.glet = None
         self.result = None
         self.exc = None
-        self.tb = None
-        self.steps = 0
+        self.finished = False
         self.blocked_on = None
         self.deadline = None
+        self.blocked_since = 0.0
         self.timed_out = False
-        self.finished = False
         self.wake_value = None
-        self.block_kind = None
+        self.timed_wait_time = 0.0
+        self.quiet = 0
+        self.woken_by = None
+        self.passed_over = 0
+        self.pending = ()
+        self.did = ()
 
     def __repr__(self):
         return self.label
@@ -73,110 +130,136 @@ _serials = itertools.count()
 
 
 class Sim:
-    """State of one run.  Created per schedule; primitives hold a reference to it."""
+    """State of one execution.  Created per schedule; primitives hold a reference to it."""
 
-    def __init__(self, choose, step_budget=20_000, log=False):
-        self.serial = next(_serials)    # tells runs apart for the watchdog
-        self.choose = choose            # (runnable, cur) -> Proc
-        self.budget = step_budget
-        self.step_budget = step_budget
-        self.steps = 0
-        self.clock = 0.0
-        self.schedule = []              # chosen pid at every choice point
-        self.log = [] if log else None  # events, only when a timeline is wanted
-        self.parent = Proc(0)
-        self.current = self.parent
-        self.procs = []
-        self.runnable = []
-        self.timed = []                 # blocked procs with a deadline
-        self.live = 0
-        self.done = False               # set when the run ends early (failure)
-        self.failure = None             # (kind, payload dict)
-        self.main = None
-        self.prims = []                 # every primitive, creation order
-        self.root = None
-        self.copies = []                # (proc, its unpickled copy of the shared object)
-        self.last_finished = None
-        self.quiet = 0                  # >0: inside a Synchronized accessor (timeline)
+    def __init__(self, scheduler, step_budget=20_000, *, allow_exceptions=False):
+        self.serial = next(_serials)        # tells runs apart for the watchdog
+        self.scheduler = scheduler          # decides at every decision (schedulers.Scheduler)
+        self.record = bool(getattr(scheduler, "records_accesses", False))  # fill pending/did
+        self.step_budget = step_budget      # scheduling steps before the run fails
+        self.allow_exceptions = allow_exceptions   # exceptions in processes go to check()
+        self.steps = 0                      # scheduling steps taken by processes so far
+        self.clock = 0.0                    # virtual seconds since the run started
+        self.schedule = []                  # pid chosen at every decision with >= 2 choices
+        self.log = None                     # events for the timeline: a list while wanted
+        self.parent = Proc(0)               # runs setup and check; current outside processes
+        self.clock_proc = Proc(0, label="time")   # the choice "the earliest deadline passes"
+        self.current = self.parent          # the process whose code is running
+        self.procs = []                     # every simulated process, by pid
+        self.runnable = []                  # processes that can run, in pid order
+        self.timed = []                     # blocked processes with a deadline
+        self.live = 0                       # processes not finished
+        self.prims = []                     # every primitive, in creation order
+        self.created = {}                   # pid -> how many primitives that process made
+        self.root = None                    # the shared object setup returned
+        self.copies = []                    # (process, its unpickled copy of root)
+        self.main = None                    # the greenlet that called run()
+        self.last_finished = None           # the process that finished most recently
+        self.accesses = None                # accesses of the transition in progress (record)
+        self.done = False                   # the run has ended early (failure or abandoned)
+        self.abandoned = False              # ended because the scheduler gave up on it
+        self.failure = None                 # (FailureKind, payload dict) once it failed
 
     # ------------------------------------------------------------------ registry
     def register(self, prim):
+        """Add a new primitive; returns its access key, the same in every execution that
+        reaches its creation: (pid of its creator, how many that process had created)."""
         self.prims.append(prim)
+        pid = self.current.pid
+        n = self.created.get(pid, 0)
+        self.created[pid] = n + 1
+        return (pid, n)
 
-    # ------------------------------------------------------------------ events
     def ev(self, proc, verb, prim=None, detail=""):
+        """Log one timeline event (callers check ``self.log is not None`` first)."""
         self.log.append((proc.pid, verb, prim, detail))
 
-    # ------------------------------------------------------------------ scheduling
-    def point(self):
-        """A scheduling point.  Returns the process that continues (the caller)."""
-        cur = self.current
-        if cur.pid:
-            self.steps += 1
-            if self.steps > self.budget:
-                self._over_budget(cur)
-            run = self.runnable
-            if len(run) > 1:
-                nxt = self.choose(run, cur)
-                self.schedule.append(nxt.pid)
-                if nxt is not cur:
-                    self.current = nxt
-                    nxt.glet.switch()
-                    if self.done:
-                        raise GreenletExit
-        return cur
+    def touch(self, key, mode=WRITE):
+        """Record an access the current transition makes beyond those its point declared."""
+        if self.accesses is not None:
+            self.accesses.append((key, mode))
 
-    def tick(self):
-        """Count a step that is not a scheduling point (virtual-clock reads)."""
-        cur = self.current
-        if cur.pid:
-            self.steps += 1
-            if self.steps > self.budget:
-                self._over_budget(cur)
-
-    def _over_budget(self, cur):
-        if self.done:
-            raise GreenletExit
-        self.abort("step-budget", proc=cur)
-
-    def abort(self, kind, **payload):
-        """End the run with a failure.  From a process this never returns."""
-        if self.failure is None:
-            self.failure = (kind, payload)
-        self.done = True
-        self.budget = -1
-        if getcurrent() is not self.main:
+    # ------------------------------------------------------------------ ending
+    def end(self, kind, **payload):
+        """End the run: failed with ``kind`` (a FailureKind), or abandoned by the scheduler
+        (``kind`` None).  The first ending counts.  Called from a process, never returns."""
+        if not self.done:
+            self.done = True
+            if kind is None:
+                self.abandoned = True
+            else:
+                self.failure = (kind, payload)
+        if self.main is not None and getcurrent() is not self.main:
             self.main.switch()
             raise GreenletExit
 
-    def block(self, cur, prim, deadline, kind="wait"):
-        """Block ``cur`` on ``prim`` (or a plain sleep when prim is None) until woken.
+    # ------------------------------------------------------------------ scheduling
+    def point(self, key, mode=WRITE):
+        """A scheduling point before an operation on ``key``.  Returns the caller's Proc."""
+        return self.point_at(((key, mode),))
 
-        Returns True when it was woken because its deadline passed.
-        """
+    def point_at(self, accesses):
+        """A scheduling point before an operation making ``accesses``."""
+        cur = self.current
+        if not cur.pid:
+            return cur                      # setup and check are not scheduled
+        self.step(cur)
+        cur.pending = accesses
+        nxt = self._decide(cur)
+        if nxt is not cur:
+            self._switch(nxt)
+        return cur
+
+    def step(self, cur):
+        """Count one scheduling step of process ``cur`` against the budget."""
+        if self.done:
+            raise GreenletExit              # being unwound after the run ended
+        self.steps += 1
+        if self.steps > self.step_budget:
+            self.end(FailureKind.STEP_BUDGET, proc=cur)
+
+    def block(self, cur, prim, deadline):
+        """Block ``cur`` on ``prim`` (None: a plain sleep) until woken, or until ``deadline``
+        (virtual time; None: no timeout).  Returns True when the deadline ended the wait."""
         if self.done:
             raise GreenletExit
         cur.blocked_on = prim
-        cur.block_kind = kind
         cur.deadline = deadline
+        cur.blocked_since = self.clock
         cur.timed_out = False
         if prim is not None:
             prim._waiters.append(cur)
         self.runnable.remove(cur)
         if deadline is not None:
             self.timed.append(cur)
-        nxt = self._next_after(cur)
-        if nxt is None:                      # deadlock: abort already recorded
-            self.main.switch()
-            raise GreenletExit
-        if nxt is not cur:
-            self.current = nxt
-            nxt.glet.switch()
-            if self.done:
-                raise GreenletExit
+        if self.record:        # what it does when it runs again (a timed wait may fail)
+            cur.pending = () if prim is None else prim._resume if deadline is None else prim._writes
+        nxt = self._decide(cur)
+        if nxt is not cur:                  # cur itself when only its own deadline remained
+            self._switch(nxt)
+        cur.woken_by = None
         return cur.timed_out
 
+    def reblock(self, p, prim):
+        """Put ``p``, runnable but suspended in ``block``, back to waiting on ``prim`` with
+        no deadline, without running it: what it would do at once if it ran."""
+        p.blocked_on = prim
+        p.blocked_since = self.clock
+        p.woken_by = None
+        prim._waiters.append(p)
+        self.runnable.remove(p)
+        if self.record:
+            p.pending = prim._resume
+
+    def _switch(self, nxt):
+        self.current = nxt
+        nxt.glet.switch()
+        if self.done:
+            raise GreenletExit
+
     def wake(self, p, timed_out=False):
+        """Make ``p`` runnable again (its waker already took it off the waiters' list,
+        except after a timeout)."""
         p.timed_out = timed_out
         prim = p.blocked_on
         if prim is not None:
@@ -187,6 +270,7 @@ class Sim:
                 except ValueError:
                     pass
         if p.deadline is not None:
+            p.timed_wait_time += min(self.clock, p.deadline) - p.blocked_since
             p.deadline = None
             self.timed.remove(p)
         run = self.runnable
@@ -197,50 +281,80 @@ class Sim:
         run.insert(i, p)
 
     def wake_all(self, prim):
-        ws = prim._waiters
-        if ws:
+        waiters = prim._waiters
+        if waiters:
             prim._waiters = []
-            for p in ws:
+            for p in waiters:
                 p.blocked_on = None
                 self.wake(p)
 
-    def _next_after(self, cur):
-        """Pick who runs after ``cur`` blocked or finished.  None: run is over."""
-        run = self.runnable
-        if not run:
-            if self.live == 0:
+    def _decide(self, cur):
+        """``cur``'s transition has ended (at a point, blocked or finished; None before the
+        first).  Ask the scheduler who runs next and start that transition.  None: the run
+        is over (everyone finished, a deadlock, or the scheduler abandoned it); from a
+        process, an ending run never returns here."""
+        record = self.record
+        if record and cur is not None and self.accesses is not None:
+            cur.did = tuple(self.accesses)
+        scheduler = self.scheduler
+        while True:
+            options = self.runnable
+            if self.timed and not any(p.passed_over >= FAIR_JUMPS for p in options):
+                options = options + [self.clock_proc]
+                if record:
+                    self.clock_proc.pending = self._clock_accesses()
+            elif not options:
+                if self.live:
+                    self.end(FailureKind.DEADLOCK)
                 return None
-            if not self._advance_time():
-                self.abort_deadlock()
+            nxt = scheduler.next(options, cur)
+            if nxt is None:
+                self.end(None)
                 return None
-            run = self.runnable
-        if len(run) == 1:
-            return run[0]
-        nxt = self.choose(run, cur)
-        self.schedule.append(nxt.pid)
+            if nxt is not options[0] and nxt not in options:
+                raise SchedulerError(f"{type(scheduler).__name__}.next() returned {nxt!r}, "
+                                     f"not one of {options!r}")
+            if len(options) > 1:
+                self.schedule.append(nxt.pid)
+            if nxt is not self.clock_proc:
+                break
+            self._advance_time()
+        nxt.passed_over = 0
+        if record:
+            self.accesses = list(nxt.pending)
         return nxt
 
+    def _earliest(self):
+        t = min(p.deadline for p in self.timed)
+        return t, sorted([p for p in self.timed if p.deadline <= t], key=lambda p: p.pid)
+
+    def _clock_accesses(self):
+        _, due = self._earliest()
+        return ((CLOCK, WRITE),) + tuple((p.blocked_on._id, WRITE) for p in due
+                                         if p.blocked_on is not None)
+
     def _advance_time(self):
-        timed = self.timed
-        if not timed:
-            return False
-        t = min(p.deadline for p in timed)
+        """The clock's transition: time jumps to the earliest pending deadline, and every
+        wait that ends then times out."""
+        t, due = self._earliest()
+        if self.record:
+            self.clock_proc.did = self._clock_accesses()
+        for p in self.runnable:
+            p.passed_over += 1
         if t > self.clock:
             self.clock = t
             if self.log is not None:
                 self.log.append((0, "time", None, f"{t:g}"))
-        for p in sorted([p for p in timed if p.deadline <= t], key=lambda p: p.pid):
+        for p in due:
             self.wake(p, timed_out=True)
-        return True
-
-    def abort_deadlock(self):
-        blocked = [p for p in self.procs if not p.finished]
-        if self.failure is None:
-            self.failure = ("deadlock", {"blocked": blocked})
-        self.done = True
-        self.budget = -1
 
     # ------------------------------------------------------------------ time
+    def read_clock(self):
+        """The virtual clock as a process reads it: a scheduling point (time is shared)."""
+        if self.current.pid:
+            self.point(CLOCK, READ)
+        return self.clock
+
     def sleep(self, secs):
         if secs < 0:
             raise ValueError("sleep length must be non-negative")
@@ -248,27 +362,26 @@ class Sim:
         if not cur.pid:
             self.clock += secs
             return
-        self.point()
+        self.point(CLOCK, READ)
         if secs > 0:
             if self.log is not None:
                 self.ev(cur, "sleeps", None, f" {secs:g} s")
-            self.block(cur, None, self.clock + secs, "sleep")
+            self.block(cur, None, self.clock + secs)
 
     # ------------------------------------------------------------------ running
     def run(self, fns, make_arg):
         """Run processes ``fns`` (callables taking one argument) to completion."""
         self.main = getcurrent()
-        procs = self.procs
         for i, fn in enumerate(fns):
             p = Proc(i + 1, fn)
-            p.glet = greenlet(self._body_factory(p, make_arg), self.main)
-            procs.append(p)
-        self.runnable = list(procs)
-        self.live = len(procs)
+            p.glet = greenlet(self._body(p, make_arg), self.main)
+            self.procs.append(p)
+        self.runnable = list(self.procs)
+        self.live = len(self.procs)
         cur = None
         try:
             while not self.done:
-                nxt = self._next_after(cur)
+                nxt = self._decide(cur)
                 if nxt is None:
                     break
                 self.current = nxt
@@ -276,14 +389,13 @@ class Sim:
                 cur = self.last_finished
         except BaseException:   # KeyboardInterrupt from a process, or an engine error
             self.done = True
-            self.budget = -1
             raise
         finally:
             self.current = self.parent
             if self.done:
                 self._kill()
 
-    def _body_factory(self, p, make_arg):
+    def _body(self, p, make_arg):
         def body():
             try:
                 arg = make_arg()
@@ -295,20 +407,22 @@ class Sim:
                 p.exc = p.result = RuntimeError("process killed")
             except HangAbort:
                 if not self.done:
-                    self.abort("hang", proc=p)
+                    self.end(FailureKind.HANG, proc=p)
                 return
             except SystemExit as e:         # sys.exit() ends a process; 0/None is success
                 if self.done:
                     return
-                if e.code not in (None, 0) and self._proc_error(p, e):
-                    return
+                if e.code not in (None, 0):
+                    self._raised(p, e)
                 p.result = None
             except Exception as e:  # noqa: BLE001 - every student error is data
-                if self.done or self._proc_error(p, e):
+                if self.done:
                     return
+                self._raised(p, e)
             # any other BaseException (KeyboardInterrupt, a test-runner timeout) propagates
             # to the parent greenlet and ends the exploration
             p.finished = True
+            p.pending = ()
             self.live -= 1
             self.runnable.remove(p)
             self.last_finished = p
@@ -316,31 +430,21 @@ class Sim:
                 self.ev(p, "finishes")
         return body
 
-    def _proc_error(self, p, e):
-        """Record an exception escaping process ``p``.  True when the run ends here."""
+    def _raised(self, p, e):
+        """An exception escaped process ``p``: the run fails, unless exceptions are results."""
         p.exc = p.result = e
         if isinstance(e, ForeignPrimitiveError):
             p.finished = True
-            self.failure = ("foreign-primitive", {"proc": p, "exc": e})
-            self.done = True
-            self.budget = -1
-            return True
-        if self.allow_exceptions:
-            if self.log is not None:
-                self.ev(p, "raises", None, f" {type(e).__name__}: {e}")
-            return False
-        p.finished = True
-        self.failure = ("exception", {"proc": p, "exc": e})
-        self.done = True
-        self.budget = -1
-        return True
-
-    allow_exceptions = False
+            self.end(FailureKind.FOREIGN_PRIMITIVE, proc=p, exc=e)
+        if not self.allow_exceptions:
+            p.finished = True
+            self.end(FailureKind.EXCEPTION, proc=p, exc=e)
+        if self.log is not None:
+            self.ev(p, "raises", None, f" {type(e).__name__}: {e}")
 
     def _kill(self):
         """Unwind every suspended process; primitives are inert while done."""
-        self.log_saved = self.log
-        self.log = None
+        log, self.log = self.log, None
         for p in self.procs:
             g = p.glet
             if g is not None and g:  # started and not dead
@@ -349,217 +453,5 @@ class Sim:
                     g.throw(GreenletExit)
                 except BaseException:  # noqa: BLE001
                     pass
-        self.log = self.log_saved
+        self.log = log
         self.current = self.parent
-
-
-# ---------------------------------------------------------------------- virtual time
-_sims = {}                      # thread ident -> active Sim (virtual time for that thread)
-_get_ident = threading.get_ident
-_patch_lock = threading.Lock()
-
-
-def _v_sleep(secs):
-    sim = _sims.get(_get_ident())
-    if sim is None:
-        return _real_sleep(secs)
-    sim.sleep(secs)
-
-
-def _v_monotonic():
-    sim = _sims.get(_get_ident())
-    if sim is None:
-        return _real_monotonic()
-    sim.tick()
-    return MONOTONIC_BASE + sim.clock
-
-
-def _v_perf_counter():
-    sim = _sims.get(_get_ident())
-    if sim is None:
-        return _real_perf_counter()
-    sim.tick()
-    return MONOTONIC_BASE + sim.clock
-
-
-def _v_time():
-    sim = _sims.get(_get_ident())
-    if sim is None:
-        return _real_time()
-    sim.tick()
-    return WALL_BASE + sim.clock
-
-
-def _v_monotonic_ns():
-    sim = _sims.get(_get_ident())
-    if sim is None:
-        return _real_monotonic_ns()
-    sim.tick()
-    return int((MONOTONIC_BASE + sim.clock) * 1e9)
-
-
-def _v_perf_counter_ns():
-    sim = _sims.get(_get_ident())
-    if sim is None:
-        return _real_perf_counter_ns()
-    sim.tick()
-    return int((MONOTONIC_BASE + sim.clock) * 1e9)
-
-
-def _v_time_ns():
-    sim = _sims.get(_get_ident())
-    if sim is None:
-        return _real_time_ns()
-    sim.tick()
-    return int((WALL_BASE + sim.clock) * 1e9)
-
-
-try:
-    import multiprocessing.synchronize as _mp_sync
-    _real_semlock_init = _mp_sync.SemLock.__init__
-except ImportError:  # pragma: no cover - platforms without sem_open
-    _mp_sync = None
-    _real_semlock_init = None
-
-
-def _guarded_semlock_init(self, *args, **kwargs):
-    sim = _sims.get(_get_ident())
-    if sim is not None and sim.current.pid:     # inside a simulated process
-        kind = type(self).__name__
-        raise ForeignPrimitiveError(
-            f"created a multiprocessing {kind} that does not come from ctx (for example "
-            f"multiprocessing.{kind}() or a lock inside multiprocessing.Value/Condition/"
-            f"Event): every lock and shared value must be created from the ctx passed to "
-            f"the constructor")
-    return _real_semlock_init(self, *args, **kwargs)
-
-
-import os as _os
-
-try:
-    import _posixsubprocess
-    _real_fork_exec = _posixsubprocess.fork_exec
-except ImportError:  # pragma: no cover - Windows
-    _posixsubprocess = None
-    _real_fork_exec = None
-_real_fork = getattr(_os, "fork", None)
-
-
-def _refuse_real_process(real):
-    """A real process started during a simulation would escape the scheduler (and one per
-    explored schedule would flood the machine), so it is refused with a reason."""
-    def guarded(*args, **kwargs):
-        if _sims.get(_get_ident()) is not None:
-            raise RuntimeError(
-                "started a real process (os.fork, subprocess or multiprocessing) inside the "
-                "exercise class: the class must only use the ctx it is given; the checks start "
-                "the processes themselves")
-        return real(*args, **kwargs)
-    return guarded
-
-
-_PATCHES = {
-    "sleep": _v_sleep, "monotonic": _v_monotonic, "perf_counter": _v_perf_counter,
-    "time": _v_time, "monotonic_ns": _v_monotonic_ns,
-    "perf_counter_ns": _v_perf_counter_ns, "time_ns": _v_time_ns,
-}
-
-
-class virtual_time:
-    """Context manager: while active, ``time.sleep/monotonic/perf_counter/time`` (and the
-    ``_ns`` variants) are virtual in the calling thread once :meth:`activate` names a Sim;
-    other threads keep the real clocks.  The originals are restored on exit, also on
-    exceptions.  Nestable and usable from several threads."""
-
-    _users = 0
-    _saved = None
-
-    def __enter__(self):
-        self._tid = _get_ident()
-        self._prev = _sims.get(self._tid)
-        with _patch_lock:
-            cls = virtual_time
-            if cls._users == 0:
-                cls._saved = {name: getattr(_time, name) for name in _PATCHES}
-                for name, fn in _PATCHES.items():
-                    setattr(_time, name, fn)
-                if _mp_sync is not None:
-                    _mp_sync.SemLock.__init__ = _guarded_semlock_init
-                if _real_fork is not None:
-                    _os.fork = _refuse_real_process(_real_fork)
-                if _real_fork_exec is not None:
-                    _posixsubprocess.fork_exec = _refuse_real_process(_real_fork_exec)
-            cls._users += 1
-        return self
-
-    def __exit__(self, *exc):
-        if self._prev is None:
-            _sims.pop(self._tid, None)
-        else:
-            _sims[self._tid] = self._prev
-        with _patch_lock:
-            cls = virtual_time
-            cls._users -= 1
-            if cls._users == 0:
-                for name, fn in cls._saved.items():
-                    setattr(_time, name, fn)
-                cls._saved = None
-                if _mp_sync is not None:
-                    _mp_sync.SemLock.__init__ = _real_semlock_init
-                if _real_fork is not None:
-                    _os.fork = _real_fork
-                if _real_fork_exec is not None:
-                    _posixsubprocess.fork_exec = _real_fork_exec
-        return False
-
-    @staticmethod
-    def activate(sim):
-        _sims[_get_ident()] = sim
-
-
-# ---------------------------------------------------------------------- watchdog
-_SetAsyncExc = ctypes.pythonapi.PyThreadState_SetAsyncExc
-_SetAsyncExc.argtypes = (ctypes.c_ulong, ctypes.py_object)
-
-
-class Watchdog:
-    """Interrupts a simulated process that runs ``limit`` wall seconds without reaching
-    any scheduling point (a spin on non-shared state never yields to the scheduler)."""
-
-    def __init__(self, limit):
-        self.limit = limit
-        self.tid = _get_ident()
-        self.sim = None
-        self._stop = threading.Event()
-        self._thread = None
-
-    def __enter__(self):
-        if self.limit:
-            self._thread = threading.Thread(target=self._loop, name="controlled-watchdog",
-                                            daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.join()
-        return False
-
-    def _loop(self):
-        interval = min(0.1, self.limit / 4)
-        last = None
-        since = _real_monotonic()
-        while not self._stop.wait(interval):
-            sim = self.sim
-            mark = (sim.serial if sim is not None else None,
-                    sim.steps if sim is not None else 0,
-                    sim.done if sim is not None else None)
-            now = _real_monotonic()
-            if mark != last or sim is None or sim.done:
-                last = mark
-                since = now
-                continue
-            if now - since >= self.limit:
-                _SetAsyncExc(self.tid, HangAbort)
-                since = now

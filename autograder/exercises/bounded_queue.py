@@ -14,8 +14,9 @@ from ..deadlines import machine_share
 from ..controlled import Scenario
 from ..realrun import Call, run_real
 from ..report import PropertyResult
-from .common import (NotAnInt, Stuck, built_within, call_with_deadline, explored, plain_int, real_property,
-                     simulated_globals, start_methods)
+from ..controlled import hooks
+from .common import (DPOR, NotAnInt, Stuck, built_within, call_with_deadline, explored_all, plain_int,
+                     real_property, simulated_globals, start_methods)
 
 SIGNATURE = ("BoundedQueue(capacity, *, ctx=None) with put(item, timeout=None), "
              "get(timeout=None) and qsize()")
@@ -137,7 +138,7 @@ def _mismatch(before, op, text, got, expected, capacity) -> str:
 
 def timeouts_in_one_process(BoundedQueue) -> PropertyResult:
     name = ("one process: put on a full queue raises queue.Full, get on an empty queue raises "
-            "queue.Empty, after the timeout and not much later")
+            "queue.Empty, after the timeout and not much later; timeout=0 never waits")
     script = _Script()
     box = {}
     timeout = 0.2
@@ -169,6 +170,18 @@ def timeouts_in_one_process(BoundedQueue) -> PropertyResult:
         got = plain_int(script.call("get()", q.get), f"{before}: get()")
         if got != 3:
             return PropertyResult(name, False, f"{before}: get() returned {got!r}, expected 3")
+        # timeout=0: take or raise at once
+        problem = _timed(script, "get(timeout=0)", lambda: q.get(timeout=0), queue.Empty, "empty", 0)
+        if problem:
+            return PropertyResult(name, False, problem)
+        script.call("put(4, timeout=0)", lambda: q.put(4, timeout=0))
+        problem = _timed(script, "put(5, timeout=0)", lambda: q.put(5, timeout=0), queue.Full, "full", 0)
+        if problem:
+            return PropertyResult(name, False, problem)
+        before = script.after()
+        got = plain_int(script.call("get(timeout=0)", lambda: q.get(timeout=0)), f"{before}: get(timeout=0)")
+        if got != 4:
+            return PropertyResult(name, False, f"{before}: get(timeout=0) returned {got!r}, expected 4")
     except NotAnInt as exc:
         return PropertyResult(name, False, str(exc))
     except Stuck as exc:
@@ -298,24 +311,22 @@ def _pc_scenario(BoundedQueue, capacity: int, producers: list[list[int]], consum
 
 def _explore_all(title, BoundedQueue, plans, hints=_HINTS) -> PropertyResult:
     with simulated_globals(BoundedQueue):
-        for scenario, runs in plans:
-            result = explored(title, scenario, runs, hints)
-            if not result.passed:
-                return result
-    return PropertyResult(title, True)
+        return explored_all(title, plans, hints)
 
 
 def no_lost_wakeups_controlled(BoundedQueue) -> PropertyResult:
     title = ("no lost or stolen wake-ups, no lost or duplicated items: capacity 1 and 2, one or "
-             "two producers and consumers (exhaustive search with few preemptions, then random)")
+             "two producers and consumers (every interleaving where there are few enough, else "
+             "exhaustive search with few preemptions, then random)")
     Q = BoundedQueue
     plans = [
-        (_pc_scenario(Q, 1, [[1, 2]], [2]), [("exhaustive", 0, 2000, {"max_preemptions": 3})]),
-        (_pc_scenario(Q, 1, [[1], [2]], [1, 1]), [("exhaustive", 0, 800, {"max_preemptions": 1}),
+        (_pc_scenario(Q, 1, [[1, 2]], [2]), [DPOR, ("exhaustive", 0, 2000, {"max_preemptions": 3})]),
+        (_pc_scenario(Q, 1, [[1], [2]], [1, 1]), [DPOR, ("exhaustive", 0, 800, {"max_preemptions": 1}),
                                                   ("random", 3, 400, {})]),
+        # thousands of distinct interleavings: explored by bounded search and random only
         (_pc_scenario(Q, 2, [[1, 2, 3]], [1, 2]), [("exhaustive", 0, 800, {"max_preemptions": 1}),
                                                    ("random", 4, 300, {})]),
-        (_pc_scenario(Q, 2, [[1], [2]], [2]), [("exhaustive", 0, 800, {"max_preemptions": 1}),
+        (_pc_scenario(Q, 2, [[1], [2]], [2]), [DPOR, ("exhaustive", 0, 800, {"max_preemptions": 1}),
                                                ("random", 5, 300, {})]),
     ]
     return _explore_all(title, Q, plans)
@@ -323,7 +334,7 @@ def no_lost_wakeups_controlled(BoundedQueue) -> PropertyResult:
 
 def stress_controlled(BoundedQueue) -> PropertyResult:
     title = ("no lost or stolen wake-ups with 2 producers and 2 consumers across a wrapping "
-             "buffer (PCT and random search)")
+             "buffer (PCT and random search: too many interleavings to try them all)")
     Q = BoundedQueue
     plans = [
         (_pc_scenario(Q, 2, [[1, 2], [3, 4]], [2, 2]), [("pct", 5, 400, {"depth": 3}), ("random", 8, 400, {})]),
@@ -345,9 +356,10 @@ def blocks_when_full_or_empty(BoundedQueue) -> PropertyResult:
             progress.append(f"put({item})")
 
     def watcher(q):
-        time.sleep(1.0)
+        time.sleep(1.0)          # may end at any moment: P1 may not have put anything yet
         seen = list(progress)
         size = q.qsize()
+        progress.append("get")   # from here on P2 makes room
         got = [q.get() for _ in range(3)]
         return seen, size, got
 
@@ -355,11 +367,12 @@ def blocks_when_full_or_empty(BoundedQueue) -> PropertyResult:
         seen, size, got = results[1]
         size = plain_int(size, "qsize()")
         got = [plain_int(item, "get()") for item in got]
-        if seen == ["put(1)", "put(2)", "put(3)"] or size == 3:
+        if progress.index("put(3)") < progress.index("get") or size == 3:
             return (f"P1's put(3) into a BoundedQueue(2) holding 2 items returned without waiting "
-                    f"(P2 saw qsize() = {size!r} after 1 s): a put on a full queue must block "
-                    f"until a get makes room, so the queue never holds more than its capacity")
-        if size != 2:
+                    f"(before P2's first get, P2 saw qsize() = {size!r}): a put on a full queue "
+                    f"must block until a get makes room, so the queue never holds more than its "
+                    f"capacity")
+        if "put(2)" in seen and size != 2:
             return f"with 2 items in a BoundedQueue(2) and a third put waiting, qsize() returned {size!r}, expected 2"
         if got != [1, 2, 3]:
             return f"P2 got {got!r}, expected [1, 2, 3] (FIFO; the waiting put goes in once there is room)"
@@ -396,24 +409,28 @@ def blocks_when_full_or_empty(BoundedQueue) -> PropertyResult:
                          "nobody should wait forever: a wake-up was lost",
              "step-budget": _BUSY_HINT}
     return _explore_all(title, BoundedQueue, [
-        (full, [("exhaustive", 0, 400, {"max_preemptions": 2})]),
-        (empty, [("exhaustive", 0, 400, {"max_preemptions": 2})]),
+        (full, [DPOR, ("exhaustive", 0, 400, {"max_preemptions": 2})]),
+        (empty, [DPOR, ("exhaustive", 0, 400, {"max_preemptions": 2})]),
     ], hints)
 
 
 def _attempt(q, method, args, timeout):
-    """Call q.method(*args, timeout=...) and return (outcome, value, elapsed virtual s)."""
-    start = time.monotonic()
+    """Call q.method(*args, timeout=...) and return (outcome, value, elapsed virtual s,
+    virtual s spent waiting with a timeout). A timeout may expire while the process is
+    kept from running, so elapsed time can exceed the timeout; the time spent waiting
+    cannot, unless each wake-up starts a new wait of the full timeout."""
+    start, waited = time.monotonic(), hooks.timed_wait_seconds()
     try:
         value = getattr(q, method)(*args, timeout=timeout)
-        return "returned", value, time.monotonic() - start
+        outcome = "returned"
     except (queue.Empty, queue.Full) as exc:
-        return type(exc).__name__, None, time.monotonic() - start
+        outcome, value = type(exc).__name__, None
     except Exception as exc:
-        return "raised", f"{type(exc).__name__}: {exc}", time.monotonic() - start
+        outcome, value = "raised", f"{type(exc).__name__}: {exc}"
+    return outcome, value, time.monotonic() - start, hooks.timed_wait_seconds() - waited
 
 
-def _judge_timeout(who, call, outcome, value, elapsed, expected_exc, timeout, *, may_return=False):
+def _judge_timeout(who, call, outcome, value, elapsed, waited, expected_exc, timeout, *, may_return=False):
     if outcome == "returned" and may_return:
         return None
     if outcome == "returned":
@@ -426,17 +443,84 @@ def _judge_timeout(who, call, outcome, value, elapsed, expected_exc, timeout, *,
     if elapsed < timeout - 1e-6:
         return (f"{who}'s {call} raised queue.{expected_exc} after {elapsed:.2f} s of (virtual) time; "
                 f"it must wait the whole {timeout:g} s first")
-    if elapsed > timeout + 0.1:
-        return (f"{who}'s {call} raised queue.{expected_exc} only after {elapsed:.2f} s of (virtual) "
-                f"time instead of {timeout:g} s: each wake-up started a new full timeout. Compute "
-                f"the deadline once (time.monotonic() + timeout) and after every wake-up wait only "
-                f"for the time that remains")
+    if waited > timeout + 0.05:
+        return (f"{who}'s {call} raised queue.{expected_exc} only after waiting {waited:.2f} s of "
+                f"(virtual) time instead of {timeout:g} s: each wake-up started a new full timeout. "
+                f"Compute the deadline once (time.monotonic() + timeout) and after every wake-up wait "
+                f"only for the time that remains")
     return None
 
 
+def _timed_race(BoundedQueue, capacity, initial, puts, gets):
+    """The parent puts ``initial``; P1 puts ``(item, timeout)`` pairs; P2 gets with the
+    ``gets`` timeouts; then the parent takes what is left. A timeout may expire at any
+    moment, also while the other process holds the queue's lock: whatever expired, an item
+    whose put raised queue.Full must never come out, and every other item must come out
+    exactly once, first in first out."""
+    text = (f"BoundedQueue({capacity})" + (f" holding {initial}" if initial else "") + "; P1: " +
+            ", ".join(f"put({x}, timeout={t:g})" for x, t in puts) + "; P2: " +
+            ", ".join(f"get(timeout={t:g})" for t in gets))
+
+    def setup(ctx):
+        q = BoundedQueue(capacity, ctx=ctx)
+        for item in initial:
+            q.put(item)
+        return q
+
+    def putter(q):
+        return [_attempt(q, "put", (x,), t)[:2] for x, t in puts]
+
+    def getter(q):
+        return [_attempt(q, "get", (), t)[:2] for t in gets]
+
+    def check(q, results):
+        outcomes = [("P1", f"put({x}, timeout={t:g})", r) for (x, t), r in zip(puts, results[0])] + \
+                   [("P2", f"get(timeout={t:g})", r) for t, r in zip(gets, results[1])]
+        for who, call, (outcome, value) in outcomes:
+            if outcome == "raised":
+                return (f"{who}'s {call} raised {value}; only queue.Full / queue.Empty may end a "
+                        f"call whose timeout expired")
+            if outcome in ("Full", "Empty") and outcome != ("Full" if call.startswith("put") else "Empty"):
+                return f"{who}'s {call} raised queue.{outcome}"
+        size = q.qsize()
+        left = []
+        for _ in range(capacity + 1):
+            outcome, value = _attempt(q, "get", (), 0)[:2]
+            if outcome != "returned":
+                break
+            left.append(value)
+        refused = [x for (x, _), (outcome, _) in zip(puts, results[0]) if outcome == "Full"]
+        accepted = list(initial) + [x for (x, _), (outcome, _) in zip(puts, results[0])
+                                    if outcome == "returned"]
+        got = [value for outcome, value in results[1] if outcome == "returned"]
+        came_out = got + left
+        for item in refused:
+            if item in came_out:
+                return (f"P1's put({item}) raised queue.Full, but {item} came out of the queue "
+                        f"anyway (P2 got {got!r}, the parent then took {left!r}): a put whose "
+                        f"timeout expired must not add its item")
+        if came_out != accepted:
+            return (f"the queue accepted {accepted!r} (in that order), but P2 got {got!r} and the "
+                    f"parent then took {left!r}: when a timeout expires while another process "
+                    f"holds the queue, the queue must stay consistent")
+        if size != len(left):
+            return f"after the processes finished, qsize() returned {size!r} but {len(left)} items were left"
+        return None
+
+    return Scenario(text, setup, [putter, getter], check)
+
+
+_TIMED_RACE_HINT = ("A timeout can expire at any moment, also while another process holds the "
+                    "queue's lock (a busy machine can keep that process from running for longer "
+                    "than any timeout): a put or get whose timeout expired must give up without "
+                    "changing the queue, and must never use the queue without holding its lock")
+
+
 def timeouts_not_restarted(BoundedQueue) -> PropertyResult:
-    title = ("timeouts in virtual time: queue.Full / queue.Empty after exactly the timeout, even "
-             "when other processes keep waking the waiter")
+    title = ("timeouts: queue.Full / queue.Empty after exactly the timeout, even when other "
+             "processes keep waking the waiter; timed puts and gets racing each other (timeouts "
+             "0 and 0.001 s, capacity 1, the ends of the 64-bit range) lose, duplicate and reorder "
+             "nothing")
     current = {"call": None}
 
     def alone(q):
@@ -505,8 +589,22 @@ def timeouts_not_restarted(BoundedQueue) -> PropertyResult:
                                                     1.0, may_return=True)),
          [("random", 23, 200, {}), ("pct", 24, 100, {"depth": 3})]),
     ]
-    hints = {"deadlock": alone_hint, "step-budget": _BUSY_HINT}
-    return _explore_all(title, BoundedQueue, scenarios, hints)
+    waits = _explore_all(title, BoundedQueue, scenarios, {"deadlock": alone_hint, "step-budget": _BUSY_HINT})
+    if not waits.passed:
+        return waits
+    races = [
+        _timed_race(BoundedQueue, 1, [], [(MIN64, 0.001), (MAX64, 0)], [0.001]),
+        _timed_race(BoundedQueue, 1, [7], [(8, 0)], [0, 0]),
+        _timed_race(BoundedQueue, 2, [], [(1, 0.5), (2, 0)], [0.5]),
+    ]
+    raced = _explore_all(title, BoundedQueue,
+                         [(race, [DPOR, ("random", 31, 300, {}), ("pct", 32, 200, {"depth": 3})])
+                          for race in races],
+                         {"deadlock": _TIMED_RACE_HINT, "step-budget": _BUSY_HINT,
+                          "check": _TIMED_RACE_HINT, "exception": _TIMED_RACE_HINT})
+    if not raced.passed:
+        return raced
+    return PropertyResult(title, True, "; ".join(filter(None, [waits.message, raced.message])))
 
 
 # ------------------------------------------------------------------ real processes

@@ -10,6 +10,9 @@ from ..realrun import Call
 from ..report import PropertyResult
 
 START_METHODS = ("fork", "spawn", "forkserver")
+#: explore every distinct interleaving (partial-order reduction) within this many executions;
+#: put it first in a scenario's runs, the others run only when it does not finish
+DPOR = ("dpor", 0, 2000, {})
 
 
 def start_methods() -> list[str]:
@@ -92,11 +95,15 @@ def explored(title: str, scenario, runs, hints=None) -> PropertyResult:
     """Explore ``scenario`` with each ``(strategy, seed, max_schedules, options)`` in turn.
 
     Seeds are fixed, so a verdict is the same on every grading run; the first failure is
-    reported with its shrunk schedule as a step-by-step timeline. ``hints`` maps a failure
-    kind ("deadlock", "check", ...) to a sentence appended to the engine's message (or to a
-    function of the Failure returning one, or None)."""
+    reported with its shrunk schedule as a step-by-step timeline. A run that explores
+    every distinct interleaving ("dpor" within its budget) ends the search: the pass is then
+    a proof for this scenario, and its note says so; a "dpor" run that runs out of budget
+    falls through to the next runs (PCT), and the note gives PCT's bound. ``hints`` maps a
+    failure kind ("deadlock", "check", ...) to a sentence appended to the engine's message
+    (or to a function of the Failure returning one, or None)."""
     from ..controlled import explore
 
+    notes = []
     for strategy, seed, max_schedules, options in runs:
         result = explore(scenario, strategy=strategy, seed=seed, max_schedules=max_schedules, **options)
         if not result.ok:
@@ -106,7 +113,30 @@ def explored(title: str, scenario, runs, hints=None) -> PropertyResult:
             return PropertyResult(title, False, with_hint(failure, hints), scenario.name,
                                   "\n".join(filter(None, [failure.timeline, failure.traceback, replay])),
                                   failure.seed)
-    return PropertyResult(title, True)
+        if result.complete:
+            return PropertyResult(title, True, f"all {result.interleavings:,} distinct interleavings explored")
+        if strategy == "dpor":
+            notes.append(f"{result.interleavings:,} distinct interleavings explored (not all)")
+        elif strategy == "pct":
+            notes.append(f"PCT depth {options.get('depth', 3)}, {result.schedules_run} runs finding a bug of "
+                         f"that depth with probability >= 1/{1 / result.scheduler.bound():,.0f} each")
+        elif strategy == "exhaustive":
+            notes.append(f"every schedule with <= {options.get('max_preemptions', 2)} preemptions")
+        else:
+            notes.append(f"{result.schedules_run} {strategy} schedules")
+    return PropertyResult(title, True, ", then ".join(notes))
+
+
+def explored_all(title: str, plans, hints=None) -> PropertyResult:
+    """:func:`explored` for each ``(scenario, runs)`` in ``plans``: the first failure, or a
+    pass whose note says how thoroughly each scenario was explored."""
+    notes = []
+    for scenario, runs in plans:
+        result = explored(title, scenario, runs, hints)
+        if not result.passed:
+            return result
+        notes.append(result.message)
+    return PropertyResult(title, True, "; ".join(filter(None, notes)))
 
 
 def with_hint(failure, hints) -> str:
@@ -121,95 +151,23 @@ def with_hint(failure, hints) -> str:
 
 
 # ---------------------------------------------------------------- student module globals
-def _virtual_time_functions() -> dict:
-    from ..controlled import _sim
-    return {_sim._real_sleep: _sim._v_sleep, _sim._real_monotonic: _sim._v_monotonic,
-            _sim._real_perf_counter: _sim._v_perf_counter, _sim._real_time: _sim._v_time,
-            _sim._real_monotonic_ns: _sim._v_monotonic_ns,
-            _sim._real_perf_counter_ns: _sim._v_perf_counter_ns, _sim._real_time_ns: _sim._v_time_ns}
-
-
-_MASK = (1 << 64) - 1
-
-
-def _current_sim():
-    from ..controlled import _sim
-    return _sim._sims.get(threading.get_ident())
-
-
-def _simulated_pid() -> int:
-    """The simulated process running in this thread (1, 2, ...), or 0 outside one."""
-    sim = _current_sim()
-    return sim.current.pid if sim is not None else 0
-
-
-def _per_process_id(obj) -> int:
-    """id() as a simulated process sees it. Real spawned processes each hold their own
-    copies of the shared objects, at unrelated addresses, so id() orders them differently
-    in different processes: P1 sees the shared primitives in creation order, P2 in the
-    reverse order, P3 and later in scrambled orders (fixed, so a verdict and its message
-    repeat exactly). Everything else, and everything outside simulated processes, keeps
-    its real id()."""
-    sim = _current_sim()
-    pid = sim.current.pid if sim is not None else 0
-    if pid < 1:
-        return id(obj)
-    base = next((1_000_000 + 64 * i for i, p in enumerate(sim.prims) if p is obj), None)
-    if base is None:
-        return id(obj)
-    if pid == 1:
-        return base
-    if pid == 2:
-        return _MASK - base
-    return ((base * (0x9E3779B97F4A7C15 + 2 * pid)) ^ (pid * 0x5851F42D4C957F2D)) & _MASK
-
-
-def _per_process_hash(obj) -> int:
-    from ..controlled.primitives import PRIMITIVE_TYPES
-    if isinstance(obj, PRIMITIVE_TYPES) and _simulated_pid() >= 1:
-        return hash(_per_process_id(obj))
-    return hash(obj)
-
-
 @contextlib.contextmanager
 def simulated_globals(cls, *, per_process_ids: bool = False):
-    """While controlled runs use ``cls``, patch the globals of the module defining it:
-
-    * names bound by ``from time import monotonic`` (sleep, time, perf_counter, ...) follow
-      the virtual clock, as ``time.monotonic()`` does (outside a simulation they are real);
-    * with ``per_process_ids``, ``id()`` and ``hash()`` of shared objects differ between
-      simulated processes, as they do between spawned processes (so ordering locks by id()
-      is caught)."""
+    """While controlled runs use ``cls``, patch the globals of the module defining it (see
+    autograder.controlled.hooks.simulated_globals: names bound by ``from time import ...``
+    follow the virtual clock; with ``per_process_ids``, id() and hash() of shared
+    primitives differ between simulated processes, as between spawned processes)."""
     import sys
+
+    from ..controlled import hooks
 
     module = sys.modules.get(getattr(cls, "__module__", ""), None)
     namespace = getattr(module, "__dict__", None)
     if namespace is None:
         yield
         return
-    virtual = _virtual_time_functions()
-    saved = {}
-    missing = object()
-    for name, value in list(namespace.items()):
-        try:
-            replacement = virtual.get(value)
-        except Exception:      # an unhashable (or oddly hashing) global
-            continue
-        if replacement is not None:
-            saved[name] = value
-            namespace[name] = replacement
-    if per_process_ids:
-        for name, fake in (("id", _per_process_id), ("hash", _per_process_hash)):
-            saved[name] = namespace.get(name, missing)
-            namespace[name] = fake
-    try:
+    with hooks.simulated_globals(namespace, per_process_ids=per_process_ids):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
 
 
 def real_property(title: str, cls, deterministic, concurrent) -> PropertyResult:

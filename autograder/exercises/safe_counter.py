@@ -6,7 +6,7 @@ from ..answers import require_class
 from ..realrun import Call, run_real
 from ..report import PropertyResult
 from ..controlled import Scenario
-from .common import Stuck, call_with_deadline, describe_calls, explored, not_int, start_methods
+from .common import DPOR, Stuck, call_with_deadline, describe_calls, explored, not_int, start_methods
 
 SIGNATURE = "SafeCounter(initial=0, *, ctx=None) with increment(n=1) and a value property"
 REAL_DEADLINE = 10.0      # seconds a real run may take; a correct answer needs about one
@@ -128,13 +128,14 @@ def _increments_scenario(SafeCounter, initial: int, per_process: list[list[int]]
 def atomic_under_controlled_interleavings(SafeCounter) -> PropertyResult:
     scenario = _increments_scenario(SafeCounter, 0, [[1, 1], [1, 1]])
     return explored("no lost updates in any interleaving of 2 processes x 2 increments", scenario,
-                    [("exhaustive", 0, 2_000, {"max_preemptions": 2}), ("random", 1, 300, {})])
+                    [DPOR, ("exhaustive", 0, 2_000, {"max_preemptions": 2}), ("random", 1, 300, {})])
 
 
 def atomic_with_any_n_under_controlled_interleavings(SafeCounter) -> PropertyResult:
     scenario = _increments_scenario(SafeCounter, 10, [[5, -3], [0, 7], [-2]])
-    return explored("no lost updates with n = 5, -3, 0, 7, -2 from 3 processes (PCT and random search)", scenario,
-                    [("pct", 7, 300, {"depth": 3}), ("random", 11, 300, {})])
+    return explored("no lost updates with n = 5, -3, 0, 7, -2 from 3 processes (every interleaving, or PCT "
+                    "and random search if there are too many)", scenario,
+                    [DPOR, ("pct", 7, 300, {"depth": 3}), ("random", 11, 300, {})])
 
 
 # (property, points). A suite's points add up to its test cell's points in the notebook.
