@@ -4,11 +4,12 @@ Every file in tests/corpus/<exercise>/ is run through both suites (visible and h
 as grading runs them: ``check_answer`` admits the text and runs each suite in a fresh job
 (``python -m autograder.sandbox.inside``), here without the sandbox. Every ``good_*`` answer must pass
 every property; every ``bad_*`` answer must fail at least one. A suite must always finish
-with a verdict per property (never the catch-all "checks finish" time-out), and no check may
-crash. Grades come only from deterministic evidence (seeded controlled runs, one-process
-runs, real runs with one child at a time; what a race does to several real processes at once
-is only a note), so for one bad answer per BUG category (the cheapest one that the first pass
-ran) a second run must fail exactly the same properties and earn the same points.
+with a verdict per property (no "not checked" report), and no check may crash. Seeded
+controlled runs, one-process runs and real runs with one child at a time are deterministic;
+what a race does to several real processes at once fails a property when it shows (evidence)
+and may not show on every run. So for one bad answer per BUG category (the cheapest one that
+the first pass ran) a second run must fail exactly the same properties, apart from those
+failed on evidence, and earn the same points on all the others.
 """
 from __future__ import annotations
 
@@ -57,8 +58,11 @@ def describe(reports: dict) -> str:
     return "\n".join(report.render() for report in reports.values())
 
 
-def failing(reports: dict) -> list[str]:
-    return [f"{suite}: {r.name}" for suite, report in reports.items() for r in report.failures()]
+def failing(reports: dict, *, evidence: bool | None = None) -> list[str]:
+    """Failed properties; with ``evidence`` only those that did (True) or did not (False) fail
+    on what a real concurrent run happened to show."""
+    return [f"{suite}: {r.name}" for suite, report in reports.items() for r in report.failures()
+            if evidence is None or r.evidence == evidence]
 
 
 @pytest.mark.parametrize("exercise,path", list(corpus_files()),
@@ -94,14 +98,27 @@ def bug_categories():
 @pytest.mark.parametrize("exercise,bug", list(bug_categories()),
                          ids=[f"{e}/{b}" for e, b in bug_categories()])
 def test_bad_verdicts_are_deterministic(exercise, bug, tmp_path):
+    """Everything decided by controlled runs and one-child runs repeats exactly. A property
+    that failed on real-run evidence (a race that showed) may pass on a run where the race
+    did not show, and only those properties' points may differ (the README gives the rates)."""
     paths = bug_categories()[(exercise, bug)]
     timed = [(_first_runs[(exercise, p.name)][1], p) for p in paths if (exercise, p.name) in _first_runs]
     path = min(timed)[1] if timed else paths[0]
     first = _first_runs[(exercise, path.name)][0] if timed else run_both(exercise, path, tmp_path)
     second = run_both(exercise, path, tmp_path)
     assert failing(first), f"{path.name}: nothing failed"
-    assert failing(first) == failing(second), (
-        f"{path.name}: different properties failed on two runs:\nfirst:  {failing(first)}\n"
-        f"second: {failing(second)}\n\nfirst run:\n{describe(first)}\n\nsecond run:\n{describe(second)}")
-    points = [sum(r.earned for r in reports.values()) for reports in (first, second)]
-    assert points[0] == points[1], f"{path.name}: {points[0]:g} points, then {points[1]:g}"
+    fixed = [failing(reports, evidence=False) for reports in (first, second)]
+    assert fixed[0] == fixed[1], (
+        f"{path.name}: different properties failed on two runs:\nfirst:  {fixed[0]}\n"
+        f"second: {fixed[1]}\n\nfirst run:\n{describe(first)}\n\nsecond run:\n{describe(second)}")
+    assert fixed[0] or all(failing(r, evidence=True) for r in (first, second)), (
+        f"{path.name}: its only failures rest on real-run evidence, and one run showed none")
+    deterministic = [sum(r.points for rep in reports.values() for r in rep.results if r.passed and not
+                         _timing_dependent(r, first, second)) for reports in (first, second)]
+    assert deterministic[0] == deterministic[1], f"{path.name}: {deterministic[0]:g} points, then {deterministic[1]:g}"
+
+
+def _timing_dependent(result, *runs) -> bool:
+    """Whether ``result``'s property failed on evidence in either run."""
+    return any(r.id == result.id and r.evidence and not r.passed
+               for reports in runs for rep in reports.values() for r in rep.results)

@@ -1,8 +1,11 @@
-"""The instructor's chain end to end, on the shipped sample submissions (`make demo`).
+"""The instructor's chain end to end, on the shipped sample submissions (`make demo`), with the
+gradebook on a real PostgreSQL server (a throwaway one, tests/pgkit.py).
 
 One demo run (a few minutes: some samples are stopped only by deadlines) backs every test
 here: each sample gets the verdict it deserves, none is dropped, feedback hides hidden
-tests, grades are exported, and no process survives.
+tests, the grades are really in PostgreSQL (and no SQLite file is written), they export to
+CSV, Gradescope and PrairieLearn, and no process survives. (Every other grading test uses
+the default SQLite gradebook.)
 """
 import csv
 import json
@@ -21,20 +24,23 @@ pytestmark = pytest.mark.timeout(BUDGET + 120)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, request):
+def demo(tmp_path_factory, postgres):
     scratch = tmp_path_factory.mktemp("demo-course")
+    url = postgres.create_database("demo")
     marker = f"COURSE_TEST_MARKER=pipeline-{os.getpid()}"
     key, value = marker.split("=")
-    out = subprocess.run([sys.executable, "-m", "autograder", "demo", "--scratch", str(scratch)],
-                         env={**os.environ, key: value}, capture_output=True, text=True, timeout=BUDGET)
+    env = {**os.environ, key: value}
+    env.pop("COURSE_GRADEBOOK_URL", None)
+    out = subprocess.run([sys.executable, "-m", "autograder", "demo", "--scratch", str(scratch), "--gradebook", url],
+                         env=env, capture_output=True, text=True, timeout=BUDGET)
     assert out.returncode == 0, out.stdout + out.stderr
     with open(scratch / "grading-report.csv") as f:
         report = {row["student"]: row for row in csv.DictReader(f)}
-    return scratch, out.stdout, report, marker
+    return scratch, out.stdout, report, marker, url
 
 
 def test_every_sample_is_graded_none_dropped(demo):
-    _, stdout, report, _ = demo
+    _, stdout, report, _, _ = demo
     assert sorted(report) == SAMPLES
     for student in SAMPLES:
         assert student in stdout            # the printed table has a row for everyone
@@ -99,7 +105,7 @@ SCHEMAS = REPO / "tests" / "schemas"
 @pytest.fixture(scope="module")
 def exported(demo):
     scratch = demo[0]
-    env = {**os.environ, "COURSE_GRADEBOOK_URL": f"sqlite:///{scratch / 'gradebook.db'}"}
+    env = {**os.environ, "COURSE_GRADEBOOK_URL": demo[4]}
     found = {}
     for fmt in ("gradescope", "prairielearn"):
         run = subprocess.run([sys.executable, "-m", "autograder", "export", fmt, "--course", str(scratch)],
@@ -144,3 +150,25 @@ def test_prairielearn_results_match_the_gradebook(exported, demo, student):
         assert results["format_errors"] and "not valid notebook JSON" in results["format_errors"][0]
     else:
         assert sum(t["points"] for t in results["tests"]) == pytest.approx(float(row["score"]))
+
+
+# ---------------------------------------------------------------- the gradebook server
+def test_the_gradebook_is_in_postgres_not_sqlite(demo, postgres):
+    scratch = demo[0]
+    assert not list(scratch.rglob("*.db")), "the demo wrote a SQLite gradebook anyway"
+    with postgres.connect("demo") as conn:
+        students = sorted(row[0] for row in conn.execute("SELECT id FROM student"))
+        assert students == SAMPLES
+        (count,) = conn.execute("SELECT count(*) FROM submitted_assignment").fetchone()
+        assert count == len(SAMPLES)
+
+
+def test_postgres_holds_the_reported_scores(demo):
+    from nbgrader.api import Gradebook
+
+    report, url = demo[2], demo[4]
+    with Gradebook(url) as gb:
+        for student, row in report.items():
+            submission = gb.find_submission("02-locks", student)
+            assert submission.score == pytest.approx(float(row["score"])), student
+            assert submission.max_score == pytest.approx(float(row["max_score"])), student
