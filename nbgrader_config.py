@@ -19,11 +19,11 @@ c.CourseDirectory.db_url = os.environ.get("COURSE_GRADEBOOK_URL", f"sqlite:///{r
 # so a cell that takes 40 s is stuck; a kernel that ignores the interrupt is replaced
 # (RobustExecute, inside the sandbox) instead of nbgrader dropping the whole submission.
 c.Autograde.autograde_preprocessors = [
-    "autograder.trusted.SandboxedExecute",
+    "autograder.instructor.trusted.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "autograder.trusted.TrustedScores",
+    "autograder.instructor.trusted.TrustedScores",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",

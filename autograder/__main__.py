@@ -58,9 +58,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
-    from .gradebook import GradebookError
-    from .sandbox import SandboxUnavailable
-    from .trusted import UngradableCell
+    from autograder.instructor.gradebook import GradebookError
+    from autograder.sandbox import SandboxUnavailable
+    from autograder.instructor.trusted import UngradableCell
 
     try:
         return run(args)
@@ -71,36 +71,36 @@ def main(argv=None) -> int:
 
 def run(args) -> int:
     if args.command == "grade":
-        from .grading import grade_course
+        from autograder.instructor.grading import grade_course
         grade_course(args.course, deadline=args.deadline, sandbox=not args.no_sandbox, jobs=args.jobs,
                      progress=args.progress)
     elif args.command == "demo":
-        from .demo import run_demo
+        from autograder.instructor.demo import run_demo
         run_demo(args.scratch, jobs=args.jobs, progress=args.progress, gradebook_url=args.gradebook)
     elif args.command == "export":
-        from .exports import export
-        from .nbgrader_cli import gradebook_url
+        from autograder.instructor.exports import export
+        from autograder.instructor.nbgrader_cli import gradebook_url
         course = args.course.resolve()
         written = export(course, args.format, db_url=gradebook_url(course), out=args.out)
         print(f"{len(written)} results.json written under {args.out or course / 'exports' / args.format}")
     elif args.command == "gradescope-bundle":
-        from .gradescope import build_bundle
+        from autograder.instructor.gradescope import build_bundle
         print(f"wrote {build_bundle(args.out)}")
     elif args.command == "gradescope-run":
-        from .gradescope import run as run_gradescope
+        from autograder.instructor.gradescope import run as run_gradescope
         results = run_gradescope(args.root)
         print(f"score {results.get('score', 0):g}; results in {args.root / 'results' / 'results.json'}")
     elif args.command == "release":
-        from .release import release
+        from autograder.instructor.release import release
         return 0 if release(REPO, args.assignments) else 1
     elif args.command == "lab":
-        from .lab import run_lab
+        from autograder.instructor.lab import run_lab
         return run_lab(args.port)
     elif args.command == "hub":
-        from .hub import run_hub
+        from autograder.instructor.hub import run_hub
         return run_hub(args.port, args.state, args.course)
     elif args.command == "selfcheck":
-        from .selfcheck import selfcheck
+        from autograder.instructor.selfcheck import selfcheck
         notebooks = args.notebooks or sorted(REPO.glob("release/*/*.ipynb"))
         ok = [selfcheck(nb) for nb in notebooks]
         return 0 if all(ok) else 1

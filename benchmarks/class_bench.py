@@ -34,7 +34,7 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from autograder.demo import exercise_notebook  # noqa: E402
+from autograder.instructor.demo import exercise_notebook  # noqa: E402
 
 CORPUS = REPO / "tests" / "corpus"
 DEMO = REPO / "demo" / "submissions" / "02-locks"

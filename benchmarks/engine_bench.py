@@ -1,4 +1,4 @@
-"""Benchmark of the controlled-interleaving engine (autograder.controlled).
+"""Benchmark of the controlled-interleaving engine (autograder.engine).
 
 1. Graded scenarios: every scenario the exercises' controlled checks explore, built from
    each lesson's solution (source/*/), explored by plain exhaustive DFS (no preemption
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import nbformat
 
-import autograder.controlled as controlled
-from autograder.answers import cell_to_module_source, load_answer
-from autograder.controlled import DFSScheduler, DPORScheduler, Scenario, explore
+import autograder.engine as controlled
+from autograder.checks.answers import cell_to_module_source, load_answer
+from autograder.engine import DFSScheduler, DPORScheduler, Scenario, explore
 
 REPO = Path(__file__).resolve().parent.parent
 EXERCISES = {"safe_counter": "02-locks", "bounded_queue": "05-conditions", "lock_ordering": "06-deadlock"}
@@ -175,7 +175,7 @@ def solution_class(exercise_id):
     nb = nbformat.read(REPO / "source" / folder / f"{folder}.ipynb", as_version=4)
     cell = next(c for c in nb.cells
                 if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == exercise_id)
-    exercise = importlib.import_module(f"autograder.exercises.{exercise_id}")
+    exercise = importlib.import_module(f"autograder.checks.{exercise_id}")
     tmp = Path(tempfile.mkdtemp(prefix="engine-bench-"))
     path = tmp / f"answer_{exercise_id}.py"
     path.write_text(cell_to_module_source(cell.source))

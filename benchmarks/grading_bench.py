@@ -23,10 +23,10 @@ from pathlib import Path
 
 import nbformat
 
-import autograder.controlled as controlled
-from autograder.answers import load_answer
-from autograder.checker import check_answer
-from autograder.exercises import exercise_module
+import autograder.engine as controlled
+from autograder.checks.answers import load_answer
+from autograder.sandbox.checker import check_answer
+from autograder.checks import exercise_module
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "corpus"
@@ -118,8 +118,8 @@ def check_times() -> None:
 
 def nbgrader_times() -> None:
     print("\n== 4. grading time per submission under nbgrader autograde (correct answers)")
-    from autograder.demo import solved
-    from autograder.grading import grade_submission, register_assignments
+    from autograder.instructor.demo import solved
+    from autograder.instructor.grading import grade_submission, register_assignments
 
     with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
         course = Path(tmp)

@@ -132,11 +132,11 @@ def give_tickets(tickets, batches: list, pause: float) -> None:
 
 
 def scenario(cls, name: str, takers: int = 2, batches=(1, 1), timeout=None):
-    """A Scenario for autograder.controlled: ``takers`` processes take one ticket each while
+    """A Scenario for autograder.engine: ``takers`` processes take one ticket each while
     one process gives ``batches``. A taker that takes a ticket that is not there (the count
     goes negative) fails at once; afterwards the count must be what is left over. With a
     ``timeout``, a take may also give up (TimeoutError): the count must then still add up."""
-    from autograder.controlled import Scenario
+    from autograder.engine import Scenario
 
     def taker(t):
         try:

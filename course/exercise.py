@@ -2,13 +2,13 @@
 
 Child processes started with spawn or forkserver cannot unpickle a class defined in a
 notebook (it lives in the kernel's ``__main__``). So the magic saves the cell's text as
-module ``answer_<id>`` (autograder.answers owns where), imports it fresh, and copies its
+module ``answer_<id>`` (autograder.checks.answers owns where), imports it fresh, and copies its
 public names into the notebook. The class then pickles by reference to that module under
 every start method, and the visible test cell checks exactly that text.
 """
 from __future__ import annotations
 
-from autograder.answers import save_answer
+from autograder.checks.answers import save_answer
 
 
 def exercise(line: str, cell: str) -> None:

@@ -30,7 +30,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from autograder.controlled.sharedctypes import with_lock
+from autograder.engine.sharedctypes import with_lock
 
 # Event codes stored in the buffer, and their names in a Trace.
 REQUEST, ACQUIRE, RELEASE, TIMEOUT, BEGIN, END, SET, CLEAR, NOTIFY, NOTIFY_ALL, WAIT, WAKE, \

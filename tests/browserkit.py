@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psutil
 
-from testkit import survivors
+from tests.testkit import survivors
 
 CHROMIUM = Path(os.environ.get("COURSE_TEST_CHROMIUM", "/usr/bin/chromium"))
 # Headless, and quiet: this machine's network is closed, so no background connections.

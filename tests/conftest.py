@@ -16,8 +16,8 @@ def postgres():
     makes a database of its own on it. Stopping it must leave no server process behind."""
     import os
 
-    from pgkit import PostgresServer
-    from testkit import survivors
+    from tests.pgkit import PostgresServer
+    from tests.testkit import survivors
 
     marker = f"COURSE_TEST_MARKER=postgres-{uuid.uuid4().hex}"
     key, value = marker.split("=", 1)

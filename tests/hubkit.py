@@ -16,9 +16,9 @@ from pathlib import Path
 import psutil
 import requests
 
-from autograder.hub import free_port
-from autograder.nbgrader_cli import course_config
-from testkit import REPO, survivors
+from autograder.instructor.hub import free_port
+from autograder.instructor.nbgrader_cli import course_config
+from tests.testkit import REPO, survivors
 
 REQUEST_TIMEOUT = 300           # a guard against a hung request, not a speed requirement
 

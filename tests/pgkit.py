@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from autograder.hub import free_port
+from autograder.instructor.hub import free_port
 
 SUPERUSER = "course"            # the database role the tests connect as (trust, loopback only)
 

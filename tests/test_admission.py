@@ -4,9 +4,9 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder.admission import AnswerRefused, admit
-from autograder.exercises import EXERCISES
-from testkit import REPO
+from autograder.checks.admission import AnswerRefused, admit
+from autograder.checks import EXERCISES
+from tests.testkit import REPO
 
 HONEST = sorted((REPO / "tests" / "corpus").glob("*/*.py")) + \
     sorted((REPO / "demo" / "submissions" / "02-locks").glob("[cdr]*.py"))

@@ -16,9 +16,9 @@ import uuid
 
 import yaml
 
-from autograder.hub import free_port
-from autograder.lab import lab_command, lab_environment
-from testkit import REPO, survivors
+from autograder.instructor.hub import free_port
+from autograder.instructor.lab import lab_command, lab_environment
+from tests.testkit import REPO, survivors
 
 TOKEN = "course-binder-token"
 

@@ -14,10 +14,10 @@ import uuid
 import nbformat
 import pytest
 
-from autograder.hub import free_port
-from autograder.lab import lab_command, lab_environment
-from browserkit import chromium, screenshot
-from testkit import REPO, leaked_shm_after, shm_entries, survivors
+from autograder.instructor.hub import free_port
+from autograder.instructor.lab import lab_command, lab_environment
+from tests.browserkit import chromium, screenshot
+from tests.testkit import REPO, leaked_shm_after, shm_entries, survivors
 
 NOTEBOOK = "release/02-locks/02-locks.ipynb"
 TOKEN = "course-browser-token"

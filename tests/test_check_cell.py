@@ -2,9 +2,9 @@
 import pytest
 
 import autograder
-from autograder.report import CheckFailed
-from testkit import REPO
-from autograder.answers import save_answer
+from autograder.checks.report import CheckFailed
+from tests.testkit import REPO
+from autograder.checks.answers import save_answer
 
 SAMPLES = REPO / "demo" / "submissions" / "02-locks"
 
@@ -40,7 +40,7 @@ def test_nothing_passing_raises_a_one_line_failure():
 
 
 def test_missing_answer_cell_is_explained_in_one_line():
-    from autograder import answers
+    from autograder.checks import answers
     answers._answers.pop("safe_counter", None)
     with pytest.raises(CheckFailed, match="not answered yet: run the answer cell"):
         autograder.check("safe_counter", "visible")

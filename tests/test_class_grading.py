@@ -2,7 +2,7 @@
 
 The class: every correct corpus answer, the cheapest buggy one of each exercise, the demo's
 counter answers and a malformed notebook, each in a small assignment made of its lesson's
-exercise cells (autograder.demo.exercise_notebook), graded with `--jobs 2`: every correct
+exercise cells (autograder.instructor.demo.exercise_notebook), graded with `--jobs 2`: every correct
 answer gets full marks under real `nbgrader autograde`, every buggy one less, and the broken
 notebook a reason. Part of the class is graded again with `--jobs 1` in a fresh course: the
 reports and every cell's score must be identical. Each run's budget is the per-submission
@@ -20,7 +20,7 @@ import sys
 import nbformat
 import pytest
 
-from testkit import REPO, lesson_cells, survivors
+from tests.testkit import REPO, lesson_cells, survivors
 
 DEMO = REPO / "demo" / "submissions" / "02-locks"
 CORPUS = REPO / "tests" / "corpus"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.checker import check_answer
+from autograder.sandbox.checker import check_answer
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 EXERCISES = ("safe_counter", "bounded_queue", "lock_ordering")

@@ -2,7 +2,7 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder.execute import RobustExecute
+from autograder.sandbox.execute import RobustExecute
 
 
 def run(cells, **options):

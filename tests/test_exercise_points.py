@@ -4,8 +4,8 @@ import re
 import nbformat
 import pytest
 
-from autograder.exercises import exercise_module
-from testkit import REPO
+from autograder.checks import exercise_module
+from tests.testkit import REPO
 
 CALL = re.compile(r'check\("(\w+)",\s*"(\w+)"\)')
 

@@ -18,8 +18,8 @@ import jsonschema
 import nbformat
 import pytest
 
-from autograder.demo import solved
-from testkit import REPO, survivors
+from autograder.instructor.demo import solved
+from tests.testkit import REPO, survivors
 
 SCHEMA = json.loads((REPO / "tests" / "schemas" / "gradescope_results.json").read_text())
 pytestmark = pytest.mark.timeout(900 + 120)      # one submission's deadline, plus set-up

@@ -22,7 +22,7 @@ import uuid
 import nbformat
 import pytest
 
-from testkit import REPO, lesson_cells, survivors
+from tests.testkit import REPO, lesson_cells, survivors
 
 HOSTILE = REPO / "tests" / "hostile"
 ASSIGNMENT = "90-hostile"

@@ -22,10 +22,10 @@ import uuid
 import nbformat
 import pytest
 
-from autograder.hub import class_list
-from browserkit import chromium, screenshot
-from hubkit import Hub, HubUser
-from testkit import REPO, leaked_shm_after, shm_entries
+from autograder.instructor.hub import class_list
+from tests.browserkit import chromium, screenshot
+from tests.hubkit import Hub, HubUser
+from tests.testkit import REPO, leaked_shm_after, shm_entries
 
 ASSIGNMENT = "02-locks"
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from testkit import REPO
+from tests.testkit import REPO
 
 
 def hub(tmp_path, *args, **env):

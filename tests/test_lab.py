@@ -6,9 +6,9 @@ import subprocess
 import time
 import urllib.request
 
-from autograder.lab import lab_command
-from autograder.nbgrader_cli import environment
-from testkit import REPO
+from autograder.instructor.lab import lab_command
+from autograder.instructor.nbgrader_cli import environment
+from tests.testkit import REPO
 
 TOKEN = "course-test-token"
 

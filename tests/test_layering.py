@@ -1,15 +1,15 @@
-"""Dependencies run one way: course/ (what notebooks import) uses autograder/, never the reverse.
+"""Dependencies run one way: course/ (what notebooks import) uses autograder/, never the
+reverse, and inside autograder/ each layer uses only the layers below it.
 
-The grader must not depend on lesson helpers (it runs where students cannot reach it, and a
-lesson change must not change a grade); lessons use the engine, the checks and the answer
-contract from autograder/."""
+The grader must not depend on lesson helpers (a lesson change must not change a grade);
+lessons use the engine, the checks and the answer contract from autograder/."""
 from __future__ import annotations
 
 import ast
 
 import pytest
 
-from testkit import REPO
+from tests.testkit import REPO
 
 
 def imports(path) -> list[str]:
@@ -27,3 +27,42 @@ def imports(path) -> list[str]:
 def test_autograder_never_imports_course(path):
     wrong = [name for name in imports(path) if name == "course" or name.startswith("course.")]
     assert not wrong, f"{path.relative_to(REPO)} imports {wrong}: the grader must not depend on course/"
+
+
+# Inside autograder/, each layer uses only the layers below it (deadlines and processes are
+# shared by all): engine < checks < sandbox < instructor.
+RANK = {"autograder.deadlines": 0, "autograder.processes": 0, "autograder.engine": 1, "autograder.checks": 2,
+        "autograder.sandbox": 3, "autograder.instructor": 4}
+
+
+def layer_of(module: str) -> str | None:
+    return next((layer for layer in RANK if module == layer or module.startswith(layer + ".")), None)
+
+
+def module_name(path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def absolute_imports(path) -> list[str]:
+    """Every autograder module ``path`` imports, relative imports resolved."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            found += [f"{target}.{alias.name}" for alias in node.names] + [target]
+    return [name for name in found if name.startswith("autograder")]
+
+
+@pytest.mark.parametrize("path", [p for p in sorted((REPO / "autograder").rglob("*.py")) if layer_of(module_name(p))],
+                         ids=lambda p: str(p.relative_to(REPO)))
+def test_each_layer_uses_only_the_layers_below_it(path):
+    mine = RANK[layer_of(module_name(path))]
+    upward = sorted({name for name in absolute_imports(path)
+                     if layer_of(name) and RANK[layer_of(name)] > mine})
+    assert not upward, f"{path.relative_to(REPO)} (layer {layer_of(module_name(path))}) imports {upward}"

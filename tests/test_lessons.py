@@ -22,7 +22,7 @@ import psutil
 import pytest
 from nbclient import NotebookClient
 
-from testkit import REPO, mapped_by_anyone, shm_entries, survivors
+from tests.testkit import REPO, mapped_by_anyone, shm_entries, survivors
 
 # Test cells of exercises whose checks the grader does not have yet: their "unknown
 # exercise" error is expected. Grade-id prefixes; empty this once the checks exist.

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from testkit import REPO, survivors
+from tests.testkit import REPO, survivors
 
 SAMPLES = sorted(p.stem for p in (REPO / "demo" / "submissions" / "02-locks").iterdir())
 BUDGET = 300 * len(SAMPLES) + 900     # the per-submission deadline x submissions, plus set-up

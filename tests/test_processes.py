@@ -3,7 +3,7 @@ import subprocess
 import sys
 import textwrap
 
-from testkit import survivors
+from tests.testkit import survivors
 
 SCRIPT = textwrap.dedent("""
     import os, subprocess, sys, time
@@ -67,7 +67,7 @@ def test_killed_spawn_run_leaves_no_semaphore_behind(process_marker):
     import os
 
     from autograder.processes import kill_tree
-    from testkit import leaked_shm, shm_entries
+    from tests.testkit import leaked_shm, shm_entries
 
     key, value = process_marker.split("=")
     before = shm_entries()

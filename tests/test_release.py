@@ -6,7 +6,7 @@ import sys
 import nbformat
 import pytest
 
-from testkit import REPO
+from tests.testkit import REPO
 
 ASSIGNMENTS = sorted(p.name for p in (REPO / "source").iterdir() if p.is_dir() and p.name[:2].isdigit())
 

@@ -16,7 +16,7 @@ import pytest
 
 from autograder.sandbox import Sandbox, SandboxUnavailable, run_job
 from autograder.sandbox.limits import GiB, MiB
-from testkit import REPO, survivors
+from tests.testkit import REPO, survivors
 
 
 def probe(code: str, sandbox: Sandbox | None = None, deadline: float = 120.0):

@@ -11,8 +11,8 @@ import sys
 import nbformat
 import pytest
 
-from autograder.demo import solved
-from testkit import REPO
+from autograder.instructor.demo import solved
+from tests.testkit import REPO
 
 LESSONS = sorted(p.parent.name for p in REPO.glob("release/[0-9][0-9]-*/[0-9][0-9]-*.ipynb"))
 

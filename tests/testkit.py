@@ -50,8 +50,8 @@ def leaked_shm(before: set[str]) -> set[str]:
 
 
 def lesson_cells(exercise_id: str, extra_grade_ids=()):
-    """See autograder.demo.exercise_notebook."""
-    from autograder.demo import exercise_notebook
+    """See autograder.instructor.demo.exercise_notebook."""
+    from autograder.instructor.demo import exercise_notebook
 
     return exercise_notebook(exercise_id, extra_grade_ids)
 

@@ -5,10 +5,10 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from ..answers import AnswerError, load_answer
-from ..exercises import exercise_module
-from ..processes import become_subreaper, kill_tree
-from ..report import PropertyResult, Report
+from autograder.checks.answers import AnswerError, load_answer
+from autograder.checks import exercise_module
+from autograder.processes import become_subreaper, kill_tree
+from autograder.checks.report import PropertyResult, Report
 
 
 def run_suite(exercise_id: str, suite: str, answer_path: Path) -> Report:

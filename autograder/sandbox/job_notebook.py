@@ -2,7 +2,7 @@
 
 The submission's folder is bound read-only at /submission; it is copied into the job's
 private /tmp so the notebook can write next to itself. The executed notebook goes back to
-the grader, which keeps only its outputs (see autograder.trusted.SandboxedExecute)."""
+the grader, which keeps only its outputs (see autograder.instructor.trusted.SandboxedExecute)."""
 from __future__ import annotations
 
 import shutil
@@ -15,7 +15,7 @@ WORKDIR = "/tmp/work"
 
 
 def run(payload: dict) -> dict:
-    from ..execute import RobustExecute
+    from .execute import RobustExecute
 
     work = Path(payload.get("workdir") or WORKDIR)
     source = Path(payload.get("submission") or SUBMISSION)

@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..deadlines import Deadline
-from ..processes import kill_tree
+from autograder.deadlines import Deadline
+from autograder.processes import kill_tree
 from . import bwrap
 from .channel import ForgedReply, verify
 from .limits import Limits, describe_signal

@@ -3,7 +3,7 @@
 The course ships no bounded queue of its own (it would be an answer to a graded exercise).
 Instead the lab measures the one a student wrote: :func:`load_queue` finds the answer cell
 with ``grade_id`` ``bounded_queue`` in a notebook, saves its text as a module exactly as the
-``%%exercise`` magic does (see :mod:`autograder.answers`), so that child processes can import
+``%%exercise`` magic does (see :mod:`autograder.checks.answers`), so that child processes can import
 the class under fork, spawn and forkserver, and returns the class::
 
     try:
@@ -58,7 +58,7 @@ def load_queue(notebook, *, ctx=None) -> type:
     Raises :class:`NoQueueAnswer` if the notebook or its answer cell is missing, the cell
     has not been answered yet, or its code does not run or make a queue.
     """
-    from autograder.answers import save_answer
+    from autograder.checks.answers import save_answer
 
     source = answer_source(notebook)
     try:

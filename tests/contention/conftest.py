@@ -7,7 +7,7 @@ import multiprocessing
 import psutil
 import pytest
 
-from solution_queue import solution_queue
+from tests.contention.solution_queue import solution_queue
 
 START_METHODS = [m for m in ("fork", "spawn", "forkserver")
                  if m in multiprocessing.get_all_start_methods()]

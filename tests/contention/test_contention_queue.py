@@ -17,7 +17,7 @@ import course.contention
 from course.contention import NoQueueAnswer, load_queue, measure, plot_queues, run_sweep
 from course.contention.bench import main as bench_main
 
-from solution_queue import SOLUTION_NOTEBOOK, solution_queue
+from tests.contention.solution_queue import SOLUTION_NOTEBOOK, solution_queue
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -84,7 +84,7 @@ def test_without_a_queue_the_lab_measures_queue_and_pipe_only():
 
 
 def test_a_failing_queue_costs_only_its_own_rows(procs):
-    from broken_queue import BrokenQueue
+    from tests.contention.broken_queue import BrokenQueue
 
     before = procs.snapshot()
     res = run_sweep("tiny", queue_class=BrokenQueue, **QUEUES_ONLY)

@@ -18,7 +18,7 @@ import pytest
 from course.contention import ContentionError, Crew, harness
 from course.contention.workers import Lab
 
-from solution_queue import solution_queue
+from tests.contention.solution_queue import solution_queue
 
 pytestmark = [
     pytest.mark.timeout(120),

@@ -4,7 +4,7 @@ EXPECT: 0
 # %% answer
 %%exercise safe_counter
 from course import workers
-from autograder.exercises import safe_counter as checks
+from autograder.checks import safe_counter as checks
 
 import multiprocessing
 

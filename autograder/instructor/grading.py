@@ -2,7 +2,7 @@
 
 Every submission ends with a grade. Submissions are graded side by side (``jobs`` at a
 time), each by its own ``nbgrader autograde`` under a deadline, into a private gradebook
-that the supervisor then merges into the course's (autograder.gradebook: one writer). The
+that the supervisor then merges into the course's (autograder.instructor.gradebook: one writer). The
 supervisor adopts orphaned processes (so children that called ``setsid()`` are killed too,
 when grading without the sandbox). A submission nbgrader cannot execute, or that runs out
 of time, is recorded with 0 points and the reason, and gets a feedback page that says what
@@ -24,7 +24,7 @@ import nbformat
 
 from . import gradebook
 from .nbgrader_cli import gradebook_url, nbgrader
-from .processes import become_subreaper
+from autograder.processes import become_subreaper
 
 SUBMISSION_DEADLINE = 300.0
 
@@ -231,7 +231,7 @@ def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, sandbox
     SandboxUnavailable when ``sandbox`` and bubblewrap cannot run here, UngradableCell for a
     test cell the trusted grader cannot score, GradebookError when an assignment cannot be
     registered."""
-    from .sandbox import check_available
+    from autograder.sandbox import check_available
 
     course = Path(course).resolve()
     if sandbox:

@@ -26,10 +26,10 @@ from traitlets import Float, Integer, List, Unicode
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from . import quizzes
-from .checker import CHECK_DEADLINE, TRUSTED_GRADING_ENV, check_answer
-from .report import Report
-from .sandbox import Sandbox, run_job
+from autograder.checks import quizzes
+from autograder.sandbox.checker import CHECK_DEADLINE, TRUSTED_GRADING_ENV, check_answer
+from autograder.checks.report import Report
+from autograder.sandbox import Sandbox, run_job
 
 
 QUIZ_DEADLINE = 60.0
@@ -189,7 +189,7 @@ def quiz_values(calls: list[QuizCall], answers: dict[str, str], *, sandbox, dead
 
 
 def _table(call: CheckCall) -> list:
-    from .exercises import suite_table
+    from autograder.checks import suite_table
 
     return suite_table(call.exercise, call.suite)
 

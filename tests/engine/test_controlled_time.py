@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from autograder.controlled import DPORScheduler, Scenario, explore, hooks, replay
-from controlled_helpers import why
+from autograder.engine import DPORScheduler, Scenario, explore, hooks, replay
+from tests.engine.controlled_helpers import why
 
 pytestmark = pytest.mark.timeout(30)
 

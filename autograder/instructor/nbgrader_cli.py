@@ -11,8 +11,8 @@ from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
 
-from .deadlines import Deadline
-from .processes import kill_tree, reap
+from autograder.deadlines import Deadline
+from autograder.processes import kill_tree, reap
 
 JOB_ENV = "AUTOGRADER_JOB"   # marks every process of one nbgrader run (see kill_tree)
 

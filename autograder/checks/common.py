@@ -5,9 +5,9 @@ import contextlib
 import multiprocessing
 import threading
 
-from ..deadlines import Deadline
-from ..realrun import Call
-from ..report import PropertyResult
+from autograder.deadlines import Deadline
+from .realrun import Call
+from .report import PropertyResult
 
 START_METHODS = ("fork", "spawn", "forkserver")
 #: explore every distinct interleaving (partial-order reduction) within this many executions;
@@ -101,7 +101,7 @@ def explored(title: str, scenario, runs, hints=None) -> PropertyResult:
     falls through to the next runs (PCT), and the note gives PCT's bound. ``hints`` maps a
     failure kind ("deadlock", "check", ...) to a sentence appended to the engine's message
     (or to a function of the Failure returning one, or None)."""
-    from ..controlled import explore
+    from autograder.engine import explore
 
     notes = []
     for strategy, seed, max_schedules, options in runs:
@@ -154,12 +154,12 @@ def with_hint(failure, hints) -> str:
 @contextlib.contextmanager
 def simulated_globals(cls, *, per_process_ids: bool = False):
     """While controlled runs use ``cls``, patch the globals of the module defining it (see
-    autograder.controlled.hooks.simulated_globals: names bound by ``from time import ...``
+    autograder.engine.hooks.simulated_globals: names bound by ``from time import ...``
     follow the virtual clock; with ``per_process_ids``, id() and hash() of shared
     primitives differ between simulated processes, as between spawned processes)."""
     import sys
 
-    from ..controlled import hooks
+    from autograder.engine import hooks
 
     module = sys.modules.get(getattr(cls, "__module__", ""), None)
     namespace = getattr(module, "__dict__", None)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from autograder.controlled import DFSScheduler, DPORScheduler, Scenario, explore
+from autograder.engine import DFSScheduler, DPORScheduler, Scenario, explore
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -9,12 +9,12 @@ import queue
 import time
 from collections import Counter
 
-from ..answers import require_class
-from ..deadlines import machine_share
-from ..controlled import Scenario
-from ..realrun import Call, run_real
-from ..report import PropertyResult
-from ..controlled import hooks
+from .answers import require_class
+from autograder.deadlines import machine_share
+from autograder.engine import Scenario
+from .realrun import Call, run_real
+from .report import PropertyResult
+from autograder.engine import hooks
 from .common import (DPOR, NotAnInt, Stuck, built_within, call_with_deadline, explored_all, plain_int,
                      real_property, simulated_globals, start_methods)
 

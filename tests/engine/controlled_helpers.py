@@ -5,7 +5,7 @@ import multiprocessing
 import threading
 import time
 
-from autograder.controlled import Scenario, replay
+from autograder.engine import Scenario, replay
 
 
 def run_procs(setup, *procs, schedule=(), step_budget=20_000, allow_exceptions=True):

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .deadlines import MAX_STRETCH, Deadline
-from .processes import kill_tree
+from autograder.deadlines import MAX_STRETCH, Deadline
+from autograder.processes import kill_tree
 
 
 @dataclass

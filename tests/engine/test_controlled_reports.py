@@ -2,8 +2,8 @@
 unpicklable objects, primitives not from ctx, exceptions; timelines and naming."""
 import pytest
 
-from autograder.controlled import Scenario, explore, replay
-from controlled_helpers import (GlobalMpLockCounter, GoodSignal, LazyLockCounter,
+from autograder.engine import Scenario, explore, replay
+from tests.engine.controlled_helpers import (GlobalMpLockCounter, GoodSignal, LazyLockCounter,
                                 LazyMpLockCounter,
                                 LostWakeupSignal,
                                 PlainIntCounter, RacyCounter, SafeCounter, SpinFlag,

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-import autograder.controlled as controlled
-from autograder.controlled import (ControlledContext, FailureKind, Scenario, Scheduler,
+import autograder.engine as controlled
+from autograder.engine import (ControlledContext, FailureKind, Scenario, Scheduler,
                                    SchedulerError, explore, hooks, replay)
-from controlled_helpers import RacyCounter, SafeCounter, counter_scenario, why
+from tests.engine.controlled_helpers import RacyCounter, SafeCounter, counter_scenario, why
 
 pytestmark = pytest.mark.timeout(30)
 

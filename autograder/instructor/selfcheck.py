@@ -12,8 +12,8 @@ from pathlib import Path
 
 import nbformat
 
-from .checker import check_answer
-from .exercises import EXERCISES, exercise_module
+from autograder.sandbox.checker import check_answer
+from autograder.checks import EXERCISES, exercise_module
 from .trusted import (QUIZ_DEADLINE, QuizCall, UngradableCell, answer_cells, is_test_cell, quiz_outputs,
                       quiz_values, test_call)
 
@@ -31,7 +31,7 @@ def run_all_suites(exercise_id: str, source: str, say=print) -> tuple[float, flo
 
 def self_check(say=print) -> None:
     """From inside a notebook: check every exercise whose %%exercise cell has run."""
-    from .answers import answered
+    from autograder.checks.answers import answered
 
     done = answered()
     if not done:

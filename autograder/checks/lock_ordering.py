@@ -8,10 +8,10 @@ from __future__ import annotations
 import ast
 import inspect
 
-from ..answers import require_class
-from ..controlled import Scenario, Scheduler, explore, hooks
-from ..realrun import Call, run_real
-from ..report import PropertyResult
+from .answers import require_class
+from autograder.engine import Scenario, Scheduler, explore, hooks
+from .realrun import Call, run_real
+from .report import PropertyResult
 from .common import (DPOR, NotAnInt, Stuck, built_within, call_with_deadline, describe_calls,
                      explored_all, plain_int, real_property, simulated_globals, start_methods,
                      with_hint)

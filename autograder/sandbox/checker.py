@@ -2,7 +2,7 @@
 
 ``check_answer`` is the one way an answer is checked, by the grader (in a sandbox) and by a
 student's test cell or self-check (in a plain subprocess on their machine): the cell text
-passes the static admission check (autograder.admission), runs in a fresh process with a
+passes the static admission check (autograder.checks.admission), runs in a fresh process with a
 deadline whose output goes to a log (nbgrader zeroes a test cell that writes to stderr),
 and its verdict counts only if it comes back signed, in the suite's exact shape.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 
-from .admission import AnswerRefused, admit
-from .exercises import exercise_module, suite_table
-from .report import CheckFailed, Report
-from .sandbox import Sandbox, run_job
+from autograder.checks.admission import AnswerRefused, admit
+from autograder.checks import exercise_module, suite_table
+from autograder.checks.report import CheckFailed, Report
+from . import Sandbox, run_job
 
 CHECK_DEADLINE = float(os.environ.get("AUTOGRADER_CHECK_DEADLINE", 60))
 TRUSTED_GRADING_ENV = "AUTOGRADER_TRUSTED_GRADING"   # set in kernels that the grader runs
@@ -54,7 +54,7 @@ def check(exercise_id: str, suite: str = "visible", *, deadline: float = CHECK_D
     points earned, which nbgrader takes as the cell's partial credit. None passed: raises
     CheckFailed (0 points). Under grading the grader replaces this cell's output with its
     own verdict, computed from the submitted file, so the kernel does not check again."""
-    from .answers import answer_path
+    from autograder.checks.answers import answer_path
 
     if os.environ.get(TRUSTED_GRADING_ENV):
         print(f"{exercise_id} · {suite} checks: run by the grader on your submitted answer cell")

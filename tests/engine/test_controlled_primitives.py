@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from autograder.controlled import ControlledContext, Scenario, explore
-from controlled_helpers import run_procs, why
+from autograder.engine import ControlledContext, Scenario, explore
+from tests.engine.controlled_helpers import run_procs, why
 
 pytestmark = pytest.mark.timeout(10)
 
@@ -102,7 +102,7 @@ def test_lock_blocked_acquire_succeeds_after_release():
 
 
 def res_start(t):
-    from autograder.controlled import MONOTONIC_BASE
+    from autograder.engine import MONOTONIC_BASE
     return MONOTONIC_BASE
 
 

@@ -2,10 +2,10 @@
 ``increment(n=1)`` for any int ``n``, property ``value``."""
 from __future__ import annotations
 
-from ..answers import require_class
-from ..realrun import Call, run_real
-from ..report import PropertyResult
-from ..controlled import Scenario
+from .answers import require_class
+from .realrun import Call, run_real
+from .report import PropertyResult
+from autograder.engine import Scenario
 from .common import DPOR, Stuck, call_with_deadline, describe_calls, explored, not_int, start_methods
 
 SIGNATURE = "SafeCounter(initial=0, *, ctx=None) with increment(n=1) and a value property"

@@ -79,7 +79,7 @@ def run(root: Path, say=print) -> dict:
     from . import exports
     from .grading import grade_course
     from .nbgrader_cli import gradebook_url
-    from .sandbox import SandboxUnavailable, check_available
+    from autograder.sandbox import SandboxUnavailable, check_available
 
     root = Path(root)
     (root / "results").mkdir(parents=True, exist_ok=True)

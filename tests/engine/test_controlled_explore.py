@@ -2,8 +2,8 @@
 replay and shrinking."""
 import pytest
 
-from autograder.controlled import Scenario, explore, replay
-from controlled_helpers import (RacyCounter, SafeCounter, SeparateLockCounter, bank_scenario,
+from autograder.engine import Scenario, explore, replay
+from tests.engine.controlled_helpers import (RacyCounter, SafeCounter, SeparateLockCounter, bank_scenario,
                                 buffer_scenario, counter_scenario, result_why, why)
 
 pytestmark = pytest.mark.timeout(10)
@@ -196,7 +196,7 @@ def test_exhaustive_is_deterministic():
 def test_real_process_started_inside_the_class_is_refused_not_run():
     import os
 
-    from autograder.controlled import Scenario, explore
+    from autograder.engine import Scenario, explore
 
     class ForksInConstructor:
         def __init__(self, *, ctx):

@@ -7,7 +7,7 @@ seed fixes the interleaving, deadlocks are detected with their wait-for cycle, a
 can expire at any moment, and a failing schedule can be shrunk, replayed and shown as a
 short timeline.  See README.md in this folder::
 
-    from autograder.controlled import Scenario, explore, replay
+    from . import Scenario, explore, replay
 
     scenario = Scenario(
         name="two processes each increment(1) twice",

@@ -1,0 +1,5 @@
+"""The instructor's layer: the trusted grading path's nbgrader preprocessors, the grading
+chain and its one gradebook writer, nbgrader commands, exports (Gradescope, PrairieLearn),
+the Gradescope bundle, the demo, releases, the lab, the hub and self-check. It uses the
+sandbox (autograder.sandbox) and the checks (autograder.checks), never the other way round.
+"""
