@@ -17,7 +17,7 @@ from .gradebook import GradebookError
 from .grading import assignments, grade_course
 from .nbgrader_cli import nbgrader
 
-REPO = Path(__file__).resolve().parent.parent
+from . import REPO
 
 
 def build_submission(release_nb: Path, source_nb: Path, sample: Path, out: Path) -> None:
