@@ -81,7 +81,7 @@ def prepare(scratch: Path) -> None:
         samples = REPO / "demo" / "submissions" / assignment
         if not samples.is_dir():
             continue
-        run = nbgrader(scratch, "generate_assignment", assignment, "--force", deadline=300)
+        run = nbgrader(scratch, "generate_assignment", assignment, "--force")
         if not run.ok:
             raise GradebookError(f"generate_assignment {assignment} failed: {run.last_error()}")
         for sample in sorted(samples.iterdir()):
