@@ -11,7 +11,6 @@ import pytest
 
 from course import readers_writers, runner, sharedmem, tracing, workers
 
-pytestmark = pytest.mark.timeout(120)
 
 METHODS = [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()]
 

@@ -6,7 +6,6 @@ import pytest
 from course.contention import caption, plot_all
 from course.contention import plots
 
-pytestmark = pytest.mark.timeout(120)
 
 
 def _check(fig):

@@ -8,7 +8,6 @@ import pytest
 from course.contention import PRESETS, default_preset_name, get_preset
 from course.contention.bench import main
 
-pytestmark = pytest.mark.timeout(120)
 
 
 def test_presets():

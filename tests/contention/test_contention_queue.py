@@ -19,7 +19,6 @@ from course.contention.bench import main as bench_main
 
 from tests.contention.solution_queue import SOLUTION_NOTEBOOK, solution_queue
 
-pytestmark = pytest.mark.timeout(120)
 
 REPO = Path(__file__).resolve().parents[2]
 RELEASE_NOTEBOOK = REPO / "release/05-conditions/05-conditions.ipynb"

@@ -21,7 +21,6 @@ from course.contention.workers import Lab
 from tests.contention.solution_queue import solution_queue
 
 pytestmark = [
-    pytest.mark.timeout(120),
     pytest.mark.skipif(not sys.platform.startswith("linux") or not Path("/dev/shm").is_dir(),
                        reason="named semaphores are visible in /dev/shm on Linux only"),
 ]

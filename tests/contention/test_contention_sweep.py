@@ -16,7 +16,6 @@ from course.contention import (COUNTER_STRATEGIES, QUEUE_STRATEGIES, ROW_FIELDS,
                                run_sweep, write_csv)
 from course.contention.workers import Lab
 
-pytestmark = pytest.mark.timeout(120)
 
 TINY = get_preset("tiny")
 

@@ -10,7 +10,6 @@ from autograder.engine import (ControlledContext, FailureKind, Scenario, Schedul
                                    SchedulerError, explore, hooks, replay)
 from tests.engine.controlled_helpers import RacyCounter, SafeCounter, counter_scenario, why
 
-pytestmark = pytest.mark.timeout(30)
 
 README = Path(controlled.__file__).with_name("README.md")
 

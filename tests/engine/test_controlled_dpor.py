@@ -11,7 +11,6 @@ import pytest
 
 from autograder.engine import DFSScheduler, DPORScheduler, Scenario, explore
 
-pytestmark = pytest.mark.timeout(120)
 
 N_VALUES, N_LOCKS = 2, 2
 

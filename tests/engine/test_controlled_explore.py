@@ -6,7 +6,6 @@ from autograder.engine import Scenario, explore, replay
 from tests.engine.controlled_helpers import (RacyCounter, SafeCounter, SeparateLockCounter, bank_scenario,
                                 buffer_scenario, counter_scenario, result_why, why)
 
-pytestmark = pytest.mark.timeout(10)
 
 STRATEGIES = ["random", "pct", "exhaustive"]
 

@@ -9,7 +9,6 @@ import pytest
 from autograder.engine import ControlledContext, Scenario, explore
 from tests.engine.controlled_helpers import run_procs, why
 
-pytestmark = pytest.mark.timeout(10)
 
 
 class Box:

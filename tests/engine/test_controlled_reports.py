@@ -10,7 +10,6 @@ from tests.engine.controlled_helpers import (GlobalMpLockCounter, GoodSignal, La
                                 ThreadingLockCounter, bank_scenario, buffer_scenario,
                                 counter_scenario, result_why, signal_scenario, why)
 
-pytestmark = pytest.mark.timeout(10)
 
 
 @pytest.mark.parametrize("strategy", ["random", "pct", "exhaustive"])

@@ -7,7 +7,6 @@ import pytest
 from autograder.engine import DPORScheduler, Scenario, explore, hooks, replay
 from tests.engine.controlled_helpers import why
 
-pytestmark = pytest.mark.timeout(30)
 
 
 class Holder:
