@@ -28,7 +28,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder.checks import quizzes
 from autograder.sandbox.checker import CHECK_DEADLINE, TRUSTED_GRADING_ENV, check_answer
-from autograder.checks.report import Report
+from autograder.checks.report import NOT_ANSWERED, Report
 from autograder.sandbox import Sandbox, run_job
 
 
@@ -114,6 +114,8 @@ def _partial(points: float) -> NotebookNode:
 
 
 def report_outputs(report: Report, hidden: bool) -> list[NotebookNode]:
+    if report.unanswered:                       # one line, as the kernel's check() says it
+        return [_error("CheckFailed", f"{report.exercise}: {report.problem}")]
     outputs = [_stream(report.render(detailed=not hidden))]
     if report.passed:
         return outputs
@@ -153,8 +155,8 @@ class TrustedScores(NbGraderPreprocessor):
             source = answers.get(call.exercise)
             if source is None:
                 report = Report.not_checked(call.exercise, call.suite, _table(call),
-                                            f"not answered: the notebook has no answer cell "
-                                            f"'{call.exercise}' (was it deleted or its metadata lost?)")
+                                            f"{NOT_ANSWERED}: the notebook has no answer cell "
+                                            f"'{call.exercise}' (was it deleted, or its metadata lost?)")
             else:
                 report = check_answer(call.exercise, call.suite, source, sandbox=sandbox,
                                       deadline=self.check_deadline)
