@@ -74,7 +74,4 @@ test: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	$(VENV)/bin/python -m autograder demo $(if $(JOBS),--jobs $(JOBS)) $(if $(GRADEBOOK),--gradebook '$(GRADEBOOK)')
-
-gradescope-bundle: $(STAMP)
-	$(VENV)/bin/python -m autograder gradescope-bundle
+	rm -rf $(VENV) .demo-course build gradescope-autograder.zip exports deploy/node_modules

@@ -9,7 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from autograder.instructor import REPO
+from autograder.instructor.grading import SUBMISSION_DEADLINE
 
 
 def _grading_options(p: argparse.ArgumentParser) -> None:
@@ -24,7 +25,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="autograde submitted/, generate feedback, export grades.csv")
     g.add_argument("--course", type=Path, default=REPO)
-    g.add_argument("--deadline", type=float, default=300.0,
+    g.add_argument("--deadline", type=float, default=SUBMISSION_DEADLINE,
                    help="seconds per submission (of machine share: a busy machine stretches it)")
     g.add_argument("--no-sandbox", action="store_true",
                    help="grade without the bubblewrap sandbox (unsafe: student code runs as you)")

@@ -35,10 +35,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from autograder.instructor.demo import exercise_notebook  # noqa: E402
+from tests import hostilekit  # noqa: E402
 
 CORPUS = REPO / "tests" / "corpus"
 DEMO = REPO / "demo" / "submissions" / "02-locks"
-HOSTILE = REPO / "tests" / "hostile"
 # Cheats that do no harm without a sandbox (no fork bombs, no deleting files).
 SAFE_CHEATS = ("patch_check_in_kernel", "comparison_trick", "forge_report_stdout", "tamper_test_cell")
 
@@ -69,24 +69,6 @@ def class_list(quick: bool) -> list[tuple[str, str, str]]:
     return chosen
 
 
-def _hostile(nb, name: str) -> None:
-    import re
-
-    text = (HOSTILE / f"{name}.py").read_text().split('"""', 2)[2]
-    parts = re.split(r"^# %% (.+)$", text, flags=re.M)
-    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
-    position = nb.cells.index(by_id["safe_counter"]) + 1
-    for kind, body in zip(parts[1::2], parts[2::2]):
-        kind, body = kind.strip(), body.strip("\n")
-        if kind == "answer":
-            by_id["safe_counter"].source = body
-        elif kind == "cell":
-            nb.cells.insert(position, nbformat.v4.new_code_cell(body))
-            position += 1
-        elif kind.startswith("tamper "):
-            by_id[kind.split()[1]].source = body
-
-
 def build_course(folder: Path, students, stock: bool) -> None:
     folder.mkdir(parents=True)
     if stock:
@@ -102,7 +84,7 @@ def build_course(folder: Path, students, stock: bool) -> None:
         nb = exercise_notebook(exercise)
         answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
         if text.startswith("hostile:"):
-            _hostile(nb, text.split(":", 1)[1])
+            hostilekit.apply(nb, text.split(":", 1)[1])
         else:
             answer.source = text
         out = folder / "submitted" / student / assignment / f"{assignment}.ipynb"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -22,31 +21,18 @@ import uuid
 import nbformat
 import pytest
 
+from tests.hostilekit import apply, attacks, header
 from tests.testkit import REPO, lesson_cells, survivors
 
-HOSTILE = REPO / "tests" / "hostile"
 ASSIGNMENT = "90-hostile"
 QUIZ = "locks_selfcheck_1"
-ATTACKS = sorted(p.stem for p in HOSTILE.glob("*.py"))
+ATTACKS = attacks()
 CORRECT = ("00-correct", "zz-correct")
 SUBMISSION_DEADLINE = 300          # what `make grade` gives one submission
 # The whole run is bounded by the per-submission deadline, whatever the machine's load.
 RUN_BUDGET = SUBMISSION_DEADLINE * (len(ATTACKS) + len(CORRECT)) + 600
 # The module's one grading run happens in whichever test comes first: every test gets its budget.
 pytestmark = pytest.mark.timeout(RUN_BUDGET + 120)
-
-
-def header(name: str) -> dict:
-    text = (HOSTILE / f"{name}.py").read_text()
-    meta = dict(re.findall(r"^(ATTACK|EXPECT|MESSAGE|QUIZ): (.*)$", text.split('"""')[1], re.M))
-    return {"attack": meta["ATTACK"], "max_points": float(meta["EXPECT"]), "message": meta.get("MESSAGE"),
-            "quiz": meta.get("QUIZ")}
-
-
-def sections(text: str) -> list[tuple[str, str]]:
-    """[(kind, body)] of a hostile file: answer, cell, tamper <grade_id>."""
-    parts = re.split(r"^# %% (.+)$", text.split('"""', 2)[2], flags=re.M)
-    return [(kind.strip(), body.strip("\n")) for kind, body in zip(parts[1::2], parts[2::2])]
 
 
 class Listener:
@@ -85,22 +71,13 @@ def build_submission(release: nbformat.NotebookNode, student: str, course, port:
     nb = nbformat.from_dict(release)
     by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
     by_id[QUIZ].source = f'{QUIZ} = "b"'       # the right answer
-    if student not in CORRECT and header(student[2:])["quiz"]:
-        by_id[QUIZ].source = f'{QUIZ} = {header(student[2:])["quiz"]}'
     if student in CORRECT:
         by_id["safe_counter"].source = correct_answer(student, markers[student])
     else:
-        text = (HOSTILE / f"{student[2:]}.py").read_text()
-        text = text.replace("{COURSE}", str(course)).replace("{PORT}", str(port))
-        position = nb.cells.index(by_id["safe_counter"]) + 1
-        for kind, body in sections(text):
-            if kind == "answer":
-                by_id["safe_counter"].source = body
-            elif kind == "cell":
-                nb.cells.insert(position, nbformat.v4.new_code_cell(body))
-                position += 1
-            elif kind.startswith("tamper "):
-                by_id[kind.split()[1]].source = body
+        attack = student[2:]
+        if header(attack)["quiz"]:
+            by_id[QUIZ].source = f'{QUIZ} = {header(attack)["quiz"]}'
+        apply(nb, attack, COURSE=str(course), PORT=str(port))
     out = course / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     out.parent.mkdir(parents=True)
     nbformat.write(nb, out)

@@ -671,6 +671,19 @@ def _judge_parent(method, size, back, expected, stale, what) -> str | None:
     return None
 
 
+def _parent_finds(run, method, expected, stale, what) -> str | None:
+    """After the child's run: what the parent takes out must be ``expected`` (see _judge_parent)."""
+    try:
+        size, back = _parent_takes(run.obj, len(expected))
+    except NotAnInt as exc:
+        return str(exc)
+    except Stuck as exc:
+        return f"in the parent, after P1 finished, a call {exc}"
+    except Exception as exc:
+        return f"in the parent, after P1 finished, raised {type(exc).__name__}: {exc}"
+    return _judge_parent(method, size, back, expected, stale, what)
+
+
 def _exchange_with_parent(BoundedQueue, method: str) -> tuple[str | None, str]:
     """The parent puts 2 items; P1 takes them and puts 3; the parent checks and takes those."""
     ours, theirs = [MIN64, MAX64], [-5, 2 ** 40, 0]
@@ -689,16 +702,7 @@ def _exchange_with_parent(BoundedQueue, method: str) -> tuple[str | None, str]:
     if got != ours:
         return (f"P1's two get() calls returned {got!r}, but the parent had put {ours!r} before "
                 f"starting it"), scenario
-    try:
-        size, back = _parent_takes(run.obj, len(theirs))
-    except NotAnInt as exc:
-        return str(exc), scenario
-    except Stuck as exc:
-        return f"in the parent, after P1 finished, a call {exc}", scenario
-    except Exception as exc:
-        return f"in the parent, after P1 finished, raised {type(exc).__name__}: {exc}", scenario
-    return _judge_parent(method, size, back, theirs, ours,
-                         "P1 took the parent's 2 items and put 3 of its own"), scenario
+    return _parent_finds(run, method, theirs, ours, "P1 took the parent's 2 items and put 3 of its own"), scenario
 
 
 def _full_in_child(BoundedQueue, method: str) -> tuple[str | None, str]:
@@ -722,16 +726,7 @@ def _full_in_child(BoundedQueue, method: str) -> tuple[str | None, str]:
         where = f" in {outcome.failed_call}" if outcome.failed_call else ""
         return (f"P1 raised {outcome.error}{where}; expected only queue.Full from the third put, "
                 f"put(7, 0.2) on a full queue"), scenario
-    try:
-        size, back = _parent_takes(run.obj, len(items))
-    except NotAnInt as exc:
-        return str(exc), scenario
-    except Stuck as exc:
-        return f"in the parent, after P1 finished, a call {exc}", scenario
-    except Exception as exc:
-        return f"in the parent, after P1 finished, raised {type(exc).__name__}: {exc}", scenario
-    return _judge_parent(method, size, back, items, [],
-                         "P1 put 2 items and its third put timed out"), scenario
+    return _parent_finds(run, method, items, [], "P1 put 2 items and its third put timed out"), scenario
 
 
 def _producers_consumers(BoundedQueue, method, capacity, producers, consumers):

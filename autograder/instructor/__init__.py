@@ -3,3 +3,6 @@ chain and its one gradebook writer, nbgrader commands, exports (Gradescope, Prai
 the Gradescope bundle, the demo, releases, the lab, the hub and self-check. It uses the
 sandbox (autograder.sandbox) and the checks (autograder.checks), never the other way round.
 """
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]     # the project (and default course) folder

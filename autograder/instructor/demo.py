@@ -17,7 +17,7 @@ from .gradebook import GradebookError
 from .grading import assignments, grade_course
 from .nbgrader_cli import nbgrader
 
-REPO = Path(__file__).resolve().parent.parent
+from . import REPO
 
 
 def build_submission(release_nb: Path, source_nb: Path, sample: Path, out: Path) -> None:
@@ -81,7 +81,7 @@ def prepare(scratch: Path) -> None:
         samples = REPO / "demo" / "submissions" / assignment
         if not samples.is_dir():
             continue
-        run = nbgrader(scratch, "generate_assignment", assignment, "--force", deadline=300)
+        run = nbgrader(scratch, "generate_assignment", assignment, "--force")
         if not run.ok:
             raise GradebookError(f"generate_assignment {assignment} failed: {run.last_error()}")
         for sample in sorted(samples.iterdir()):

@@ -35,7 +35,7 @@ def register_assignments(course: Path, names: list[str], db_url: str, scratch: P
     writing their student versions into ``scratch`` rather than release/."""
     for name in names:
         run = nbgrader(course, "generate_assignment", name, "--force", f"--CourseDirectory.db_url={db_url}",
-                       f"--CourseDirectory.release_directory={scratch}", deadline=300)
+                       f"--CourseDirectory.release_directory={scratch}")
         if not run.ok:
             raise GradebookError(f"nbgrader generate_assignment {name} failed: {run.last_error()}")
 

@@ -17,7 +17,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from . import REPO
 STUDENT = "student"      # Gradescope grades one submission per container
 
 SETUP_SH = """#!/usr/bin/env bash

@@ -255,10 +255,10 @@ def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, sandbox
                             jobs=jobs or default_jobs(), names=names, workdir=workdir,
                             progress=sys.stderr.isatty() if progress is None else progress)
     for assignment in sorted({r.assignment for r in results if r.assignment in known}):
-        run = nbgrader(course, "generate_feedback", assignment, "--force", deadline=300)
+        run = nbgrader(course, "generate_feedback", assignment, "--force")
         if not run.ok:
             say(f"warning: generate_feedback {assignment} failed: {run.last_error()}")
-    run = nbgrader(course, "export", f"--CsvExportPlugin.to={course / 'grades.csv'}", deadline=300)
+    run = nbgrader(course, "export", f"--CsvExportPlugin.to={course / 'grades.csv'}")
     if not run.ok:
         say(f"warning: export failed: {run.last_error()}")
     fill_scores(db_url, results)

@@ -16,10 +16,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import REPO
 from .lab import lab_environment
 from .nbgrader_cli import course_config, environment
 
-REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy"
 CONFIG = DEPLOY / "jupyterhub_config.py"
 CLASS = DEPLOY / "class.json"

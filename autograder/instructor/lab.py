@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .nbgrader_cli import environment
 
-REPO = Path(__file__).resolve().parent.parent
+from . import REPO
 
 
 def lab_command(port: int, root: Path = REPO, token: str | None = None) -> list[str]:

@@ -15,6 +15,7 @@ from autograder.deadlines import Deadline
 from autograder.processes import kill_tree, reap
 
 JOB_ENV = "AUTOGRADER_JOB"   # marks every process of one nbgrader run (see kill_tree)
+COMMAND_DEADLINE = 300.0     # an nbgrader command that runs no student code (generate, feedback, export)
 
 
 @dataclass
@@ -44,7 +45,7 @@ def environment() -> dict:
     return env
 
 
-def nbgrader(course: Path, *args: str, deadline: float = 600.0, log_path: Path | None = None) -> CommandResult:
+def nbgrader(course: Path, *args: str, deadline: float = COMMAND_DEADLINE, log_path: Path | None = None) -> CommandResult:
     """Run ``nbgrader ARGS`` in ``course``; everything it started is killed when it ends.
     ``deadline`` is in seconds of machine share (autograder.deadlines).
 

@@ -6,18 +6,4 @@ EXPECT: 0
 from course import workers
 from autograder.checks import safe_counter as checks
 
-import multiprocessing
-
-
-class SafeCounter:
-    """Counts nothing: every point this earns for the exercise is a point stolen."""
-
-    def __init__(self, initial=0, *, ctx=None):
-        self._initial = initial
-
-    def increment(self, n=1):
-        pass
-
-    @property
-    def value(self):
-        return self._initial
+{NOTHING}

@@ -10,21 +10,7 @@ try:
 except OSError:
     pass
 
-import multiprocessing
-
-
-class SafeCounter:
-    """Counts nothing: every point this earns for the exercise is a point stolen."""
-
-    def __init__(self, initial=0, *, ctx=None):
-        self._initial = initial
-
-    def increment(self, n=1):
-        pass
-
-    @property
-    def value(self):
-        return self._initial
+{NOTHING}
 # %% cell
 import socket
 for host in ("127.0.0.1", "localhost", "::1"):

@@ -6,18 +6,4 @@ EXPECT: 0
 import autograder
 autograder.check = lambda *args, **kwargs: None
 
-import multiprocessing
-
-
-class SafeCounter:
-    """Counts nothing: every point this earns for the exercise is a point stolen."""
-
-    def __init__(self, initial=0, *, ctx=None):
-        self._initial = initial
-
-    def increment(self, n=1):
-        pass
-
-    @property
-    def value(self):
-        return self._initial
+{NOTHING}
