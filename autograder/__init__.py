@@ -24,7 +24,15 @@ def check(exercise_id: str, suite: str = "visible", **options) -> float | None:
 
 def self_check() -> None:
     """Run every check (visible and hidden) on each exercise answered in this notebook and
-    print the verdicts and points the grader would give."""
+    print the verdicts and points the grader would give (and each "you are the scheduler"
+    schedule's verdict). Under grading it only says so: the grader checks the submitted file."""
+    import os
+
+    from autograder.sandbox.checker import TRUSTED_GRADING_ENV
+
+    if os.environ.get(TRUSTED_GRADING_ENV):
+        print("self_check: under grading the grader checks your submitted answers itself")
+        return
     from autograder.instructor.selfcheck import self_check as run_self_check
 
     run_self_check()

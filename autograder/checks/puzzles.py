@@ -172,6 +172,9 @@ class Verdict:
     decisive: list        # the steps that show the bug (empty when nothing broke)
     stuck: int | None     # the schedule entry (from 1) that named a process unable to move
 
+    def __repr__(self):
+        return f"Verdict(broken={self.broken}, {len(self.steps)} steps)"
+
 
 def validate(puzzle_id: str, schedule) -> Puzzle:
     """The puzzle, once ``schedule`` is a list of process numbers it can use; ValueError
@@ -222,3 +225,38 @@ def judge(puzzle_id: str, schedule) -> Verdict:
         if told.summary:
             what += f" ({told.summary})"
     return Verdict(True, f"you broke it: {what}", result.steps, told.steps, None)
+
+
+def feedback(verdict: Verdict, *, limit: int = 12) -> str:
+    """The verdict as the test cell and the feedback show it: the sentence, then the steps
+    that show the bug (broken), or the steps up to where the schedule got stuck, or the last
+    steps (nothing broke); each numbered as in the run."""
+    text = verdict.message[0].upper() + verdict.message[1:]
+    lines = [text if text.endswith((".", "!", ")")) else text + "."]
+    visible = [s for s in verdict.steps if s.verb != "time"]
+    if verdict.broken:
+        shown, head = verdict.decisive, "The steps that show it:"
+    elif verdict.stuck is not None:
+        shown, head = visible[-6:], "The last steps before it:"
+    else:
+        shown, head = visible[-6:], "How the run ended:"
+    if shown:
+        lines.append(head)
+        lines += [f"  {s.index:>2}. {s.text}" for s in shown[:limit]]
+    return "\n".join(lines)
+
+
+def described(puzzle_id: str) -> str:
+    """What the lesson shows before the answer cell: the flawed class, the scenario, the
+    invariant and the rules of a schedule."""
+    puzzle = PUZZLES[puzzle_id]
+    scenario = puzzle.scenario()
+    return "\n".join([
+        puzzle.source().rstrip(), "",
+        f"Scenario: {scenario.name}",
+        f"Break this: {puzzle.invariant}.",
+        f"Your schedule: a list of process numbers (1 to {puzzle.processes}), one per step; a step is one "
+        f"operation on a shared object (acquire, release, wait, notify, a read or a write of shared "
+        f"memory, waking up from wait). After your last entry the process that ran last goes on if it "
+        f"can, else the lowest-numbered one.",
+    ])
