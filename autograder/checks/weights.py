@@ -3,7 +3,7 @@
 The property an exercise is named for carries at least half of the exercise's points
 (``MAIN``; tests/test_weights.py holds the rule): atomicity for the counter; no lost,
 duplicated or stolen items and no deadlock for the queue; no deadlock and money conserved
-for the bank. A suite's points add up to its test cell's points in the notebooks
+for the bank (the two deadlock properties alone carry 3.25 of 6). A suite's points add up to its test cell's points in the notebooks
 (tests/test_exercise_points.py).
 
 A course can weigh them differently in its nbgrader_config.py, e.g.
@@ -29,10 +29,10 @@ POINTS: dict[str, dict[str, dict[str, float]]] = {
                    "stress_controlled": 1.5, "stress_across_processes": 0.5},
     },
     "lock_ordering": {
-        "visible": {"contract_in_one_process": 0.5, "no_deadlock_opposite_transfers": 1.25,
-                    "no_overdraft_no_lost_update": 1, "shared_across_processes": 0.25},
-        "hidden": {"total_is_a_snapshot": 0.5, "disjoint_transfers_in_parallel": 0.5,
-                   "cyclic_transfers": 1.5, "stress_across_processes": 0.5},
+        "visible": {"contract_in_one_process": 0.5, "no_deadlock_opposite_transfers": 1.5,
+                    "no_overdraft_no_lost_update": 0.75, "shared_across_processes": 0.25},
+        "hidden": {"total_is_a_snapshot": 0.5, "disjoint_transfers_in_parallel": 0.25,
+                   "cyclic_transfers": 1.75, "stress_across_processes": 0.5},
     },
 }
 
