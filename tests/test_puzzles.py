@@ -111,3 +111,16 @@ def test_the_notebook_check_fails_unless_the_schedule_breaks_it(capsys, monkeypa
         puzzle.check("bank_schedule", [2])
     with pytest.raises(AssertionError, match="entry 1 of your schedule is 0"):
         puzzle.check("bank_schedule", [0])
+
+
+def test_self_check_in_a_notebook_judges_the_schedules_it_finds(monkeypatch):
+    from autograder.checks import answers
+    from autograder.instructor.selfcheck import self_check
+
+    monkeypatch.setattr(answers, "_answers", {})                  # no exercise answered here
+    said = []
+    self_check(say=said.append, namespace={"counter_schedule": solution("counter_schedule"),
+                                           "bank_schedule": [2], "unrelated": [1]})
+    assert said[0].startswith("[PASS] counter_schedule: You broke it: after two increments")
+    assert said[1].startswith("[FAIL] bank_schedule: Nothing broke")
+    assert len(said) == 2
