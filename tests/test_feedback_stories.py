@@ -80,3 +80,15 @@ def test_reference_answer_feedback_is_a_short_story(case):
     assert f'Every step, with a picture: course.replay("{exercise}", "{prop}")' in text
     assert "seed" not in text and "strategy=" not in text and "schedule=[" not in text, text
     assert "more steps" not in text and "omitted" not in text, text
+
+
+def test_a_finding_keeps_its_fix_when_copied_or_pickled():
+    # the engine copies and pickles a check's message along with a failure (shrinking, jobs)
+    import copy
+    import pickle
+
+    from autograder.checks.controlled import Finding
+
+    found = Finding("money was destroyed", "hold both locks")
+    for again in (copy.copy(found), copy.deepcopy(found), pickle.loads(pickle.dumps(found))):
+        assert again == "money was destroyed" and again.fix == "hold both locks"

@@ -47,10 +47,13 @@ class Finding(str):
     """What a scenario's check returns when it knows the fix too: the sentence of what went
     wrong (a str, as the engine expects), with ``.fix``."""
 
-    def __new__(cls, message: str, fix: str):
+    def __new__(cls, message: str, fix: str = ""):
         self = super().__new__(cls, message)
         self.fix = fix
         return self
+
+    def __reduce__(self):           # copy and pickle with the fix (str's own drops it)
+        return (Finding, (str(self), self.fix))
 
 
 class ControlledProperty:
