@@ -38,6 +38,12 @@ c.Execute.timeout = 180
 # The sandbox's limits (autograder/sandbox/settings.py has them all, with their help):
 # c.Sandbox.memory_limit = 4 * 1024**3; c.Sandbox.max_processes = 64; ...
 
+# Points per property (the default table, and why, is autograder/checks/weights.py; the README
+# shows it). Override any part of it here; each autograded test cell's points in source/ must
+# then equal its suite's new total (`make grade` refuses to start otherwise), e.g.
+# c.Weights.points = {"safe_counter": {"visible": {"counts_in_one_process": 1,
+#                                                  "atomic_under_controlled_interleavings": 1}}}
+
 # Feedback tells a student that a hidden check failed and its one-line reason (the cell's
 # output), never the hidden test's source.
 c.GenerateFeedback.preprocessors = [

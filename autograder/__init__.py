@@ -24,7 +24,16 @@ def check(exercise_id: str, suite: str = "visible", **options) -> float | None:
 
 def self_check() -> None:
     """Run every check (visible and hidden) on each exercise answered in this notebook and
-    print the verdicts and points the grader would give."""
+    print the verdicts and points the grader would give (and each "you are the scheduler"
+    schedule's verdict). Under nbgrader (validate, autograde) it only says so: the grader
+    checks the submitted file itself, and the test cells above have run the visible checks."""
+    import os
+
+    from autograder.sandbox.checker import TRUSTED_GRADING_ENV
+
+    if os.environ.get(TRUSTED_GRADING_ENV) or os.environ.get("NBGRADER_EXECUTION"):
+        print("self_check: skipped under nbgrader; the grader checks your submitted answers itself")
+        return
     from autograder.instructor.selfcheck import self_check as run_self_check
 
     run_self_check()

@@ -15,7 +15,7 @@ def exercise(line: str, cell: str) -> None:
     """IPython cell magic body: ``%%exercise safe_counter``."""
     from IPython import get_ipython
 
-    module = save_answer(line.strip(), cell)
+    module = save_answer(line.strip(), "\n" + cell)     # the magic's line: numbered as in the cell
     public = {k: v for k, v in vars(module).items() if not k.startswith("_")}
     get_ipython().user_ns.update(public)
 

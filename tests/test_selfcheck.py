@@ -36,6 +36,8 @@ def test_a_correctly_answered_lesson_passes(lesson, tmp_path):
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     quizzes = [c for c in nb.cells if "quiz.check(" in c.source and c.metadata.get("nbgrader", {}).get("grade")]
     assert run.stdout.count("[PASS] quiz ") == len(quizzes)
+    schedules = [c for c in nb.cells if "puzzle.check(" in c.source and c.metadata.get("nbgrader", {}).get("grade")]
+    assert run.stdout.count("[PASS] schedule ") == len(schedules)
     assert "[FAIL]" not in run.stdout
 
 
@@ -53,3 +55,14 @@ def test_an_unanswered_release_notebook_says_so(tmp_path):
     run = selfcheck(REPO / "release" / "03-semaphores" / "03-semaphores.ipynb")
     assert run.returncode == 1
     assert "no answer yet" in run.stdout
+
+
+def test_a_schedule_that_breaks_nothing_fails_and_says_so(tmp_path):
+    path, nb = answered("06-deadlock", tmp_path)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "bank_schedule")
+    cell.source = "bank_schedule = [2]"
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "lock_ordering"]
+    nbformat.write(nb, path)                  # without the exercise's answer cell: quizzes and the schedule only
+    run = selfcheck(path)
+    assert run.returncode == 1
+    assert "[FAIL] schedule bank_schedule: Nothing broke" in run.stdout

@@ -55,9 +55,8 @@ def answer_path(exercise_id: str) -> Path:
         return _answers[exercise_id]
     except KeyError:
         raise LookupError(
-            f"not answered yet: run the answer cell (the one starting with `%%exercise "
-            f"{exercise_id}`) before its test cell. If you deleted that first line, put it back: "
-            f"it is what lets the grader find your code.") from None
+            f"not answered yet: run your `%%exercise {exercise_id}` cell first (keep that first "
+            f"line: it is how the checks find your code)") from None
 
 
 def answered() -> dict[str, Path]:
@@ -70,11 +69,33 @@ class AnswerError(Exception):
 
 
 def cell_to_module_source(cell_source: str) -> str:
-    """An answer cell's text as module source: a leading ``%%exercise``/``%%writefile`` line goes."""
+    """An answer cell's text as module source: a leading ``%%exercise``/``%%writefile`` line
+    becomes an empty line, so the module's line numbers are the cell's (feedback cites them)."""
     lines = cell_source.splitlines(keepends=True)
     if lines and lines[0].lstrip().startswith(MAGIC_PREFIX):
-        lines = lines[1:]
+        lines[0] = "\n" if lines[0].endswith("\n") else ""
     return "".join(lines)
+
+
+def placeholders(cell_source: str) -> list[str]:
+    """The functions of an answer cell that still raise NotImplementedError (the release
+    notebook's placeholder), in order; [] when there are none or the text does not parse."""
+    import ast
+
+    try:
+        tree = ast.parse(cell_to_module_source(cell_source))
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(node):
+                exc = getattr(inner, "exc", None) if isinstance(inner, ast.Raise) else None
+                target = exc.func if isinstance(exc, ast.Call) else exc
+                if isinstance(target, ast.Name) and target.id == "NotImplementedError":
+                    found.append(node.name)
+                    break
+    return found
 
 
 def load_answer(exercise_id: str, path: Path):

@@ -15,8 +15,10 @@ from autograder.engine import Scenario
 from .realrun import Call, run_real
 from .report import PropertyResult
 from autograder.engine import hooks
-from .common import (DPOR, NotAnInt, Stuck, built_within, call_with_deadline, explored_all, plain_int,
-                     real_property, simulated_globals, start_methods)
+from .common import (NotAnInt, Stuck, built_within, call_with_deadline, plain_int, real_property,
+                     start_methods)
+from .controlled import DPOR, Plan, controlled
+from .weights import suites
 
 SIGNATURE = ("BoundedQueue(capacity, *, ctx=None) with put(item, timeout=None), "
              "get(timeout=None) and qsize()")
@@ -236,7 +238,8 @@ def _delivery_problem(puts: dict[str, list], gets: dict[str, list]) -> str | Non
     got_text = "; ".join(f"{who} got {_short(items)}" for who, items in gets.items())
     parts = []
     for item in (got_all - put_all):
-        parts.append(f"{item!r} came out {got_all[item]} times" if item in put_all else
+        times = "twice" if got_all[item] == 2 else f"{got_all[item]} times"
+        parts.append(f"{item!r} came out {times}" if item in put_all else
                      f"{item!r} came out although nobody put it (a slot read before it was "
                      f"written, or after it was reused)")
     for item in (put_all - got_all):
@@ -269,13 +272,22 @@ def _short(items, limit=6) -> str:
     return "[" + ", ".join(map(repr, items[:limit])) + f", ... ({len(items)} items)]"
 
 
-_DEADLOCK_HINT = (
-    "Every put here has a matching get, so no process should wait forever: a wake-up was "
-    "lost (the signal came before the wait, or notify() woke a process of the wrong kind) or "
-    "stolen (a woken process went on without re-checking the state in a while loop), or the "
-    "processes do not share the queue (a Python list or plain attribute is copied into each process)")
-_BUSY_HINT = "Block on a Condition or Semaphore instead of polling"
-_HINTS = {"deadlock": _DEADLOCK_HINT, "step-budget": _BUSY_HINT}
+_RECHECK_FIX = ("wait in a loop, `while <nothing to take>: cond.wait()` (or cond.wait_for(...)), so that a "
+                "woken process checks again before it goes on: another one may have got there first")
+_LOCK_FIX = ("hold the queue's lock for every read and write of the buffer, its indices and the count, "
+             "so that no other process sees a put or get half done")
+FIXES = {
+    "stale-wakeup": _RECHECK_FIX,
+    "lost-update": _LOCK_FIX,
+    "lost-wakeup": ("wait in a while loop for exactly what you need, and after every put and get wake "
+                    "whoever may be waiting for it (notify_all(), or one Condition for 'not full' and one "
+                    "for 'not empty'), while holding the lock"),
+    "deadlock-cycle": "take the queue's locks in the same order in put() and get(), or use one lock",
+    "check": f"{_LOCK_FIX}, and {_RECHECK_FIX}",
+    "step-budget": "block on a Condition or Semaphore instead of polling",
+    "unpicklable": "create every lock and shared value from ctx (ctx.Condition(), ctx.Array('q', capacity))",
+    "foreign-primitive": "create every lock and shared value from the ctx passed to the constructor",
+}
 
 
 def _pc_scenario(BoundedQueue, capacity: int, producers: list[list[int]], consumers: list[int]) -> Scenario:
@@ -309,45 +321,36 @@ def _pc_scenario(BoundedQueue, capacity: int, producers: list[list[int]], consum
                     [producer(items) for items in producers] + [consumer(n) for n in consumers], check)
 
 
-def _explore_all(title, BoundedQueue, plans, hints=_HINTS) -> PropertyResult:
-    with simulated_globals(BoundedQueue):
-        return explored_all(title, plans, hints)
-
-
-def no_lost_wakeups_controlled(BoundedQueue) -> PropertyResult:
-    title = ("no lost or stolen wake-ups, no lost or duplicated items: capacity 1 and 2, one or "
-             "two producers and consumers (every interleaving where there are few enough, else "
-             "exhaustive search with few preemptions, then random)")
-    Q = BoundedQueue
-    plans = [
-        (_pc_scenario(Q, 1, [[1, 2]], [2]), [DPOR, ("exhaustive", 0, 2000, {"max_preemptions": 3})]),
-        (_pc_scenario(Q, 1, [[1], [2]], [1, 1]), [DPOR, ("exhaustive", 0, 800, {"max_preemptions": 1}),
-                                                  ("random", 3, 400, {})]),
+@controlled("no lost or stolen wake-ups, no lost or duplicated items: capacity 1 and 2, one or two "
+            "producers and consumers (every interleaving where there are few enough, else exhaustive "
+            "search with few preemptions, then random)", fixes=FIXES, globals_mode="time")
+def no_lost_wakeups_controlled(Q):
+    return [
+        Plan(_pc_scenario(Q, 1, [[1, 2]], [2]), [DPOR, ("exhaustive", 0, 2000, {"max_preemptions": 3})]),
+        Plan(_pc_scenario(Q, 1, [[1], [2]], [1, 1]), [DPOR, ("exhaustive", 0, 800, {"max_preemptions": 1}),
+                                                      ("random", 3, 400, {})]),
         # thousands of distinct interleavings: explored by bounded search and random only
-        (_pc_scenario(Q, 2, [[1, 2, 3]], [1, 2]), [("exhaustive", 0, 800, {"max_preemptions": 1}),
-                                                   ("random", 4, 300, {})]),
-        (_pc_scenario(Q, 2, [[1], [2]], [2]), [DPOR, ("exhaustive", 0, 800, {"max_preemptions": 1}),
-                                               ("random", 5, 300, {})]),
+        Plan(_pc_scenario(Q, 2, [[1, 2, 3]], [1, 2]), [("exhaustive", 0, 800, {"max_preemptions": 1}),
+                                                       ("random", 4, 300, {})]),
+        Plan(_pc_scenario(Q, 2, [[1], [2]], [2]), [DPOR, ("exhaustive", 0, 800, {"max_preemptions": 1}),
+                                                   ("random", 5, 300, {})]),
     ]
-    return _explore_all(title, Q, plans)
 
 
-def stress_controlled(BoundedQueue) -> PropertyResult:
-    title = ("no lost or stolen wake-ups with 2 producers and 2 consumers across a wrapping "
-             "buffer (PCT and random search: too many interleavings to try them all)")
-    Q = BoundedQueue
-    plans = [
-        (_pc_scenario(Q, 2, [[1, 2], [3, 4]], [2, 2]), [("pct", 5, 400, {"depth": 3}), ("random", 8, 400, {})]),
-        (_pc_scenario(Q, 3, [[1, 2, 3, 4, 5], [6, 7]], [4, 3]), [("pct", 9, 300, {"depth": 2}),
-                                                                 ("random", 10, 300, {})]),
+@controlled("no lost or stolen wake-ups with 2 producers and 2 consumers across a wrapping buffer "
+            "(PCT and random search: too many interleavings to try them all)", fixes=FIXES, globals_mode="time")
+def stress_controlled(Q):
+    return [
+        Plan(_pc_scenario(Q, 2, [[1, 2], [3, 4]], [2, 2]), [("pct", 5, 400, {"depth": 3}), ("random", 8, 400, {})]),
+        Plan(_pc_scenario(Q, 3, [[1, 2, 3, 4, 5], [6, 7]], [4, 3]), [("pct", 9, 300, {"depth": 2}),
+                                                                     ("random", 10, 300, {})]),
     ]
-    return _explore_all(title, Q, plans)
 
 
 # ------------------------------------------------------------------ blocking, virtual time
-def blocks_when_full_or_empty(BoundedQueue) -> PropertyResult:
-    title = ("capacity respected: a put on a full queue and a get on an empty one block until "
-             "another process makes room or puts an item")
+@controlled("capacity respected: a put on a full queue and a get on an empty one block until another "
+            "process makes room or puts an item", fixes=FIXES, globals_mode="time")
+def blocks_when_full_or_empty(BoundedQueue):
     progress = []
 
     def filler(q):
@@ -405,13 +408,10 @@ def blocks_when_full_or_empty(BoundedQueue) -> PropertyResult:
                     lambda ctx: reset(ctx, 2), [filler, watcher], check_full)
     empty = Scenario("BoundedQueue(1); P1: get(); P2: sleep(1), put(5)",
                      lambda ctx: reset(ctx, 1), [taker, giver], check_empty)
-    hints = {"deadlock": "Every blocked put or get here is released by the other process, so "
-                         "nobody should wait forever: a wake-up was lost",
-             "step-budget": _BUSY_HINT}
-    return _explore_all(title, BoundedQueue, [
-        (full, [DPOR, ("exhaustive", 0, 400, {"max_preemptions": 2})]),
-        (empty, [DPOR, ("exhaustive", 0, 400, {"max_preemptions": 2})]),
-    ], hints)
+    blocking = {"check": ("block while the queue is full (in put) or empty (in get): wait on a Condition "
+                          "in a while loop, or acquire a Semaphore that counts the free slots or the items")}
+    return [Plan(full, [DPOR, ("exhaustive", 0, 400, {"max_preemptions": 2})], blocking),
+            Plan(empty, [DPOR, ("exhaustive", 0, 400, {"max_preemptions": 2})], blocking)]
 
 
 def _attempt(q, method, args, timeout):
@@ -510,17 +510,16 @@ def _timed_race(BoundedQueue, capacity, initial, puts, gets):
     return Scenario(text, setup, [putter, getter], check)
 
 
-_TIMED_RACE_HINT = ("A timeout can expire at any moment, also while another process holds the "
-                    "queue's lock (a busy machine can keep that process from running for longer "
-                    "than any timeout): a put or get whose timeout expired must give up without "
-                    "changing the queue, and must never use the queue without holding its lock")
+_TIMED_RACE_FIX = ("a timeout can expire at any moment, also while another process holds the queue's lock "
+                   "(a busy machine can keep that process from running for longer than any timeout): a "
+                   "put or get whose timeout expired must give up without changing the queue, and must "
+                   "never use the queue without holding its lock")
 
 
-def timeouts_not_restarted(BoundedQueue) -> PropertyResult:
-    title = ("timeouts: queue.Full / queue.Empty after exactly the timeout, even when other "
-             "processes keep waking the waiter; timed puts and gets racing each other (timeouts "
-             "0 and 0.001 s, capacity 1, the ends of the 64-bit range) lose, duplicate and reorder "
-             "nothing")
+@controlled("timeouts: queue.Full / queue.Empty after exactly the timeout, even when other processes keep "
+            "waking the waiter; timed puts and gets racing each other (timeouts 0 and 0.001 s, capacity 1, "
+            "the ends of the 64-bit range) lose, duplicate and reorder nothing", fixes=FIXES, globals_mode="time")
+def timeouts_not_restarted(BoundedQueue):
     current = {"call": None}
 
     def alone(q):
@@ -569,12 +568,15 @@ def timeouts_not_restarted(BoundedQueue) -> PropertyResult:
         q.put(0)
         return q
 
-    def alone_hint(failure):
+    def alone_fix(failure, story):
         if current["call"]:
-            return (f"P1's {current['call']} never returned; it must raise after its timeout. "
-                    f"Is the timeout passed on to wait()/acquire()?")
+            return (f"P1's {current['call']} never returned: pass the timeout on to wait()/acquire() "
+                    f"and raise once it has expired")
         return None
 
+    waits = {"deadlock": alone_fix, "deadlock-cycle": alone_fix, "lost-wakeup": alone_fix,
+             "check": ("compute the deadline once (time.monotonic() + timeout) and after every wake-up wait "
+                       "only for the time that remains; raise queue.Empty / queue.Full once it has passed")}
     scenarios = [
         (Scenario("BoundedQueue(1); P1: get(timeout=0.5), put(1), put(2, timeout=0.25)",
                   lambda ctx: BoundedQueue(1, ctx=ctx), [alone], check_alone),
@@ -589,22 +591,15 @@ def timeouts_not_restarted(BoundedQueue) -> PropertyResult:
                                                     1.0, may_return=True)),
          [("random", 23, 200, {}), ("pct", 24, 100, {"depth": 3})]),
     ]
-    waits = _explore_all(title, BoundedQueue, scenarios, {"deadlock": alone_hint, "step-budget": _BUSY_HINT})
-    if not waits.passed:
-        return waits
     races = [
         _timed_race(BoundedQueue, 1, [], [(MIN64, 0.001), (MAX64, 0)], [0.001]),
         _timed_race(BoundedQueue, 1, [7], [(8, 0)], [0, 0]),
         _timed_race(BoundedQueue, 2, [], [(1, 0.5), (2, 0)], [0.5]),
     ]
-    raced = _explore_all(title, BoundedQueue,
-                         [(race, [DPOR, ("random", 31, 300, {}), ("pct", 32, 200, {"depth": 3})])
-                          for race in races],
-                         {"deadlock": _TIMED_RACE_HINT, "step-budget": _BUSY_HINT,
-                          "check": _TIMED_RACE_HINT, "exception": _TIMED_RACE_HINT})
-    if not raced.passed:
-        return raced
-    return PropertyResult(title, True, "; ".join(filter(None, [waits.message, raced.message])))
+    raced = {kind: _TIMED_RACE_FIX for kind in ("deadlock", "deadlock-cycle", "lost-wakeup", "check",
+                                                "exception", "stale-wakeup", "lost-update")}
+    return [Plan(scenario, runs, waits) for scenario, runs in scenarios] + \
+        [Plan(race, [DPOR, ("random", 31, 300, {}), ("pct", 32, 200, {"depth": 3})], raced) for race in races]
 
 
 # ------------------------------------------------------------------ real processes
@@ -782,7 +777,8 @@ def shared_across_processes(BoundedQueue) -> PropertyResult:
              f"child and back, in order; 2 producers and 2 consumers at once")
     producers = [_items(MIN64, 7, 1500), _items(MAX64, -5, 1500)]
     return real_property(title, BoundedQueue, _exchange_with_parent,
-                          lambda method: _producers_consumers(BoundedQueue, method, 4, producers, [1500, 1500]))
+                         lambda method: _producers_consumers(BoundedQueue, method, 4, producers, [1500, 1500]),
+                         FIXES["check"])
 
 
 def stress_across_processes(BoundedQueue) -> PropertyResult:
@@ -791,13 +787,12 @@ def stress_across_processes(BoundedQueue) -> PropertyResult:
     producers = [_items(MIN64, 1, 5000), _items(-10 ** 9, 1, 5000), _items(MAX64, -1, 5000),
                  _items(10 ** 9, 1, 5000)]
     return real_property(title, BoundedQueue, _full_in_child,
-                          lambda method: _producers_consumers(BoundedQueue, method, 16, producers, [9000, 11000]))
+                         lambda method: _producers_consumers(BoundedQueue, method, 16, producers, [9000, 11000]),
+                         FIXES["check"])
 
 
-# (property, points). A suite's points add up to its test cell's points in the notebook.
-SUITES = {
-    "visible": [(fifo_in_one_process, 0.75), (timeouts_in_one_process, 0.75),
-                (no_lost_wakeups_controlled, 0.75), (shared_across_processes, 0.75)],
-    "hidden": [(blocks_when_full_or_empty, 0.75), (timeouts_not_restarted, 0.75),
-               (stress_controlled, 0.75), (stress_across_processes, 0.75)],
-}
+# Each suite's properties, in order; their points are in autograder/checks/weights.py.
+SUITES = suites("bounded_queue", {
+    "visible": [fifo_in_one_process, timeouts_in_one_process, no_lost_wakeups_controlled, shared_across_processes],
+    "hidden": [blocks_when_full_or_empty, timeouts_not_restarted, stress_controlled, stress_across_processes],
+})

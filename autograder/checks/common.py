@@ -10,9 +10,6 @@ from .realrun import Call
 from .report import PropertyResult
 
 START_METHODS = ("fork", "spawn", "forkserver")
-#: explore every distinct interleaving (partial-order reduction) within this many executions;
-#: put it first in a scenario's runs, the others run only when it does not finish
-DPOR = ("dpor", 0, 2000, {})
 
 
 def start_methods() -> list[str]:
@@ -91,65 +88,6 @@ def built_within(make, seconds: float = 5.0):
     return make_with_deadline
 
 
-def explored(title: str, scenario, runs, hints=None) -> PropertyResult:
-    """Explore ``scenario`` with each ``(strategy, seed, max_schedules, options)`` in turn.
-
-    Seeds are fixed, so a verdict is the same on every grading run; the first failure is
-    reported with its shrunk schedule as a step-by-step timeline. A run that explores
-    every distinct interleaving ("dpor" within its budget) ends the search: the pass is then
-    a proof for this scenario, and its note says so; a "dpor" run that runs out of budget
-    falls through to the next runs (PCT), and the note gives PCT's bound. ``hints`` maps a
-    failure kind ("deadlock", "check", ...) to a sentence appended to the engine's message
-    (or to a function of the Failure returning one, or None)."""
-    from autograder.engine import explore
-
-    notes = []
-    for strategy, seed, max_schedules, options in runs:
-        result = explore(scenario, strategy=strategy, seed=seed, max_schedules=max_schedules, **options)
-        if not result.ok:
-            failure = result.failure
-            replay = (f"replay: strategy={failure.strategy}, seed={failure.seed}, schedule={failure.schedule}"
-                      f" (found at schedule {(failure.schedule_index or 0) + 1})")
-            return PropertyResult(title, False, with_hint(failure, hints), scenario.name,
-                                  "\n".join(filter(None, [failure.timeline, failure.traceback, replay])),
-                                  failure.seed)
-        if result.complete:
-            return PropertyResult(title, True, f"all {result.interleavings:,} distinct interleavings explored")
-        if strategy == "dpor":
-            notes.append(f"{result.interleavings:,} distinct interleavings explored (not all)")
-        elif strategy == "pct":
-            notes.append(f"PCT depth {options.get('depth', 3)}, {result.schedules_run} runs finding a bug of "
-                         f"that depth with probability >= 1/{1 / result.scheduler.bound():,.0f} each")
-        elif strategy == "exhaustive":
-            notes.append(f"every schedule with <= {options.get('max_preemptions', 2)} preemptions")
-        else:
-            notes.append(f"{result.schedules_run} {strategy} schedules")
-    return PropertyResult(title, True, ", then ".join(notes))
-
-
-def explored_all(title: str, plans, hints=None) -> PropertyResult:
-    """:func:`explored` for each ``(scenario, runs)`` in ``plans``: the first failure, or a
-    pass whose note says how thoroughly each scenario was explored."""
-    notes = []
-    for scenario, runs in plans:
-        result = explored(title, scenario, runs, hints)
-        if not result.passed:
-            return result
-        notes.append(result.message)
-    return PropertyResult(title, True, "; ".join(filter(None, notes)))
-
-
-def with_hint(failure, hints) -> str:
-    """The failure's message, followed by the hint for its kind (if any)."""
-    hint = (hints or {}).get(failure.kind)
-    if callable(hint):
-        hint = hint(failure)
-    message = failure.message
-    if hint:
-        message = f"{message.rstrip('. ')}. {hint}"
-    return message
-
-
 # ---------------------------------------------------------------- student module globals
 @contextlib.contextmanager
 def simulated_globals(cls, *, per_process_ids: bool = False):
@@ -170,7 +108,7 @@ def simulated_globals(cls, *, per_process_ids: bool = False):
         yield
 
 
-def real_property(title: str, cls, deterministic, concurrent) -> PropertyResult:
+def real_property(title: str, cls, deterministic, concurrent, fix: str = "") -> PropertyResult:
     """A real-process property: evidence of a bug fails it, absence of evidence proves nothing.
 
     Under every start method, ``deterministic(cls, method)`` -> ``(problem, scenario)`` runs
@@ -180,9 +118,10 @@ def real_property(title: str, cls, deterministic, concurrent) -> PropertyResult:
     destroyed, an object that cannot be sent) and fails the property; "note" is a hang, which
     a busy machine can cause too, so it is reported without costing points (the controlled
     checks judge deadlocks). After a hang the remaining methods skip the concurrent run (a
-    hang costs the whole deadline: once is enough).
+    hang costs the whole deadline: once is enough). ``fix`` is the sentence shown with
+    evidence of a bug.
     """
-    notes = []
+    late = []
     run_concurrent = True
     for method in start_methods():
         problem, scenario = deterministic(cls, method)
@@ -192,10 +131,17 @@ def real_property(title: str, cls, deterministic, concurrent) -> PropertyResult:
             continue
         verdict, message, scenario, hung = concurrent(method)
         if verdict == "fail":
-            return PropertyResult(title, False, message, scenario, evidence=True)
+            return PropertyResult(title, False, message, scenario, fix=fix, evidence=True)
         if verdict == "note":
-            notes.append(f"under {method}, several processes at once did not finish in time; a busy "
-                         f"machine can cause that too, so it costs no points here (the interleaving "
-                         f"checks judge deadlocks)")
+            late.append(method)
             run_concurrent = not hung
-    return PropertyResult(title, True, "; ".join(notes))
+    return PropertyResult(title, True, late_note(late))
+
+
+def late_note(methods: list[str]) -> str:
+    """The one line a passing real-process property shows when its concurrent run did not
+    finish in time under ``methods`` (empty: no note)."""
+    if not methods:
+        return ""
+    return (f"under {' and '.join(methods)} the processes did not all finish in time; that costs no "
+            f"points, since a busy machine can cause it too (the interleaving checks judge deadlocks)")

@@ -9,12 +9,13 @@ import ast
 import inspect
 
 from .answers import require_class
-from autograder.engine import Scenario, Scheduler, explore, hooks
+from autograder.engine import Scenario, Scheduler, hooks
 from .realrun import Call, run_real
 from .report import PropertyResult
-from .common import (DPOR, NotAnInt, Stuck, built_within, call_with_deadline, describe_calls,
-                     explored_all, plain_int, real_property, simulated_globals, start_methods,
-                     with_hint)
+from .common import (NotAnInt, Stuck, built_within, call_with_deadline, describe_calls, plain_int,
+                     real_property, start_methods)
+from .controlled import DPOR, Finding, Plan, controlled
+from .weights import suites
 
 SIGNATURE = "Bank(balances, *, ctx=None) with transfer(src, dst, amount), balance(i) and total()"
 
@@ -156,26 +157,38 @@ def _uses_id(Bank) -> bool:
         "hash(" in source.replace(" ", "")
 
 
-def _deadlock_hint(Bank):
-    def hint(failure):
+_SNAPSHOT_FIX = ("total() must hold every account's lock at once (taken in the same global order as "
+                 "transfer) while it sums, and a transfer must debit and credit under both locks")
+_ORDER_FIX = ("take the locks in one global order that every process agrees on, e.g. the smaller "
+              "account number first, in transfer() and in total()")
+_MONEY_FIX = "read and write the balances only while holding both accounts' locks"
+
+
+def _fixes(Bank):
+    """The fixes for failures of ``Bank``'s controlled runs."""
+    def order(failure, story):
         cycle = failure.deadlock_cycle or []
         if len(cycle) == 1:
-            return f"{cycle[0].process} waits for itself. {_REENTRY_HINT}"
-        text = ("Two transfers each hold one lock and wait for the other's. Take the locks in one "
-                "global order that every process agrees on, e.g. the smaller account number first")
+            return ("never acquire a lock you already hold (a ctx.Lock is not re-entrant): for src == dst "
+                    "return before locking, and do not call balance() from total() while holding the locks")
         if _uses_id(Bank):
-            text += (". Ordering by id() (or hash()) is not such an order: every spawned process "
-                     "has its own copies of the locks at different addresses, so two processes "
-                     "can sort the same two locks differently (here P2 sees them in the "
-                     "opposite order)")
-        return text
-    return hint
+            return (f"{_ORDER_FIX}. Ordering by id() (or hash()) is not such an order: every spawned process "
+                    f"has its own copies of the locks at different addresses, so two processes can sort "
+                    f"the same locks differently (here P2 sees them in the opposite order)")
+        return _ORDER_FIX
+    return {"deadlock-cycle": order, "deadlock": order, "lost-update": _MONEY_FIX, "check": _MONEY_FIX,
+            "step-budget": "block in acquire() instead of polling in a loop",
+            "unpicklable": "create every lock and shared value from ctx (ctx.Lock(), ctx.Array('q', balances))",
+            "foreign-primitive": "create every lock and shared value from the ctx passed to the constructor"}
 
 
-_UNSHARED_CONTROLLED = (
-    "the transfers returned, but afterwards the balances are still {got!r}: each process "
-    "changed its own copy. Keep the balances in shared memory from ctx (ctx.Array or one "
-    "ctx.Value per account), not in a Python list or a plain attribute")
+_SHARED_FIX = ("keep the balances in shared memory from ctx (ctx.Array or one ctx.Value per account), not "
+               "in a Python list or a plain attribute")
+
+
+def _unshared_controlled(got):
+    return Finding(f"the transfers returned, but afterwards the balances are still {got!r}: each process "
+                   f"changed its own copy", _SHARED_FIX)
 
 
 def _read_balances(bank, n):
@@ -203,16 +216,14 @@ def _transfers_scenario(Bank, initial, transfers, check_extra=None, *, may_fail=
         got = _read_balances(bank, len(initial))
         done = _expected_after(initial, [t for t, r in zip(transfers, results) if r == "ok"])
         if got == list(initial) != done:
-            return _UNSHARED_CONTROLLED.format(got=got)
+            return _unshared_controlled(got)
         if sum(got) != sum(initial):
-            why = ("An update was lost: two transfers touching the same account both read its old "
-                   "balance. Read and write the balances only while holding both accounts' locks")
+            fix = _MONEY_FIX
             if "ValueError" in results:
-                why = ("A transfer that raised ValueError had already changed a balance, or an "
-                       "update was lost. Check the funds before changing anything, and read and "
-                       "write the balances only while holding both accounts' locks")
-            return (f"money was {'created' if sum(got) > sum(initial) else 'destroyed'}: the balances "
-                    f"are {got!r}, total {sum(got)} instead of {sum(initial)}. {why}")
+                fix = (f"check the funds before changing anything (a transfer that raises ValueError must "
+                       f"leave every balance as it was), and {_MONEY_FIX}")
+            return Finding(f"money was {'created' if sum(got) > sum(initial) else 'destroyed'}: the balances "
+                           f"are {got!r}, total {sum(got)} instead of {sum(initial)}", fix)
         if check_extra:
             return check_extra(got, results)
         return None
@@ -234,36 +245,28 @@ def _exact(initial, transfers):
 
     def check(got, results):
         if got != expected:
-            return (f"after the transfers the balances are {got!r}, expected {expected!r}: one "
-                    f"transfer overwrote another's update. Read and write the balances only while "
-                    f"holding both accounts' locks")
+            return Finding(f"after the transfers the balances are {got!r}, expected {expected!r}: one "
+                           f"transfer overwrote another's update", _MONEY_FIX)
         return None
     return check
 
 
-def _explore_bank(title, Bank, plans, hints, per_process_ids=True) -> PropertyResult:
-    with simulated_globals(Bank, per_process_ids=per_process_ids):
-        return explored_all(title, plans, hints)
-
-
-def no_deadlock_opposite_transfers(Bank) -> PropertyResult:
-    title = ("no deadlock: transfer(0, 1) and transfer(1, 0) at the same time, in every "
-             "interleaving (each process sees its own copy of the locks, as under spawn)")
+@controlled("no deadlock: transfer(0, 1) and transfer(1, 0) at the same time, in every interleaving "
+            "(each process sees its own copy of the locks, as under spawn)", globals_mode="ids")
+def no_deadlock_opposite_transfers(Bank):
     transfers = [(0, 1, 10), (1, 0, 20)]
-    plans = [(_transfers_scenario(Bank, [100, 100], transfers, _exact([100, 100], transfers)),
-              [DPOR, ("exhaustive", 0, 3000, {"max_preemptions": 20})])]
-    return _explore_bank(title, Bank, plans, {"deadlock": _deadlock_hint(Bank)})
+    return [Plan(_transfers_scenario(Bank, [100, 100], transfers, _exact([100, 100], transfers)),
+                 [DPOR, ("exhaustive", 0, 3000, {"max_preemptions": 20})], _fixes(Bank))]
 
 
-def no_overdraft_no_lost_update(Bank) -> PropertyResult:
-    title = ("money is conserved and never overdrawn: two withdrawals of 80 from 100, and two "
-             "transfers through one account (every interleaving)")
-
+@controlled("money is conserved and never overdrawn: two withdrawals of 80 from 100, and two transfers "
+            "through one account (every interleaving)", globals_mode="ids")
+def no_overdraft_no_lost_update(Bank):
     def one_of_two(got, results):
         if got[0] < 0:
-            return (f"both transfers of 80 from account 0 (holding 100) succeeded and account 0 "
-                    f"ended at {got[0]}: the funds check and the debit must happen while holding "
-                    f"the locks, so that no other transfer changes the balance in between")
+            return Finding(f"both transfers of 80 from account 0 (holding 100) succeeded and account 0 "
+                           f"ended at {got[0]}", "check the funds and debit while holding the locks, so "
+                           "that no other transfer changes the balance in between")
         if results.count("ValueError") != 1:
             return (f"account 0 held 100 and two processes each moved 80 out of it: exactly one "
                     f"should succeed and one raise ValueError, but the results were {results!r} "
@@ -274,33 +277,31 @@ def no_overdraft_no_lost_update(Bank) -> PropertyResult:
 
     withdrawals = [(0, 1, 80), (0, 2, 80)]
     chain = [(0, 1, 10), (1, 2, 10)]
-    plans = [
-        (_transfers_scenario(Bank, [100, 0, 0], withdrawals, one_of_two, may_fail=True),
-         [DPOR, ("exhaustive", 0, 3000, {"max_preemptions": 20})]),
-        (_transfers_scenario(Bank, [50, 50, 50], chain, _exact([50, 50, 50], chain)),
-         [DPOR, ("exhaustive", 0, 1500, {"max_preemptions": 4})]),
+    return [
+        Plan(_transfers_scenario(Bank, [100, 0, 0], withdrawals, one_of_two, may_fail=True),
+             [DPOR, ("exhaustive", 0, 3000, {"max_preemptions": 20})], _fixes(Bank)),
+        Plan(_transfers_scenario(Bank, [50, 50, 50], chain, _exact([50, 50, 50], chain)),
+             [DPOR, ("exhaustive", 0, 1500, {"max_preemptions": 4})], _fixes(Bank)),
     ]
-    return _explore_bank(title, Bank, plans, {"deadlock": _deadlock_hint(Bank)})
 
 
-def cyclic_transfers(Bank) -> PropertyResult:
-    title = ("no deadlock and no lost money with three transfers in a cycle 0 -> 1 -> 2 -> 0 and "
-             "with four processes on four accounts (every interleaving, or PCT and random search "
-             "if there are too many)")
+@controlled("no deadlock and no lost money with three transfers in a cycle 0 -> 1 -> 2 -> 0 and with four "
+            "processes on four accounts (every interleaving, or PCT and random search if there are too many)",
+            globals_mode="ids")
+def cyclic_transfers(Bank):
     cycle = [(0, 1, 10), (1, 2, 10), (2, 0, 10)]
     mixed = [(0, 1, 5), (1, 2, 7), (2, 3, 9), (3, 0, 11)]
-    plans = [
-        (_transfers_scenario(Bank, [100, 100, 100], cycle, _exact([100, 100, 100], cycle)),
-         [DPOR, ("exhaustive", 0, 3500, {"max_preemptions": 2}), ("pct", 3, 200, {"depth": 3})]),
-        (_transfers_scenario(Bank, [20, 20, 20, 20], mixed, _exact([20, 20, 20, 20], mixed)),
-         [DPOR, ("pct", 5, 400, {"depth": 3}), ("random", 6, 400, {})]),
+    return [
+        Plan(_transfers_scenario(Bank, [100, 100, 100], cycle, _exact([100, 100, 100], cycle)),
+             [DPOR, ("exhaustive", 0, 3500, {"max_preemptions": 2}), ("pct", 3, 200, {"depth": 3})], _fixes(Bank)),
+        Plan(_transfers_scenario(Bank, [20, 20, 20, 20], mixed, _exact([20, 20, 20, 20], mixed)),
+             [DPOR, ("pct", 5, 400, {"depth": 3}), ("random", 6, 400, {})], _fixes(Bank)),
     ]
-    return _explore_bank(title, Bank, plans, {"deadlock": _deadlock_hint(Bank)})
 
 
-def total_is_a_snapshot(Bank) -> PropertyResult:
-    title = ("total() is a consistent snapshot: a process calling total() while transfers run "
-             "always sees the bank's whole money")
+@controlled("total() is a consistent snapshot: a process calling total() while transfers run always sees "
+            "the bank's whole money", globals_mode="ids")
+def total_is_a_snapshot(Bank):
     initial = [30, 20, 10]
     whole = sum(initial)
 
@@ -317,28 +318,23 @@ def total_is_a_snapshot(Bank) -> PropertyResult:
     def check(bank, results):
         got = _read_balances(bank, len(initial))
         if got == initial:
-            return _UNSHARED_CONTROLLED.format(got=got)
+            return _unshared_controlled(got)
         if sum(got) != whole:
-            return (f"money was {'created' if sum(got) > whole else 'destroyed'}: the balances "
-                    f"are {got!r}, total {sum(got)} instead of {whole}")
+            return Finding(f"money was {'created' if sum(got) > whole else 'destroyed'}: the balances "
+                           f"are {got!r}, total {sum(got)} instead of {whole}", _MONEY_FIX)
         if got != [27, 25, 8]:
             return f"after the three transfers the balances are {got!r}, expected [27, 25, 8]"
         for seen in results[2]:
             if plain_int(seen, "P3's total()") != whole:
-                return (f"P3's total() returned {seen!r} while transfers were running, but the bank "
-                        f"always holds {whole}: a transfer was seen half done. total() must hold "
-                        f"every account's lock at once (taken in the same global order as "
-                        f"transfer) while it sums, and a transfer must debit and credit under "
-                        f"both locks")
+                return Finding(f"P3's total() returned {seen!r} while transfers were running, but the bank "
+                               f"always holds {whole}: it saw a transfer half done", _SNAPSHOT_FIX)
         return None
 
     scenario = Scenario(f"Bank({initial}); P1: transfer(0, 1, 10), transfer(1, 2, 5); "
                         f"P2: transfer(2, 0, 7); P3: total(), total()",
                         lambda ctx: Bank(list(initial), ctx=ctx), [mover1, mover2, auditor], check)
-    return _explore_bank(title, Bank, [
-        (scenario, [DPOR, ("exhaustive", 0, 1500, {"max_preemptions": 1}), ("pct", 7, 400, {"depth": 3}),
-                    ("random", 8, 400, {})])],
-        {"deadlock": _deadlock_hint(Bank)})
+    return [Plan(scenario, [DPOR, ("exhaustive", 0, 1500, {"max_preemptions": 1}), ("pct", 7, 400, {"depth": 3}),
+                            ("random", 8, 400, {})], _fixes(Bank))]
 
 
 # ------------------------------------------------------------------ disjoint transfers
@@ -370,13 +366,13 @@ class _PauseMidUpdate(Scheduler):
         return current if current in runnable else runnable[0]
 
 
-def disjoint_transfers_in_parallel(Bank) -> PropertyResult:
+@controlled("transfers on disjoint accounts do not wait for each other: transfer(2, 3) completes while "
+            "transfer(0, 1) is in the middle of its update", globals_mode="time")
+def disjoint_transfers_in_parallel(Bank):
     """P1's transfer(0, 1) is paused right after it first changes shared memory (so it is
     inside its critical section); from then on P2's transfer(2, 3) runs whenever it can.
     With one lock per account P2 finishes while P1 is paused; with one lock for the whole
     bank P2 blocks until P1 is done."""
-    title = ("transfers on disjoint accounts do not wait for each other: transfer(2, 3) completes "
-             "while transfer(0, 1) is in the middle of its update")
     initial = [100, 100, 100, 100]
     order = []
     scheduler = _PauseMidUpdate()
@@ -396,26 +392,20 @@ def disjoint_transfers_in_parallel(Bank) -> PropertyResult:
     def check(bank, results):
         got = _read_balances(bank, len(initial))
         if got == initial:
-            return _UNSHARED_CONTROLLED.format(got=got)
+            return _unshared_controlled(got)
         if got != [90, 110, 80, 120]:
             return f"after transfer(0, 1, 10) and transfer(2, 3, 20) the balances are {got!r}"
         if scheduler.triggered and order == ["P1", "P2"]:
-            return ("transfers on disjoint accounts waited for each other: P2's transfer(2, 3, 20) "
-                    "could not finish while P1's transfer(0, 1, 10) was in the middle of its update, "
-                    "although they share no account. Use one lock per account (not one lock for "
-                    "the whole bank) and take only the locks of src and dst")
+            return Finding("transfers on disjoint accounts waited for each other: P2's transfer(2, 3, 20) "
+                           "could not finish while P1's transfer(0, 1, 10) was in the middle of its update, "
+                           "although they share no account", "use one lock per account (not one lock for the "
+                           "whole bank) and take only the locks of src and dst")
         return None
 
     scenario = Scenario("Bank([100, 100, 100, 100]); P1: transfer(0, 1, 10), paused right after it "
                         "changes a balance; P2: transfer(2, 3, 20), run while P1 is paused",
                         setup, [first, second], check)
-    with simulated_globals(Bank):
-        result = explore(scenario, strategy=scheduler, max_schedules=1, shrink=False)
-    if result.ok:
-        return PropertyResult(title, True)
-    failure = result.failure
-    return PropertyResult(title, False, with_hint(failure, {"deadlock": _deadlock_hint(Bank)}),
-                          scenario.name, "\n".join(filter(None, [failure.timeline, failure.traceback])))
+    return [Plan(scenario, [(scheduler, 0, 1, {"shrink": False})], _fixes(Bank))]
 
 
 # ------------------------------------------------------------------ real processes
@@ -569,7 +559,7 @@ def shared_across_processes(Bank) -> PropertyResult:
     initial = [10_000] * 4        # enough for every debit to come first
     movers = [[(0, 1, 1, 2500)], [(1, 0, 2, 2500)], [(2, 3, 3, 2000)], [(3, 2, 1, 2000)]]
     return real_property(title, Bank, _child_moves,
-                          lambda method: _concurrent_transfers(Bank, method, initial, movers))
+                         lambda method: _concurrent_transfers(Bank, method, initial, movers), _MONEY_FIX)
 
 
 def stress_across_processes(Bank) -> PropertyResult:
@@ -578,13 +568,13 @@ def stress_across_processes(Bank) -> PropertyResult:
     initial = [10_000] * 4        # enough for every debit to come first
     movers = [[(0, 1, 1, 3000)], [(1, 0, 1, 3000), (2, 1, 1, 500)], [(2, 3, 2, 2500)], [(3, 0, 1, 2500)]]
     return real_property(title, Bank, _child_reads,
-                          lambda method: _concurrent_transfers(Bank, method, initial, movers, auditors=2))
+                         lambda method: _concurrent_transfers(Bank, method, initial, movers, auditors=2),
+                         f"{_MONEY_FIX}; {_SNAPSHOT_FIX}")
 
 
-# (property, points). A suite's points add up to its test cell's points in the notebook.
-SUITES = {
-    "visible": [(contract_in_one_process, 0.75), (no_deadlock_opposite_transfers, 0.75),
-                (no_overdraft_no_lost_update, 0.75), (shared_across_processes, 0.75)],
-    "hidden": [(total_is_a_snapshot, 0.75), (disjoint_transfers_in_parallel, 0.75),
-               (cyclic_transfers, 0.75), (stress_across_processes, 0.75)],
-}
+# Each suite's properties, in order; their points are in autograder/checks/weights.py.
+SUITES = suites("lock_ordering", {
+    "visible": [contract_in_one_process, no_deadlock_opposite_transfers, no_overdraft_no_lost_update,
+                shared_across_processes],
+    "hidden": [total_is_a_snapshot, disjoint_transfers_in_parallel, cyclic_transfers, stress_across_processes],
+})

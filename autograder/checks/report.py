@@ -1,4 +1,10 @@
-"""Verdicts a student can act on: one result per property, and their rendering."""
+"""Verdicts a student can act on: one result per property, and their rendering.
+
+A failing property reads as a story: what went wrong (one sentence), the scenario, the few
+steps that matter with the line of the student's code each one ran (controlled runs), one
+sentence on how to fix it, and the notebook call that replays the run step by step with a
+picture. A passing property may carry a short note (what was covered, or a real run that did
+not finish in time, which costs nothing)."""
 from __future__ import annotations
 
 import json
@@ -11,26 +17,31 @@ class PropertyResult:
     passed: bool
     message: str = ""         # one sentence: what was expected and what happened
     scenario: str = ""        # the processes and their calls
-    timeline: str = ""        # a failing schedule, step by step (controlled runs)
-    seed: int | None = None   # how to replay a controlled run
+    timeline: str = ""        # the decisive steps of a failing run and what they show (controlled runs)
+    fix: str = ""             # one sentence: how to fix it
+    replay: str = ""          # the notebook call that replays the failing run, e.g. course.replay(...)
     points: float = 1.0       # what passing this property is worth in its test cell
     id: str = ""              # the property's function name: its key in the suite's table
     evidence: bool = False    # failed on what a real concurrent run happened to show (a race
     #                           may show on one run and not the next; the README has the rates)
 
     def render(self, detailed: bool = True) -> str:
+        """The verdict as feedback shows it; ``detailed=False`` (hidden suites) leaves out the
+        scenario line."""
         mark = "PASS" if self.passed else "FAIL"
         lines = [f"[{mark}] {self.name}"]
-        if self.passed and self.message:     # a note that does not cost points
-            lines.append(f"       note: {self.message}")
-        if not self.passed:
-            lines.append(f"       {self.message}")
-            if detailed and self.scenario:
-                lines.append("       scenario: " + self.scenario)
-            if detailed and self.timeline:
-                lines += ["       " + line for line in self.timeline.splitlines()]
-            if detailed and self.seed is not None:
-                lines.append(f"       (seed {self.seed})")
+        if self.passed:
+            if self.message:                 # a note that does not cost points
+                lines.append(f"       note: {self.message}")
+            return "\n".join(lines)
+        lines.append(f"       {_sentence(self.message)}")
+        if detailed and self.scenario:
+            lines.append(f"       In {self.scenario}:" if self.timeline else f"       scenario: {self.scenario}")
+        lines += ["       " + line for line in self.timeline.splitlines()]
+        if self.fix:
+            lines.append(f"       Fix: {_sentence(self.fix)}")
+        if self.replay:
+            lines.append(f"       Every step, with a picture: {self.replay}")
         return "\n".join(lines)
 
 
@@ -40,6 +51,11 @@ class Report:
     suite: str
     results: list[PropertyResult] = field(default_factory=list)
     problem: str = ""          # why no property could be checked (then every one failed)
+
+    @property
+    def unanswered(self) -> bool:
+        """The exercise is not answered yet (then feedback says so in one line)."""
+        return self.problem.startswith(NOT_ANSWERED)
 
     @classmethod
     def not_checked(cls, exercise: str, suite: str, table: list, problem: str) -> "Report":
@@ -67,6 +83,8 @@ class Report:
         head = f"{self.exercise} · {self.suite} checks: " + (
             "all passed" if self.passed else f"{len(self.failures())} of {len(self.results)} failed") + \
             f" ({self.earned:g} of {self.total:g} points)"
+        if self.unanswered:
+            return f"{self.exercise} · {self.suite} checks: {self.problem} (0 of {self.total:g} points)"
         if self.problem:
             return f"{head}\n  {self.problem}"
         body = [r.render(detailed) for r in self.results]
@@ -101,21 +119,33 @@ class Report:
         for raw, (prop, points) in zip(results, table):
             if type(raw) is not dict or set(raw) != _RESULT_FIELDS or raw["id"] != prop.__name__:
                 raise ValueError(f"result for {prop.__name__} is malformed")
-            if type(raw["passed"]) is not bool or type(raw["evidence"]) is not bool or \
-                    not (raw["seed"] is None or type(raw["seed"]) is int):
+            if type(raw["passed"]) is not bool or type(raw["evidence"]) is not bool:
                 raise ValueError(f"result for {prop.__name__} has a non-boolean verdict")
             texts = {}
             for key, limit in _TEXT_LIMITS.items():
                 if type(raw[key]) is not str:
                     raise ValueError(f"result for {prop.__name__}: {key} is not text")
                 texts[key] = raw[key] if len(raw[key]) <= limit else raw[key][:limit] + " [...]"
-            report.results.append(PropertyResult(passed=raw["passed"], seed=raw["seed"], points=points,
+            report.results.append(PropertyResult(passed=raw["passed"], points=points,
                                                  id=prop.__name__, evidence=raw["evidence"], **texts))
         return report
 
 
-_TEXT_LIMITS = {"name": 400, "message": 4_000, "scenario": 2_000, "timeline": 8_000}
-_RESULT_FIELDS = {"id", "passed", "seed", "points", "evidence", *_TEXT_LIMITS}
+_TEXT_LIMITS = {"name": 400, "message": 4_000, "scenario": 2_000, "timeline": 8_000, "fix": 1_000,
+                "replay": 400}
+_RESULT_FIELDS = {"id", "passed", "points", "evidence", *_TEXT_LIMITS}
+
+#: how a Report's problem begins when the exercise has no answer yet
+NOT_ANSWERED = "not answered yet"
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first, a full stop last (messages are written without)."""
+    text = text.rstrip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?:" else text + "."
 
 
 class CheckFailed(AssertionError):

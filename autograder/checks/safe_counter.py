@@ -6,7 +6,9 @@ from .answers import require_class
 from .realrun import Call, run_real
 from .report import PropertyResult
 from autograder.engine import Scenario
-from .common import DPOR, Stuck, call_with_deadline, describe_calls, explored, not_int, start_methods
+from .common import Stuck, call_with_deadline, describe_calls, not_int, start_methods
+from .controlled import DPOR, Plan, controlled
+from .weights import suites
 
 SIGNATURE = "SafeCounter(initial=0, *, ctx=None) with increment(n=1) and a value property"
 REAL_DEADLINE = 10.0      # seconds a real run may take; a correct answer needs about one
@@ -49,14 +51,25 @@ def counts_in_one_process(SafeCounter) -> PropertyResult:
     return PropertyResult(name, True)
 
 
+#: how to fix a lost update, the bug this exercise is about
+ATOMIC_FIX = ("hold one ctx lock around the whole read-add-write, e.g. `with self._lock: "
+              "self._value.value += n` (a Value's get and set each take its lock, but not the two together)")
+FIXES = {
+    "lost-update": ATOMIC_FIX, "check": ATOMIC_FIX,
+    "deadlock": "do not take a lock you already hold: a ctx.Lock is not re-entrant",
+    "step-budget": "block in acquire() instead of polling in a loop",
+    "unpicklable": "create every lock and shared value from ctx (ctx.Lock(), ctx.Value('q', 0))",
+    "foreign-primitive": "create every lock and shared value from the ctx passed to the constructor",
+}
+
+
 def _lost_updates(method: str, processes: int, initial: int, expected: int, actual: int) -> str:
     added, seen = expected - initial, actual - initial
     direction = ("higher" if actual > expected else "lower")
     why = (" (a lost negative increment leaves the total higher)" if actual > expected else "")
     return (f"under {method} the {processes} processes added {added:,} in all, but the counter ended "
-            f"{direction}, at {actual:,} ({seen:,} added): updates were lost{why}. Two processes "
-            f"read the same old total and both wrote back their own sum; hold one ctx lock around "
-            f"the whole read-add-write (a Value's get and set each lock, but not the two together)")
+            f"{direction}, at {actual:,} ({seen:,} added): updates were lost{why}, because two processes "
+            f"read the same old total and both wrote back their own sum")
 
 
 def _shared_run(SafeCounter, initial: int, calls: list[list[Call]], title: str) -> PropertyResult:
@@ -86,7 +99,7 @@ def _shared_run(SafeCounter, initial: int, calls: list[list[Call]], title: str) 
                 f"not in a plain attribute"), scenario)
         if actual != expected:
             return PropertyResult(title, False, _lost_updates(method, len(calls), initial, expected, actual),
-                                  scenario, evidence=True)
+                                  scenario, fix=ATOMIC_FIX, evidence=True)
     return PropertyResult(title, True)
 
 
@@ -116,31 +129,31 @@ def _increments_scenario(SafeCounter, initial: int, per_process: list[list[int]]
         problem = not_int(value, "value")
         if problem:
             return problem
+        if value > expected:
+            return f"the counter ended at {value}, higher than {expected}: a negative increment was lost"
         if value != expected:
-            return (f"expected value {expected}, got {value}: an update was lost, because one process "
-                    f"read the total, another changed it, and the first wrote back a stale sum")
+            return f"the counter ended at {value} instead of {expected}: updates were lost"
         return None
 
     return Scenario(f"SafeCounter({initial}); {calls}", lambda ctx: SafeCounter(initial, ctx=ctx),
                     [body(ns) for ns in per_process], check)
 
 
-def atomic_under_controlled_interleavings(SafeCounter) -> PropertyResult:
-    scenario = _increments_scenario(SafeCounter, 0, [[1, 1], [1, 1]])
-    return explored("no lost updates in any interleaving of 2 processes x 2 increments", scenario,
-                    [DPOR, ("exhaustive", 0, 2_000, {"max_preemptions": 2}), ("random", 1, 300, {})])
+@controlled("no lost updates in any interleaving of 2 processes x 2 increments", fixes=FIXES)
+def atomic_under_controlled_interleavings(SafeCounter):
+    return [Plan(_increments_scenario(SafeCounter, 0, [[1, 1], [1, 1]]),
+                 [DPOR, ("exhaustive", 0, 2_000, {"max_preemptions": 2}), ("random", 1, 300, {})])]
 
 
-def atomic_with_any_n_under_controlled_interleavings(SafeCounter) -> PropertyResult:
-    scenario = _increments_scenario(SafeCounter, 10, [[5, -3], [0, 7], [-2]])
-    return explored("no lost updates with n = 5, -3, 0, 7, -2 from 3 processes (every interleaving, or PCT "
-                    "and random search if there are too many)", scenario,
-                    [DPOR, ("pct", 7, 300, {"depth": 3}), ("random", 11, 300, {})])
+@controlled("no lost updates with n = 5, -3, 0, 7, -2 from 3 processes (every interleaving, or PCT "
+            "and random search if there are too many)", fixes=FIXES)
+def atomic_with_any_n_under_controlled_interleavings(SafeCounter):
+    return [Plan(_increments_scenario(SafeCounter, 10, [[5, -3], [0, 7], [-2]]),
+                 [DPOR, ("pct", 7, 300, {"depth": 3}), ("random", 11, 300, {})])]
 
 
-# (property, points). A suite's points add up to its test cell's points in the notebook.
-SUITES = {
-    "visible": [(counts_in_one_process, 1), (atomic_under_controlled_interleavings, 1),
-                (shared_across_processes, 1)],
-    "hidden": [(atomic_with_any_n_under_controlled_interleavings, 1), (shared_across_processes_stress, 1)],
-}
+# Each suite's properties, in order; their points are in autograder/checks/weights.py.
+SUITES = suites("safe_counter", {
+    "visible": [counts_in_one_process, atomic_under_controlled_interleavings, shared_across_processes],
+    "hidden": [atomic_with_any_n_under_controlled_interleavings, shared_across_processes_stress],
+})

@@ -23,15 +23,16 @@ short timeline.  See README.md in this folder::
         replay(scenario, result.failure.schedule) == result.failure
 """
 from . import hooks
-from ._report import WaitEdge
+from ._report import Step, WaitEdge
 from ._sim import MONOTONIC_BASE, WALL_BASE, FailureKind, SchedulerError
 from .context import ControlledContext
-from .explore import FAILURE_KINDS, ExploreResult, Failure, Scenario, explore, replay
+from .explore import FAILURE_KINDS, ExploreResult, Failure, Run, Scenario, explore, replay, run
+from .story import Story, story
 from .schedulers import (STRATEGIES, DFSScheduler, DPORScheduler, PCTScheduler,
-                         RandomScheduler, ReplayScheduler, Scheduler, make_scheduler)
+                         RandomScheduler, ReplayScheduler, Scheduler, StepScheduler, make_scheduler)
 
-__all__ = ["Scenario", "explore", "replay", "Failure", "FailureKind", "ExploreResult",
-           "WaitEdge", "ControlledContext", "Scheduler", "RandomScheduler", "PCTScheduler",
-           "DFSScheduler", "DPORScheduler", "ReplayScheduler", "make_scheduler",
-           "SchedulerError", "hooks", "FAILURE_KINDS", "STRATEGIES", "MONOTONIC_BASE",
+__all__ = ["Scenario", "explore", "replay", "run", "Run", "Step", "Failure", "FailureKind",
+           "ExploreResult", "WaitEdge", "ControlledContext", "Scheduler", "RandomScheduler", "PCTScheduler",
+           "DFSScheduler", "DPORScheduler", "ReplayScheduler", "StepScheduler", "make_scheduler",
+           "SchedulerError", "Story", "story", "hooks", "FAILURE_KINDS", "STRATEGIES", "MONOTONIC_BASE",
            "WALL_BASE"]

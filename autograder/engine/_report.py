@@ -1,15 +1,18 @@
 """Human-readable reports: primitive names, timelines, deadlock cycles, pickling errors."""
 from __future__ import annotations
 
+import linecache
 import os
 import traceback
 from collections import deque, namedtuple
+from dataclasses import dataclass
+from typing import Optional
 
 from .context import PRIMITIVE_TYPES, ControlledContext
 from .primitives import Condition, Lock, RLock, Semaphore
 from .sharedctypes import Synchronized
 
-__all__ = ["name_primitives", "format_timeline", "analyse_deadlock", "WaitEdge",
+__all__ = ["name_primitives", "Step", "steps_from", "format_timeline", "analyse_deadlock", "WaitEdge",
            "find_unpicklable", "find_foreign", "short_traceback"]
 
 _ATOMS = (str, bytes, bytearray, int, float, complex, bool, type(None), range)
@@ -95,33 +98,83 @@ def _walk_names(root, path, names, max_depth, max_nodes, prefix=""):
             continue
 
 
-# --------------------------------------------------------------------------- timeline
+# --------------------------------------------------------------------------- steps
 def _label(pid):
     return f"P{pid}" if pid else "parent"
 
 
+@dataclass(frozen=True)
+class Step:
+    """One line of a run's timeline: what one process did to one object, and where.
+
+    ``index`` counts from 1 in the run; ``target`` is the object's name, with the cell for
+    an array (``_buf[2]``); ``other`` the second object of a step (the lock a Condition's
+    wait releases); ``file`` and ``line`` locate the code that did it (the innermost frame
+    outside the engine and the standard library), ``code`` is that line's text."""
+
+    index: int
+    pid: int                  # 1, 2, ...; 0 for time passing
+    process: str              # "P1", ..., "time"
+    verb: str                 # reads, writes, acquires, blocks on, releases, waits on, ...
+    target: str = ""
+    kind: str = ""            # the object's kind: Lock, RLock, Condition, Value, Array, ...
+    detail: str = ""          # what follows the target, e.g. " = 5" or " (held by P1)"
+    other: str = ""
+    file: Optional[str] = None
+    line: Optional[int] = None
+    code: str = ""
+
+    @property
+    def text(self):
+        if self.verb == "time":
+            return f"-- every process is blocked; virtual time advances to t={self.detail} s --"
+        target = f" {self.target}" if self.target else ""
+        return f"{self.process} {self.verb}{target}{self.detail}"
+
+    def __str__(self):
+        return self.text
+
+
+def steps_from(log, names):
+    """The logged events of a run as :class:`Step` records."""
+    steps = []
+    for pid, verb, prim, detail, where in log:
+        if verb == "time":
+            steps.append(Step(len(steps) + 1, 0, "time", "time", detail=detail))
+            continue
+        target = kind = other = ""
+        if prim is not None:
+            target, kind = names.get(id(prim), prim.kind), prim.kind
+        if isinstance(detail, tuple):
+            fmt, obj = detail
+            other = names.get(id(obj), obj.kind)
+            detail = fmt.format(other)
+        elif kind == "Array" and detail.startswith("["):     # the cell is part of the target
+            cell, _, rest = detail.partition("]")
+            target, detail = f"{target}{cell}]", rest
+        file, line = where if where else (None, None)
+        code = linecache.getline(file, line).strip() if file else ""
+        steps.append(Step(len(steps) + 1, pid, _label(pid), verb, target, kind, detail, other,
+                          file, line, code))
+    return steps
+
+
+# --------------------------------------------------------------------------- timeline
 _KEY_VERBS = frozenset({"blocks on", "waits on", "wakes up on", "notifies", "sets", "clears",
                         "times out", "raises", "arrives at", "sleeps", "returns from",
                         "finishes"})
 
 
-def format_timeline(log, names, final=None, max_lines=25, run_limit=6):
-    """Render events as at most ``max_lines`` lines, collapsing long same-process runs."""
-    # 1. text per event; merge identical consecutive events (spin loops)
-    items = []  # [pid, text, count]
-    for pid, verb, prim, detail in log:
-        if verb == "time":
-            text = f"-- every process is blocked; virtual time advances to t={detail} s --"
-        else:
-            obj = f" {names.get(id(prim), prim.kind)}" if prim is not None else ""
-            if isinstance(detail, tuple):
-                fmt, other = detail
-                detail = fmt.format(names.get(id(other), other.kind))
-            text = f"{_label(pid)} {verb}{obj}{detail}"
-        if items and items[-1][0] == pid and items[-1][1] == text:
+def format_timeline(steps, final=None, max_lines=25, run_limit=6):
+    """Render steps as at most ``max_lines`` lines, collapsing long same-process runs."""
+    # 1. merge identical consecutive steps (spin loops)
+    items = []  # [pid, text, count, key]
+    for step in steps:
+        text = step.text
+        if items and items[-1][0] == step.pid and items[-1][1] == text:
             items[-1][2] += 1
         else:
-            items.append([pid, text, 1, verb in _KEY_VERBS])
+            items.append([step.pid, text, 1, step.verb in _KEY_VERBS])
     lines = []
     # 2. collapse long runs by one process, keeping its first and last steps and every
     #    event that changes who can run (blocks, waits, notifies, sets, ...)

@@ -29,6 +29,9 @@ from __future__ import annotations
 
 import enum
 import itertools
+import os
+import sys
+import sysconfig
 
 from greenlet import GreenletExit, getcurrent, greenlet
 
@@ -46,6 +49,25 @@ CLOCK = "clock"
 FAIR_JUMPS = 2
 #: access modes (READ and WRITE are False and True, so a bool works too)
 READ, WRITE, TAKE, GIVE = 0, 1, 2, 3
+
+
+_ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_LIBRARY_DIRS = tuple({os.path.abspath(sysconfig.get_paths()[k]) + os.sep
+                       for k in ("stdlib", "platstdlib")})
+
+
+def caller_location():
+    """(file, line) of the innermost frame outside the engine and the standard library:
+    the line of the scenario's or the student's code that made the operation being logged
+    (None if there is none, e.g. in the engine's own bookkeeping)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if not name.startswith(_ENGINE_DIR) and not name.startswith(_LIBRARY_DIRS) \
+                and "greenlet" not in name:
+            return name, frame.f_lineno
+        frame = frame.f_back
+    return None
 
 
 class FailureKind(str, enum.Enum):
@@ -171,8 +193,9 @@ class Sim:
         return (pid, n)
 
     def ev(self, proc, verb, prim=None, detail=""):
-        """Log one timeline event (callers check ``self.log is not None`` first)."""
-        self.log.append((proc.pid, verb, prim, detail))
+        """Log one timeline event (callers check ``self.log is not None`` first), with the
+        line of the code that caused it."""
+        self.log.append((proc.pid, verb, prim, detail, caller_location()))
 
     def touch(self, key, mode=WRITE):
         """Record an access the current transition makes beyond those its point declared."""
@@ -344,7 +367,7 @@ class Sim:
         if t > self.clock:
             self.clock = t
             if self.log is not None:
-                self.log.append((0, "time", None, f"{t:g}"))
+                self.log.append((0, "time", None, f"{t:g}", None))
         for p in due:
             self.wake(p, timed_out=True)
 

@@ -15,6 +15,8 @@ import os
 import threading
 import time
 
+from autograder.deadlines import machine_share
+
 from ._sim import MONOTONIC_BASE, WALL_BASE, ForeignPrimitiveError, HangAbort
 
 __all__ = ["virtual_time", "Watchdog", "active_sim", "REAL_TO_VIRTUAL", "real_perf_counter"]
@@ -174,9 +176,38 @@ _SetAsyncExc.argtypes = (ctypes.c_ulong, ctypes.py_object)
 _real_monotonic = _REAL["monotonic"]
 
 
+class _ThreadMeter:
+    """Seconds a thread spent since the last :meth:`sample`, as the Watchdog counts them: its
+    own CPU time, or wall-clock time in machine share (autograder.deadlines), whichever is
+    larger. CPU time catches a spin at once; machine share covers a blocking call in C (no
+    CPU used) without counting every second of a machine too busy to run the thread."""
+
+    def __init__(self, ident):
+        try:
+            self._clock = time.pthread_getcpuclockid(ident)
+            time.clock_gettime(self._clock)
+        except (AttributeError, OSError):
+            self._clock = None
+        self._wall = self._cpu = None
+
+    def sample(self) -> float:
+        wall = _real_monotonic()
+        cpu = time.clock_gettime(self._clock) if self._clock is not None else 0.0
+        previous_wall, previous_cpu = self._wall, self._cpu
+        self._wall, self._cpu = wall, cpu
+        if previous_wall is None:
+            return 0.0
+        return max(cpu - previous_cpu, (wall - previous_wall) * machine_share())
+
+
 class Watchdog:
-    """Interrupts a simulated process that runs ``limit`` wall seconds without reaching
-    any scheduling point (a spin on non-shared state never yields to the scheduler)."""
+    """Interrupts a simulated process that runs ``limit`` seconds without reaching any
+    scheduling point (a spin on non-shared state never yields to the scheduler).
+
+    The seconds are not plain wall-clock time: on a machine too busy to run the exploring
+    thread, wall-clock seconds would turn a correct answer into a "hang" (and the interrupt
+    could land outside the engine's handlers). Each interval counts the thread's own CPU time
+    or the wall-clock time in machine share, whichever is larger (_ThreadMeter)."""
 
     def __init__(self, limit):
         self.limit = limit
@@ -184,6 +215,7 @@ class Watchdog:
         self.sim = None                 # the Sim being watched (set per execution)
         self._stop = threading.Event()
         self._thread = None
+        self._meter = _ThreadMeter(self.tid)
 
     def __enter__(self):
         if self.limit:
@@ -201,15 +233,18 @@ class Watchdog:
     def _loop(self):
         interval = min(0.1, self.limit / 4)
         last = None
-        since = _real_monotonic()
+        spent = 0.0
+        meter = self._meter
+        meter.sample()
         while not self._stop.wait(interval):
             sim = self.sim
             mark = (sim.serial, sim.steps, sim.done) if sim is not None else None
-            now = _real_monotonic()
+            used = meter.sample()
             if mark != last or sim is None or sim.done:
                 last = mark
-                since = now
+                spent = 0.0
                 continue
-            if now - since >= self.limit:
+            spent += used
+            if spent >= self.limit:
                 _SetAsyncExc(self.tid, HangAbort)
-                since = now
+                spent = 0.0

@@ -6,7 +6,8 @@ from typing import Any, Callable, Optional, Sequence, Union
 
 from ._copying import dumps, loads
 from ._report import (analyse_deadlock, find_foreign, find_unpicklable, foreign_message,
-                      format_timeline, name_primitives, short_traceback, unpicklable_message)
+                      format_timeline, name_primitives, short_traceback, steps_from,
+                      unpicklable_message)
 from ._shrink import shrink as shrink_schedule
 from ._sim import FailureKind, ForeignPrimitiveError, HangAbort, Sim
 from ._vtime import Watchdog, real_perf_counter, virtual_time
@@ -14,8 +15,8 @@ from .context import ControlledContext
 from .schedulers import STRATEGIES, ReplayScheduler, Scheduler, make_scheduler
 from .schedulers.replay import canonical
 
-__all__ = ["Scenario", "Failure", "ExploreResult", "explore", "replay", "FAILURE_KINDS",
-           "STRATEGIES"]
+__all__ = ["Scenario", "Failure", "ExploreResult", "Run", "explore", "replay", "run",
+           "FAILURE_KINDS", "STRATEGIES"]
 
 #: what Failure.kind can be (FailureKind values; HANG is reported as STEP_BUDGET)
 FAILURE_KINDS = tuple(k.value for k in FailureKind if k is not FailureKind.HANG)
@@ -61,6 +62,7 @@ class Failure:
     scenario: Optional[str] = field(default=None, compare=False)
     schedule_index: Optional[int] = field(default=None, compare=False)
     original_schedule: Optional[list] = field(default=None, compare=False, repr=False)
+    steps: list = field(default_factory=list, compare=False, repr=False)   # every Step of the run
 
     def describe(self):
         """A multi-line report suitable for a student."""
@@ -254,9 +256,10 @@ def _failure_from(sc, out, schedule):
             who = pl["proc"].label if pl.get("proc") is not None else "setup"
             message = f"{who} {pl['exc']}"
             final = message
-    timeline = format_timeline(out.events, names, final) if final is not None else ""
+    steps = steps_from(out.events, names)
+    timeline = format_timeline(steps, final) if final is not None else ""
     return Failure(kind=kind, message=message, schedule=list(schedule), timeline=timeline,
-                   deadlock_cycle=cycle, traceback=tb, scenario=sc.name)
+                   deadlock_cycle=cycle, traceback=tb, scenario=sc.name, steps=steps)
 
 
 def _finish(sc, out, watchdog, shrink):
@@ -328,6 +331,42 @@ def explore(scenario: Scenario, strategy: Union[str, Scheduler] = "random", seed
                          elapsed=real_perf_counter() - t0,
                          complete=ended and scheduler.complete, interleavings=n - abandoned,
                          scheduler=scheduler)
+
+
+@dataclass
+class Run:
+    """One logged execution (see :func:`run`): every step, whether it failed, and the
+    decisions it made (``replay(scenario, run.schedule)`` repeats it)."""
+
+    steps: list                      # Step records, in order
+    failure: Optional[Failure]       # None: the scenario's check passed
+    schedule: list                   # the pid chosen at each decision with several choices
+    abandoned: bool = False          # the scheduler gave up before the end (e.g. StepScheduler.problem)
+
+    @property
+    def ok(self):
+        return self.failure is None and not self.abandoned
+
+
+def run(scenario: Scenario, scheduler: Union[Scheduler, Sequence[int]] = ()) -> Run:
+    """One execution of ``scenario``, logged, whether or not it fails: under ``scheduler``
+    (a Scheduler that runs a single execution, e.g. StepScheduler), or along a schedule of
+    decisions as :func:`replay` takes it."""
+    if not isinstance(scheduler, Scheduler):
+        scheduler = ReplayScheduler(list(scheduler))
+    with virtual_time(), Watchdog(scenario.hang_timeout) as wd:
+        if not scheduler.new_execution():
+            raise ValueError(f"{type(scheduler).__name__} ran no execution")
+        out = _run_once(scenario, scheduler, wd, log=True, first=True)
+        sim = out.sim
+        names = name_primitives(sim.root, sim.prims, sim.copies)
+        schedule = list(out.schedule)
+        failure = None
+        if out.kind is not None:
+            failure = _failure_from(scenario, out, schedule)
+            failure.strategy = scheduler.name
+        steps = failure.steps if failure is not None else steps_from(out.events, names)
+    return Run(steps, failure, schedule, abandoned=out.abandoned)
 
 
 def replay(scenario: Scenario, schedule: Sequence[int]) -> Optional[Failure]:

@@ -211,18 +211,33 @@ NO_SANDBOX_WARNING = (
 
 def check_test_cells(course: Path, names: list[str]) -> None:
     """Every autograded test cell of these assignments is one the trusted grader can score."""
-    from .trusted import UngradableCell, is_test_cell, test_call
+    from autograder.checks import suite_table
+    from .trusted import CheckCall, UngradableCell, is_test_cell, test_call
+    from .weights import course_table
 
+    try:
+        points = course_table(course)
+    except ValueError as exc:
+        raise UngradableCell(f"nbgrader_config.py, c.Weights.points: {exc}") from None
     for name in names:
         for nb_name in notebooks_of(course, name):
             nb = nbformat.read(course / "source" / name / nb_name, as_version=4)
             for cell in nb.cells:
-                if is_test_cell(cell):
-                    try:
-                        test_call(cell.source)
-                    except UngradableCell as exc:
-                        grade_id = cell.metadata["nbgrader"].get("grade_id")
-                        raise UngradableCell(f"source/{name}/{nb_name}, test cell {grade_id}: {exc}") from None
+                if not is_test_cell(cell):
+                    continue
+                grade_id = cell.metadata["nbgrader"].get("grade_id")
+                where = f"source/{name}/{nb_name}, test cell {grade_id}"
+                try:
+                    call = test_call(cell.source)
+                    if isinstance(call, CheckCall):
+                        suite_points = sum(p for _, p in suite_table(call.exercise, call.suite, points))
+                        if cell.metadata["nbgrader"].get("points") != suite_points:
+                            raise UngradableCell(
+                                f"it is worth {cell.metadata['nbgrader'].get('points')} points but suite "
+                                f"{call.exercise}/{call.suite} awards {suite_points:g} (with this course's "
+                                f"c.Weights.points): make them equal, in the notebook or in nbgrader_config.py")
+                except (UngradableCell, ValueError) as exc:
+                    raise UngradableCell(f"{where}: {exc}") from None
 
 
 def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, sandbox: bool = True,

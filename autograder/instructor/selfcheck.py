@@ -14,8 +14,8 @@ import nbformat
 
 from autograder.sandbox.checker import check_answer
 from autograder.checks import EXERCISES, exercise_module
-from .trusted import (QUIZ_DEADLINE, QuizCall, UngradableCell, answer_cells, is_test_cell, quiz_outputs,
-                      quiz_values, test_call)
+from .trusted import (QUIZ_DEADLINE, PuzzleCall, QuizCall, UngradableCell, answer_cells, is_test_cell,
+                      puzzle_outputs, quiz_outputs, quiz_values, test_call)
 
 
 def run_all_suites(exercise_id: str, source: str, say=print) -> tuple[float, float]:
@@ -29,19 +29,37 @@ def run_all_suites(exercise_id: str, source: str, say=print) -> tuple[float, flo
     return earned, total
 
 
-def self_check(say=print) -> None:
-    """From inside a notebook: check every exercise whose %%exercise cell has run."""
+def self_check(say=print, namespace: dict | None = None) -> None:
+    """From inside a notebook: check every exercise whose %%exercise cell has run, and every
+    "you are the scheduler" schedule set in the notebook (``namespace``: the notebook's
+    variables, by default IPython's)."""
     from autograder.checks.answers import answered
+    from autograder.checks.puzzles import PUZZLES, feedback, judge
 
+    if namespace is None:
+        try:
+            from IPython import get_ipython
+            namespace = get_ipython().user_ns if get_ipython() is not None else {}
+        except ImportError:
+            namespace = {}
     done = answered()
-    if not done:
-        say("No exercise answered yet: run your %%exercise cells first.")
+    schedules = {p: namespace[p] for p in PUZZLES if p in namespace}
+    if not done and not schedules:
+        say("No exercise answered yet: run your %%exercise cells (and your schedule cells) first.")
     for exercise_id, path in done.items():
         run_all_suites(exercise_id, path.read_text(), say)
+    for puzzle_id, schedule in schedules.items():
+        try:
+            verdict = judge(puzzle_id, schedule)
+        except ValueError as exc:
+            say(f"[FAIL] {puzzle_id}: {exc}")
+            continue
+        say(f"[{'PASS' if verdict.broken else 'FAIL'}] {puzzle_id}: " + feedback(verdict).splitlines()[0])
 
 
 def quiz_verdicts(nb, say=print) -> tuple[int, int]:
-    """(right, asked) for the notebook's quiz questions, each answer evaluated on its own."""
+    """(right, asked) for the notebook's quiz questions and "you are the scheduler"
+    schedules, each answer evaluated on its own, as the trusted grader does."""
     calls = []
     for cell in nb.cells:
         if is_test_cell(cell):
@@ -49,19 +67,24 @@ def quiz_verdicts(nb, say=print) -> tuple[int, int]:
                 call = test_call(cell.source)
             except UngradableCell:
                 continue
-            if isinstance(call, QuizCall):
+            if isinstance(call, (QuizCall, PuzzleCall)):
                 calls.append(call)
     if not calls:
         return 0, 0
     replies, problem = quiz_values(calls, answer_cells(nb), sandbox=None, deadline=QUIZ_DEADLINE)
     right = 0
     for call in calls:
-        outputs = quiz_outputs(call.question, replies.get(call.question), problem)
+        if isinstance(call, PuzzleCall):
+            kind, key = "schedule", call.puzzle
+            outputs = puzzle_outputs(key, replies.get(key), problem)
+        else:
+            kind, key = "quiz", call.question
+            outputs = quiz_outputs(key, replies.get(key), problem)
         ok = all(o.output_type != "error" for o in outputs)
         right += ok
         text = outputs[0].get("text") or outputs[0].get("evalue")
-        say(f"[{'PASS' if ok else 'FAIL'}] quiz {call.question}: {text.strip()}")
-    say(f"=> quiz: {right} of {len(calls)} answers right\n")
+        say(f"[{'PASS' if ok else 'FAIL'}] {kind} {key}: {text.strip()}")
+    say(f"=> quiz and schedules: {right} of {len(calls)} answers right\n")
     return right, len(calls)
 
 

@@ -26,10 +26,11 @@ from traitlets import Float, Integer, List, Unicode
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from autograder.checks import quizzes
+from autograder.checks import puzzles, quizzes
 from autograder.sandbox.checker import CHECK_DEADLINE, TRUSTED_GRADING_ENV, check_answer
-from autograder.checks.report import Report
+from autograder.checks.report import NOT_ANSWERED, Report
 from autograder.sandbox import Sandbox, run_job
+from .weights import Weights
 
 
 QUIZ_DEADLINE = 60.0
@@ -51,9 +52,17 @@ class QuizCall:
     variable: str
 
 
-def test_call(source: str) -> CheckCall | QuizCall:
-    """What a locked test cell asks for: ``check("<exercise>", "<suite>")`` or
-    ``quiz.check("<question>", <variable>)``. UngradableCell for anything else."""
+@dataclass(frozen=True)
+class PuzzleCall:
+    """A "you are the scheduler" exercise: the answer cell sets ``variable`` to a schedule."""
+    puzzle: str
+    variable: str
+
+
+def test_call(source: str) -> CheckCall | QuizCall | PuzzleCall:
+    """What a locked test cell asks for: ``check("<exercise>", "<suite>")``,
+    ``quiz.check("<question>", <variable>)`` or ``puzzle.check("<puzzle>", <variable>)``.
+    UngradableCell for anything else."""
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
@@ -69,13 +78,16 @@ def test_call(source: str) -> CheckCall | QuizCall:
         if name == "check" and owner == "quiz" and len(args) == 2 and len(literal) == 1 \
                 and isinstance(args[1], ast.Name):
             calls.append(QuizCall(literal[0], args[1].id))
+        elif name == "check" and owner == "puzzle" and len(args) == 2 and len(literal) == 1 \
+                and isinstance(args[1], ast.Name):
+            calls.append(PuzzleCall(literal[0], args[1].id))
         elif name == "check" and owner in (None, "autograder") and len(args) in (1, 2) \
                 and len(literal) == len(args):
             calls.append(CheckCall(literal[0], literal[1] if len(literal) == 2 else "visible"))
     if len(calls) != 1:
         raise UngradableCell("an autograded test cell must make exactly one call, "
-                             "check(\"<exercise>\", \"<suite>\") or quiz.check(\"<question>\", <variable>); "
-                             f"found {len(calls)}")
+                             "check(\"<exercise>\", \"<suite>\"), quiz.check(\"<question>\", <variable>) or "
+                             f"puzzle.check(\"<puzzle>\", <variable>); found {len(calls)}")
     return calls[0]
 
 
@@ -114,6 +126,8 @@ def _partial(points: float) -> NotebookNode:
 
 
 def report_outputs(report: Report, hidden: bool) -> list[NotebookNode]:
+    if report.unanswered:                       # one line, as the kernel's check() says it
+        return [_error("CheckFailed", f"{report.exercise}: {report.problem}")]
     outputs = [_stream(report.render(detailed=not hidden))]
     if report.passed:
         return outputs
@@ -132,6 +146,24 @@ def quiz_outputs(question: str, reply: dict | None, problem: str | None) -> list
     return [_stream(message)] if right else [_error("AssertionError", message)]
 
 
+def puzzle_outputs(puzzle_id: str, reply: dict | None, problem: str | None) -> list[NotebookNode]:
+    """The verdict on a schedule: the grader replays it on its own flawed class, here (no
+    student code runs: the answer is a plain list of small ints, and judge() bounds the run)."""
+    if reply is None:
+        return [_error("AssertionError", f"your schedule could not be evaluated: {problem}")]
+    if "error" in reply:
+        return [_error("AssertionError", reply["error"])]
+    try:
+        verdict = puzzles.judge(puzzle_id, reply["value"])
+    except ValueError as exc:
+        return [_error("AssertionError", str(exc))]
+    text = _stream(puzzles.feedback(verdict))
+    if verdict.broken:
+        return [text]
+    flawed = puzzles.PUZZLES[puzzle_id].flawed.__name__
+    return [text, _error("AssertionError", f"{puzzle_id}: your schedule did not break {flawed}")]
+
+
 class TrustedScores(NbGraderPreprocessor):
     """Scores every autograded test cell from the answer cells, in sandboxes (see module doc)."""
 
@@ -141,39 +173,51 @@ class TrustedScores(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         sandbox = Sandbox(parent=self)
         sandbox = sandbox if sandbox.enabled else None
+        points = Weights(parent=self).table()          # the course's points: c.Weights.points
         answers = answer_cells(nb)
         tests = [(cell, test_call(cell.source)) for cell in nb.cells if is_test_cell(cell)]
         quiz_replies, quiz_problem = quiz_values(
-            [call for _, call in tests if isinstance(call, QuizCall)], answers, sandbox=sandbox,
+            [call for _, call in tests if isinstance(call, (QuizCall, PuzzleCall))], answers, sandbox=sandbox,
             deadline=self.quiz_deadline)
         for cell, call in tests:
             if isinstance(call, QuizCall):
                 cell.outputs = quiz_outputs(call.question, quiz_replies.get(call.question), quiz_problem)
                 continue
+            if isinstance(call, PuzzleCall):
+                cell.outputs = puzzle_outputs(call.puzzle, quiz_replies.get(call.puzzle), quiz_problem)
+                continue
             source = answers.get(call.exercise)
             if source is None:
-                report = Report.not_checked(call.exercise, call.suite, _table(call),
-                                            f"not answered: the notebook has no answer cell "
-                                            f"'{call.exercise}' (was it deleted or its metadata lost?)")
+                report = Report.not_checked(call.exercise, call.suite, _table(call, points),
+                                            f"{NOT_ANSWERED}: the notebook has no answer cell "
+                                            f"'{call.exercise}' (was it deleted, or its metadata lost?)")
             else:
                 report = check_answer(call.exercise, call.suite, source, sandbox=sandbox,
-                                      deadline=self.check_deadline)
+                                      deadline=self.check_deadline, table=_table(call, points))
             cell.outputs = report_outputs(report, hidden=call.suite.startswith("hidden"))
             self.log.info("%s %s: %g of %g points", call.exercise, call.suite, report.earned, report.total)
         return nb, resources
 
 
-def quiz_values(calls: list[QuizCall], answers: dict[str, str], *, sandbox, deadline: float):
-    """{question: {"value": ...} or {"error": ...}} for every quiz answer, from one job."""
+def quiz_values(calls: list, answers: dict[str, str], *, sandbox, deadline: float):
+    """{id: {"value": ...} or {"error": ...}} for every quiz answer and every schedule of a
+    "you are the scheduler" exercise (QuizCall, PuzzleCall), from one job that evaluates
+    each answer cell alone and sends back plain values (autograder/sandbox/job_quiz.py)."""
     cells, replies = [], {}
     for call in calls:
-        if call.question not in quizzes.QUESTIONS:
-            raise UngradableCell(f"quiz.check names an unknown question {call.question!r}")
-        if call.question in answers:
-            cells.append({"id": call.question, "source": answers[call.question], "name": call.variable})
+        if isinstance(call, PuzzleCall):
+            key = call.puzzle
+            if key not in puzzles.PUZZLES:
+                raise UngradableCell(f"puzzle.check names an unknown puzzle {key!r}; the puzzles are "
+                                     f"{', '.join(puzzles.PUZZLES)}")
         else:
-            replies[call.question] = {"error": f"not answered: the notebook has no answer cell "
-                                               f"'{call.question}'"}
+            key = call.question
+            if key not in quizzes.QUESTIONS:
+                raise UngradableCell(f"quiz.check names an unknown question {key!r}")
+        if key in answers:
+            cells.append({"id": key, "source": answers[key], "name": call.variable})
+        else:
+            replies[key] = {"error": f"{NOT_ANSWERED}: the notebook has no answer cell '{key}'"}
     if not cells:
         return replies, None
     job = run_job("quiz", {"cells": cells}, sandbox=sandbox, deadline=deadline)
@@ -188,10 +232,10 @@ def quiz_values(calls: list[QuizCall], answers: dict[str, str], *, sandbox, dead
     return replies, "the quiz job gave no value for it"
 
 
-def _table(call: CheckCall) -> list:
+def _table(call: CheckCall, points: dict | None = None) -> list:
     from autograder.checks import suite_table
 
-    return suite_table(call.exercise, call.suite)
+    return suite_table(call.exercise, call.suite, points)
 
 
 # ---------------------------------------------------------------- execution in the sandbox

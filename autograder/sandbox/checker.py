@@ -12,7 +12,8 @@ import os
 
 from autograder.checks.admission import AnswerRefused, admit
 from autograder.checks import exercise_module, suite_table
-from autograder.checks.report import CheckFailed, Report
+from autograder.checks.answers import placeholders
+from autograder.checks.report import NOT_ANSWERED, CheckFailed, Report
 from . import Sandbox, run_job
 
 CHECK_DEADLINE = float(os.environ.get("AUTOGRADER_CHECK_DEADLINE", 60))
@@ -20,9 +21,31 @@ TRUSTED_GRADING_ENV = "AUTOGRADER_TRUSTED_GRADING"   # set in kernels that the g
 
 
 def check_answer(exercise_id: str, suite: str, cell_source: str, *, sandbox: Sandbox | None = None,
-                 deadline: float = CHECK_DEADLINE) -> Report:
-    """The verdict of ``suite`` on the answer cell text ``cell_source``; always a Report."""
-    table = suite_table(exercise_id, suite)
+                 deadline: float = CHECK_DEADLINE, table: list | None = None) -> Report:
+    """The verdict of ``suite`` on the answer cell text ``cell_source``; always a Report.
+    ``table``: the suite's ``(property, points)`` (default: the course's standard points).
+
+    An answer that still has the release notebook's placeholders (``raise
+    NotImplementedError()``) and earns nothing is "not answered yet" (one line in feedback);
+    a constructor that is still a placeholder is not even run."""
+    table = table or suite_table(exercise_id, suite)
+    unfinished = placeholders(cell_source)
+    if "__init__" in unfinished:
+        return Report.not_checked(exercise_id, suite, table, _not_answered(unfinished))
+    report = _checked(exercise_id, suite, cell_source, sandbox, deadline, table)
+    if unfinished and report.earned == 0:
+        return Report.not_checked(exercise_id, suite, table, _not_answered(unfinished))
+    return report
+
+
+def _not_answered(functions: list[str]) -> str:
+    names = [f"{name}()" for name in dict.fromkeys(functions)]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (f"{NOT_ANSWERED}: {listed} still raise{'s' if len(names) == 1 else ''} NotImplementedError; "
+            f"replace each `raise NotImplementedError()` with your code")
+
+
+def _checked(exercise_id, suite, cell_source, sandbox, deadline, table) -> Report:
     try:
         admit(exercise_id, cell_source)
     except AnswerRefused as exc:
@@ -66,6 +89,8 @@ def check(exercise_id: str, suite: str = "visible", *, deadline: float = CHECK_D
         # Any failure reads as one line: a traceback would show a hidden test's source.
         raise CheckFailed(f"{exercise_id}: {exc}") from None
     report = check_answer(exercise_id, suite, source, deadline=deadline)
+    if report.unanswered:
+        raise CheckFailed(f"{exercise_id}: {report.problem}")
     print(report.render(detailed=not suite.startswith("hidden")))
     if report.passed:
         return None

@@ -9,6 +9,8 @@
 ``dfs``        the same (its own name)
 ``dpor``       :class:`DPORScheduler`: dynamic partial-order reduction, complete when it ends
 ``replay``     :class:`ReplayScheduler`: one execution along a given schedule
+(not a name)   :class:`StepScheduler`: one execution along a schedule of steps (a timeline's
+               process column), as students write one
 =============  ==========================================================================
 """
 from __future__ import annotations
@@ -19,9 +21,10 @@ from .dpor import DPORScheduler
 from .pct import PCTScheduler
 from .random_walk import RandomScheduler
 from .replay import ReplayScheduler
+from .steps import StepScheduler
 
 __all__ = ["Scheduler", "RandomScheduler", "PCTScheduler", "DFSScheduler", "DPORScheduler",
-           "ReplayScheduler", "make_scheduler", "STRATEGIES"]
+           "ReplayScheduler", "StepScheduler", "make_scheduler", "STRATEGIES"]
 
 #: how explore() builds a scheduler from a strategy name ("exhaustive" is the bounded DFS's
 #: historic name)

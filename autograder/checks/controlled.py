@@ -1,0 +1,199 @@
+"""Properties checked by controlled interleavings, and their failures told as stories.
+
+A controlled property is a function ``plans(cls) -> [Plan, ...]`` decorated with
+:func:`controlled`: each plan is a scenario and the explorations to try on it, in order
+(seeded, so a verdict is the same on every grading run). The first failure is reported
+as a story (see checks.report): the check's sentence, the decisive steps of the shrunk run
+(autograder.engine.story) with the student's line for each, the fix for that kind of
+failure, and ``course.replay(...)``, which re-runs the same search in the notebook and
+shows every step as a list and a picture. A run that explores every distinct interleaving
+("dpor" within its budget) ends a plan's search: its pass is a proof for that scenario,
+and the note says so.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+
+from autograder.engine import FailureKind, Scenario, Scheduler, explore, story
+from .common import simulated_globals
+from .report import PropertyResult
+
+__all__ = ["Plan", "Finding", "controlled", "DPOR", "render_steps", "replay_call"]
+
+#: explore every distinct interleaving (partial-order reduction) within this many executions;
+#: put it first in a plan's runs, the others run only when it does not finish
+DPOR = ("dpor", 0, 2000, {})
+#: the most steps a story shows (the replay shows all of them)
+STORY_STEPS = 8
+_AUTOGRADER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+@dataclass
+class Plan:
+    """One scenario, the explorations to try on it (``(strategy, seed, max_schedules,
+    options)``, in order; a strategy may be a Scheduler), and fixes that apply to it only
+    (merged over the property's)."""
+
+    scenario: Scenario
+    runs: list
+    fixes: dict = field(default_factory=dict)
+
+
+class Finding(str):
+    """What a scenario's check returns when it knows the fix too: the sentence of what went
+    wrong (a str, as the engine expects), with ``.fix``."""
+
+    def __new__(cls, message: str, fix: str = ""):
+        self = super().__new__(cls, message)
+        self.fix = fix
+        return self
+
+    def __reduce__(self):           # copy and pickle with the fix (str's own drops it)
+        return (Finding, (str(self), self.fix))
+
+
+class ControlledProperty:
+    """What :func:`controlled` makes: called with the student's class it returns a
+    PropertyResult; :meth:`search` gives the failing plan and Failure itself (for replays)."""
+
+    def __init__(self, plans, title, fixes, globals_mode):
+        functools.update_wrapper(self, plans)
+        self.plans = plans
+        self.title = title
+        self.fixes = fixes or {}
+        self.globals_mode = globals_mode
+        self.exercise = plans.__module__.rsplit(".", 1)[-1]
+
+    def globals_for(self, cls):
+        """The patches of the student's module globals the runs need (see simulated_globals)."""
+        if self.globals_mode is None:
+            return contextlib.nullcontext()
+        return simulated_globals(cls, per_process_ids=self.globals_mode == "ids")
+
+    def search(self, cls):
+        """``(plan, failure, notes)``: the first plan that fails and its shrunk Failure (both
+        None if every plan passed), and a note per plan that passed."""
+        notes = []
+        with self.globals_for(cls):
+            for plan in self.plans(cls):
+                failure, note = _explore_plan(plan)
+                if failure is not None:
+                    return plan, failure, notes
+                notes.append(note)
+        return None, None, notes
+
+    def __call__(self, cls) -> PropertyResult:
+        plan, failure, notes = self.search(cls)
+        if failure is None:
+            return PropertyResult(self.title, True, "; ".join(filter(None, notes)))
+        told = story(failure, STORY_STEPS)
+        return PropertyResult(self.title, False, what_went_wrong(failure, told), plan.scenario.name,
+                              render_steps(told, failure), fix_for({**self.fixes, **plan.fixes}, failure, told),
+                              replay_call(self.exercise, self.__name__))
+
+
+def controlled(title: str, *, fixes: dict | None = None, globals_mode: str | None = None):
+    """Make ``plans(cls)`` a controlled property. ``fixes`` maps a story pattern
+    ("deadlock-cycle", "stale-wakeup", "lost-update", "lost-wakeup") or a failure kind
+    ("check", "deadlock", "exception", "step-budget", ...) to the sentence that says how to
+    fix it, or to a function ``(failure, story) -> sentence``; the pattern wins.
+    ``globals_mode``: None, "time" (the student's ``from time import ...`` names follow the
+    virtual clock) or "ids" (also id()/hash() differ per process, as under spawn)."""
+    def wrap(plans):
+        return ControlledProperty(plans, title, fixes, globals_mode)
+    return wrap
+
+
+def _explore_plan(plan: Plan):
+    """(Failure or None, note): the plan's runs in order, up to the first failure, or up to a
+    run that explored every distinct interleaving."""
+    notes = []
+    for strategy, seed, max_schedules, options in plan.runs:
+        result = explore(plan.scenario, strategy=strategy, seed=seed, max_schedules=max_schedules, **options)
+        if not result.ok:
+            return result.failure, None
+        if result.complete:
+            return None, f"all {result.interleavings:,} distinct interleavings explored"
+        if isinstance(strategy, Scheduler):
+            continue
+        if strategy == "dpor":
+            notes.append(f"{result.interleavings:,} distinct interleavings explored (not all)")
+        elif strategy == "pct":
+            notes.append(f"PCT depth {options.get('depth', 3)}, {result.schedules_run} runs finding a bug of "
+                         f"that depth with probability >= 1/{1 / result.scheduler.bound():,.0f} each")
+        elif strategy == "exhaustive":
+            notes.append(f"every schedule with <= {options.get('max_preemptions', 2)} preemptions")
+        else:
+            notes.append(f"{result.schedules_run} {strategy} schedules")
+    return None, ", then ".join(notes)
+
+
+# ---------------------------------------------------------------- the story's parts
+def what_went_wrong(failure, told) -> str:
+    """One sentence in the student's terms: the check's own, or what the deadlock is."""
+    if failure.kind == FailureKind.DEADLOCK and told.summary:
+        return f"Deadlock: {told.summary}"
+    return failure.message
+
+
+def fix_for(fixes: dict, failure, told) -> str:
+    """The fix the check gave (a Finding), else the one for the story's pattern, else for the
+    failure's kind ("" if none applies)."""
+    if isinstance(failure.message, Finding) and failure.message.fix:
+        return failure.message.fix
+    for key in (told.pattern, str(failure.kind)):
+        fix = fixes.get(key) if key else None
+        if callable(fix):
+            fix = fix(failure, told)
+        if fix:
+            return fix
+    return ""
+
+
+def replay_call(exercise: str, prop: str) -> str:
+    """The call, for a notebook, that replays a property's failing run on the answer."""
+    return f'course.replay("{exercise}", "{prop}")'
+
+
+def student_line(step) -> bool:
+    """Whether ``step`` happened in the student's code (not in the grader's scenario)."""
+    return bool(step.file and step.line and not os.path.abspath(step.file).startswith(_AUTOGRADER_DIR))
+
+
+def render_steps(told, failure, *, every=None, width=40) -> str:
+    """The story's steps, numbered as in the run, each with the student's line (its code the
+    first time it appears), then the story's summary (unless it is already the message) and
+    where a process raised. ``every``: render these steps instead (a replay shows them all),
+    marking the story's ones with '*'."""
+    steps = told.steps if every is None else every
+    marked = {s.index for s in told.steps} if every is not None else set()
+    pad = min(width, max((len(s.text) for s in steps), default=0))
+    lines, shown = [], set()
+    for s in steps:
+        mark = "*" if s.index in marked else " "
+        text = f"{mark} {s.index:>2}. {s.text:<{pad}}"
+        if student_line(s):
+            key = (s.file, s.line)
+            text += f"  line {s.line}" + (f": {s.code}" if key not in shown and s.code else "")
+            shown.add(key)
+        lines.append(text.rstrip())
+    if told.summary and failure.kind != FailureKind.DEADLOCK:
+        lines.append(told.summary[0].upper() + told.summary[1:] + ".")
+    if failure.kind == FailureKind.EXCEPTION and failure.traceback:
+        lines.append(_raised_at(failure.traceback))
+    return "\n".join(filter(None, lines))
+
+
+def _raised_at(traceback: str) -> str:
+    """'It raised at line N: code' from the engine's short traceback (student frames only)."""
+    found = re.findall(r'File "([^"]+)", line (\d+), in \S+\n\s*(.*)', traceback)
+    found = [(file, line, code) for file, line, code in found
+             if not os.path.abspath(file).startswith(_AUTOGRADER_DIR)]
+    if not found:
+        return ""
+    _, line, code = found[-1]
+    return f"It raised at line {line}: {code.strip()}"

@@ -1,0 +1,39 @@
+"""A course's own points per property: ``c.Weights.points`` in nbgrader_config.py.
+
+The default table is autograder/checks/weights.py (POINTS); a course overrides any part of
+it, e.g.::
+
+    c.Weights.points = {"safe_counter": {"visible": {"counts_in_one_process": 1,
+                                                     "atomic_under_controlled_interleavings": 1}}}
+
+The trusted path (TrustedScores) scores with the result, and `make grade` refuses to start
+while an autograded test cell's points differ from its suite's (grading.check_test_cells),
+since nbgrader gives a cell that passes everything the cell's own points.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from traitlets import Dict
+from traitlets.config import Configurable
+from traitlets.config.loader import PyFileConfigLoader
+
+from autograder.checks import weights
+
+
+class Weights(Configurable):
+    points = Dict(help="Points per property, {exercise: {suite: {property: points}}}, overriding "
+                       "autograder/checks/weights.py POINTS (any subset of it).").tag(config=True)
+
+    def table(self) -> dict:
+        """The whole table, with this course's overrides; ValueError naming a bad entry."""
+        return weights.with_overrides(self.points)
+
+
+def course_table(course: Path) -> dict:
+    """The points table of the course rooted at ``course`` (its nbgrader_config.py, if any)."""
+    config_file = Path(course) / "nbgrader_config.py"
+    if not config_file.is_file():
+        return Weights().table()
+    config = PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
+    return Weights(config=config).table()
