@@ -1,5 +1,4 @@
 """RobustExecute: a hostile cell costs its own points, never the whole submission."""
-import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.sandbox.execute import RobustExecute

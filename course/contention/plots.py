@@ -365,7 +365,7 @@ def plot_lost_updates(data, *, sweep: str = "strategies", save=None) -> Figure:
     _legend(ax)
     one = _median(pct_rows, "lost_pct", processes=1)
     worst_n = int(n[int(np.argmax(med))])
-    text = (f"Numbers above the points are median lost increments. "
+    text = ("Numbers above the points are median lost increments. "
             + ("With one process nothing is lost. " if one == 0 else "")
             + f"With several processes `counter += 1` is a read, an add and a write; when two "
               f"processes read the same old value, one increment disappears. The worst median "
