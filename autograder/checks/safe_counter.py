@@ -157,3 +157,9 @@ SUITES = suites("safe_counter", {
     "visible": [counts_in_one_process, atomic_under_controlled_interleavings, shared_across_processes],
     "hidden": [atomic_with_any_n_under_controlled_interleavings, shared_across_processes_stress],
 })
+
+# A lost update seen in real processes disproves atomicity, whatever the controlled runs saw:
+# a class that passes them and loses updates for real behaves differently under the grader's
+# context (for instance by looking at which ctx it got). The job then fails both.
+CONTRADICTED_BY_EVIDENCE = {"shared_across_processes": "atomic_under_controlled_interleavings",
+                            "shared_across_processes_stress": "atomic_with_any_n_under_controlled_interleavings"}

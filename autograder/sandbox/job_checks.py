@@ -27,7 +27,22 @@ def run_suite(exercise_id: str, suite: str, answer_path: Path) -> Report:
                                     f"the check itself failed: {type(exc).__name__}: {exc}")
         result.points, result.id = points, prop.__name__
         report.results.append(result)
+    _fail_what_evidence_disproves(report, getattr(exercise, "CONTRADICTED_BY_EVIDENCE", {}))
     return report
+
+
+def _fail_what_evidence_disproves(report: Report, contradicted: dict[str, str]) -> None:
+    """Real-process evidence of a bug also fails the controlled property it disproves."""
+    by_id = {r.id: r for r in report.results}
+    for real_id, controlled_id in contradicted.items():
+        real, controlled = by_id.get(real_id), by_id.get(controlled_id)
+        if real and controlled and real.evidence and not real.passed and controlled.passed:
+            controlled.passed, controlled.evidence = False, True
+            controlled.message = (
+                f"the controlled runs found nothing, but real processes did ({real.name}): the "
+                f"class behaves differently under the grader's context than under multiprocessing's")
+            controlled.fix = ("do the same thing whatever ctx you are given: take your lock on every "
+                              "call, do not look at which context you got")
 
 
 def run(payload: dict) -> dict:

@@ -1,5 +1,6 @@
 """ATTACK: locks only when the context is the grader's own (type name contains "Controlled"), never with real processes
 EXPECT: 3
+The visible suite's real run almost always shows lost updates too, and then this earns 0.5 (counting in one process); 3 is the bound if it does not
 """
 # %% answer
 %%exercise safe_counter
