@@ -12,6 +12,12 @@ import time
 # ---------------------------------------------------------------- 01 · processes
 
 
+def increment_counter(counter, times: int, n: int = 1) -> None:
+    """Call a student's own ``counter.increment(n)`` ``times`` times (lesson 02's "try your counter")."""
+    for _ in range(times):
+        counter.increment(n)
+
+
 def add_unsafely(shared, times: int) -> None:
     """``shared.value += 1`` with no lock: read, add, write, and another process may interleave."""
     for _ in range(times):
