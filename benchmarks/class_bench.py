@@ -143,9 +143,10 @@ def main() -> None:
     print(f"class of {n} submissions ({sum(1 for s in students if 'good_' in s[0])} correct), "
           f"{os.cpu_count()} cores; courses in {root}")
     runs = {}
+    # The sandbox's cost comes last: the two targets (speed-up, ratio to stock) print first.
     for label, options, stock in (("jobs=1", ["--jobs", "1"], False), ("jobs=2", ["--jobs", "2"], False),
-                                  ("jobs=1, no sandbox", ["--jobs", "1", "--no-sandbox"], False),
-                                  ("stock nbgrader", None, True)):
+                                  ("stock nbgrader", None, True),
+                                  ("jobs=1, no sandbox", ["--jobs", "1", "--no-sandbox"], False)):
         course = root / label.replace(" ", "").replace(",", "-").replace("=", "")
         if course.exists():
             shutil.rmtree(course)
@@ -153,11 +154,21 @@ def main() -> None:
         seconds = grade_stock(course) if stock else grade(course, *options)
         runs[label] = (seconds, scores_from_stock(course) if stock else scores_from_report(course))
         print(f"  {label:<20} {seconds:7.1f} s   {seconds / n:5.2f} s per submission", flush=True)
+        if label == "stock nbgrader":
+            report_targets(runs)
+    report_sandbox_and_scores(runs, students, n)
+
+
+def report_targets(runs: dict) -> None:
     t1, t2 = runs["jobs=1"][0], runs["jobs=2"][0]
     stock = runs["stock nbgrader"][0]
     print(f"\nspeed-up {t1 / t2:.2f} (2 jobs over 1; target >= 1.8 on 2 cores)")
     print(f"ratio to stock nbgrader: {t1 / stock:.2f}x per submission with 1 job, {t2 / stock:.2f}x with 2 "
-          f"(target <= 1.3x)")
+          f"(target <= 1.3x)\n", flush=True)
+
+
+def report_sandbox_and_scores(runs: dict, students, n: int) -> None:
+    t1 = runs["jobs=1"][0]
     sandbox = t1 - runs["jobs=1, no sandbox"][0]
     print(f"sandbox cost: {sandbox / n:+.2f} s per submission ({t1 / runs['jobs=1, no sandbox'][0]:.2f}x)")
     same = runs["jobs=1"][1] == runs["jobs=2"][1]
