@@ -57,11 +57,14 @@ def lesson_cells(exercise_id: str, extra_grade_ids=()):
 
 
 def leaked_shm_after(before: set[str], grace: float = 15.0) -> set[str]:
-    """leaked_shm(before), once the run's resource trackers have had ``grace`` seconds to
-    unlink what they own (they exit a moment after their processes)."""
+    """leaked_shm(before), once the run's resource trackers have had ``grace`` seconds (of
+    machine share: longer on a busy machine) to unlink what they own (they exit a moment
+    after their processes)."""
     import time
 
-    until = time.monotonic() + grace
-    while (leaked := leaked_shm(before)) and time.monotonic() < until:
+    from autograder.deadlines import Deadline
+
+    deadline = Deadline(grace)
+    while (leaked := leaked_shm(before)) and not deadline.expired():
         time.sleep(0.2)
     return leaked
