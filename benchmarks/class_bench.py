@@ -1,6 +1,6 @@
 """Grading a whole class: seconds per submission with 1 and 2 jobs, against stock nbgrader.
 
-A synthetic class (default 45 submissions; ``--quick``: 12) of answers to the three graded
+A synthetic class (default 49 submissions; ``--quick``: 12) of answers to the three graded
 exercises, each in a small assignment made of its lesson's exercise cells: correct and
 buggy answers from tests/corpus, answers that hang (deadlock, ignored SIGINT) and a few
 cheats that are safe to run without a sandbox. The same notebooks are graded four ways,
@@ -134,7 +134,7 @@ def scores_from_stock(course: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="12 submissions instead of 45")
+    parser.add_argument("--quick", action="store_true", help="12 submissions instead of 49")
     parser.add_argument("--keep", type=Path, help="keep the graded courses in this folder")
     args = parser.parse_args()
     students = class_list(args.quick)
