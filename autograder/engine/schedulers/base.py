@@ -47,3 +47,14 @@ class Scheduler:
         considers (e.g. within a preemption bound) has been run."""
         return False
 
+
+class OneExecution(Scheduler):
+    """A scheduler that runs exactly one execution (a replay of a given schedule)."""
+
+    _ran = False
+
+    def new_execution(self) -> bool:
+        if self._ran:
+            return False
+        self._ran = True
+        return True

@@ -2,7 +2,7 @@
 if it can, else the lowest pid).  Replay is just another scheduler."""
 from __future__ import annotations
 
-from .base import Scheduler
+from .base import OneExecution
 
 __all__ = ["ReplayScheduler", "Follow", "default_choice", "canonical", "preemptions"]
 
@@ -55,24 +55,17 @@ def preemptions(nodes):
                if current_pid is not None and chosen != current_pid)
 
 
-class ReplayScheduler(Scheduler):
+class ReplayScheduler(OneExecution):
     """One execution along ``schedule``; ``nodes`` records what it met."""
 
     name = "replay"
 
     def __init__(self, schedule=()):
         self.follow = Follow(list(schedule))
-        self._ran = False
 
     @property
     def nodes(self):
         return self.follow.nodes
-
-    def new_execution(self):
-        if self._ran:
-            return False
-        self._ran = True
-        return True
 
     def next(self, runnable, current):
         return self.follow(runnable, current)

@@ -13,12 +13,12 @@ execution's decisions (``Run.schedule``) replay it with :class:`ReplayScheduler`
 """
 from __future__ import annotations
 
-from .base import Scheduler
+from .base import OneExecution
 
 __all__ = ["StepScheduler"]
 
 
-class StepScheduler(Scheduler):
+class StepScheduler(OneExecution):
     """One execution along ``steps`` (pids, one per step; see the module docstring)."""
 
     name = "steps"
@@ -29,13 +29,6 @@ class StepScheduler(Scheduler):
         self.taken = 0              # entries used so far
         self.problem = None         # (entry number from 1, pid) that could not take a step
         self._active = None         # the process taking the current entry's step
-        self._ran = False
-
-    def new_execution(self):
-        if self._ran:
-            return False
-        self._ran = True
-        return True
 
     def next(self, runnable, current):
         active = self._active
