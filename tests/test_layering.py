@@ -29,9 +29,9 @@ def test_autograder_never_imports_course(path):
     assert not wrong, f"{path.relative_to(REPO)} imports {wrong}: the grader must not depend on course/"
 
 
-# Inside autograder/, each layer uses only the layers below it (deadlines and processes are
-# shared by all): engine < checks < sandbox < instructor.
-RANK = {"autograder.deadlines": 0, "autograder.processes": 0, "autograder.engine": 1, "autograder.checks": 2,
+# Inside autograder/, each layer uses only the layers below it (deadlines, processes and
+# parsing are shared by all): engine < checks < sandbox < instructor.
+RANK = {"autograder.deadlines": 0, "autograder.processes": 0, "autograder.parsing": 0, "autograder.engine": 1, "autograder.checks": 2,
         "autograder.sandbox": 3, "autograder.instructor": 4}
 
 
@@ -66,3 +66,18 @@ def test_each_layer_uses_only_the_layers_below_it(path):
     upward = sorted({name for name in absolute_imports(path)
                      if layer_of(name) and RANK[layer_of(name)] > mine})
     assert not upward, f"{path.relative_to(REPO)} (layer {layer_of(module_name(path))}) imports {upward}"
+
+
+def test_autograder_parses_only_through_the_shared_lock():
+    """Grading runs submissions in threads, and CPython 3.11 and 3.12 can fail two ast.parse
+    calls at once (autograder/parsing.py says why): every parse in autograder/ takes its lock."""
+    direct = []
+    for path in sorted((REPO / "autograder").rglob("*.py")):
+        if path.name == "parsing.py" and path.parent.name == "autograder":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            func = node.func if isinstance(node, ast.Call) else None
+            if isinstance(func, ast.Attribute) and func.attr == "parse" and \
+                    isinstance(func.value, ast.Name) and func.value.id == "ast":
+                direct.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert not direct, f"ast.parse called directly (use autograder.parsing.parse): {direct}"

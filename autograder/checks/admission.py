@@ -18,6 +18,8 @@ import ast
 import string
 from dataclasses import dataclass
 
+from autograder.parsing import parse
+
 from .answers import cell_to_module_source
 
 # module -> the names an answer may use from it (as ``module.name`` or ``from module import name``)
@@ -100,7 +102,7 @@ def admit(exercise_id: str, cell_source: str) -> None:
     source = cell_to_module_source(cell_source)
     shift = cell_source.count("\n") - source.count("\n")     # the magic line, if any: report cell lines
     try:
-        tree = ast.parse(source, filename=f"<{exercise_id} answer cell>")
+        tree = parse(source, filename=f"<{exercise_id} answer cell>")
     except SyntaxError as exc:
         exc.lineno = (exc.lineno or 0) + shift
         raise

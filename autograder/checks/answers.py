@@ -82,8 +82,10 @@ def placeholders(cell_source: str) -> list[str]:
     notebook's placeholder), in order; [] when there are none or the text does not parse."""
     import ast
 
+    from autograder.parsing import parse
+
     try:
-        tree = ast.parse(cell_to_module_source(cell_source))
+        tree = parse(cell_to_module_source(cell_source))
     except SyntaxError:
         return []
     found = []

@@ -117,11 +117,14 @@ def real_property(title: str, cls, deterministic, concurrent, fix: str = "") -> 
     can produce (an update lost, an item delivered twice or never, money created or
     destroyed, an object that cannot be sent) and fails the property; "note" is a hang, which
     a busy machine can cause too, so it is reported without costing points (the controlled
-    checks judge deadlocks). After a hang the remaining methods skip the concurrent run (a
-    hang costs the whole deadline: once is enough). ``fix`` is the sentence shown with
-    evidence of a bug.
+    checks judge deadlocks). After a hang or evidence the remaining methods skip the
+    concurrent run (a hang costs the whole deadline, and evidence is already in), but every
+    method's deterministic check still runs: a failure that repeats on every run is the one to
+    report, whatever a race under an earlier method happened to show. ``fix`` is the sentence
+    shown with evidence of a bug.
     """
     late = []
+    evidence = None
     run_concurrent = True
     for method in start_methods():
         problem, scenario = deterministic(cls, method)
@@ -131,11 +134,12 @@ def real_property(title: str, cls, deterministic, concurrent, fix: str = "") -> 
             continue
         verdict, message, scenario, hung = concurrent(method)
         if verdict == "fail":
-            return PropertyResult(title, False, message, scenario, fix=fix, evidence=True)
-        if verdict == "note":
+            evidence = PropertyResult(title, False, message, scenario, fix=fix, evidence=True)
+            run_concurrent = False
+        elif verdict == "note":
             late.append(method)
             run_concurrent = not hung
-    return PropertyResult(title, True, late_note(late))
+    return evidence if evidence is not None else PropertyResult(title, True, late_note(late))
 
 
 def late_note(methods: list[str]) -> str:

@@ -27,6 +27,7 @@ from traitlets import Float, Integer, List, Unicode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder.checks import puzzles, quizzes
+from autograder.parsing import parse
 from autograder.sandbox.checker import CHECK_DEADLINE, TRUSTED_GRADING_ENV, check_answer
 from autograder.checks.report import NOT_ANSWERED, Report
 from autograder.sandbox import Sandbox, run_job
@@ -64,7 +65,7 @@ def test_call(source: str) -> CheckCall | QuizCall | PuzzleCall:
     ``quiz.check("<question>", <variable>)`` or ``puzzle.check("<puzzle>", <variable>)``.
     UngradableCell for anything else."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError as exc:
         raise UngradableCell(f"the test cell is not Python: {exc}") from None
     calls = []
