@@ -19,3 +19,15 @@ def test_environment_yml_matches_pyproject():
     assert names(conda) == names(pyproject)
     # And the same version bounds, so the two environments cannot drift apart.
     assert {s.replace(" ", "") for s in conda} == {s.replace(" ", "") for s in pyproject}
+
+
+def test_importing_nbformat_builds_no_iri_parsers():
+    """pyproject.toml pins jsonschema below 4.24, whose format checker imports rfc3987-syntax
+    (39 lark parsers built on import, about 2 s of CPU in every nbgrader command and notebook job)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, nbformat; print('rfc3987_syntax' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "False", "importing nbformat imported rfc3987_syntax: is jsonschema >= 4.24?"

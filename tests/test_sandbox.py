@@ -215,3 +215,15 @@ def test_sandbox_unavailable_is_an_exception_not_an_exit(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(SandboxUnavailable, match="dnf install bubblewrap"):
         check_available()
+
+
+@pytest.mark.parametrize("kind,heavy", [("checks", "nbformat"), ("quiz", "nbformat"), ("notebook", "autograder.engine")])
+def test_a_job_imports_only_what_its_kind_needs(kind, heavy):
+    """Every answer is checked in fresh jobs, so an import a job does not need is paid once per
+    suite per submission (nbformat's jsonschema alone takes about 2 s of CPU)."""
+    probe = ("import sys; from autograder.sandbox import inside; inside.handler(sys.argv[1]); "
+             "print(sys.argv[2] in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe, kind, heavy], cwd=REPO, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "False", f"a {kind} job imported {heavy}"

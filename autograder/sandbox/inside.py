@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import importlib
 import json
 import os
 import sys
@@ -34,11 +35,14 @@ def drop_privileges(uid: int) -> None:
         raise OSError(f"could not drop to uid {uid}")
 
 
-def handlers():
-    # Imported on demand: a checks job must not pay for nbclient, a notebook job for the engine.
-    from . import job_checks, job_notebook, job_quiz
+#: job kind -> the module whose ``run(payload)`` does it
+HANDLERS = {"checks": "job_checks", "notebook": "job_notebook", "quiz": "job_quiz"}
 
-    return {"checks": job_checks.run, "notebook": job_notebook.run, "quiz": job_quiz.run}
+
+def handler(kind: str):
+    """Only the module of this job's kind is imported: a checks job must not pay for nbformat
+    (its jsonschema import alone takes about 2 s of CPU), a notebook job for the engine."""
+    return importlib.import_module(f"{__package__}.{HANDLERS[kind]}").run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     os.set_inheritable(args.reply_fd, False)
     os.makedirs(os.environ.get("HOME", "/tmp/home"), exist_ok=True)
     warnings.simplefilter("ignore")    # a warning is not a verdict; keep the job's output clean
-    reply = handlers()[request["kind"]](request["payload"])
+    reply = handler(request["kind"])(request["payload"])
     data = sign(signer, reply)
     with os.fdopen(args.reply_fd, "wb") as out:
         out.write(data)
