@@ -1,6 +1,6 @@
 """Grading a whole class: seconds per submission with 1 and 2 jobs, against stock nbgrader.
 
-A synthetic class (default 49 submissions; ``--quick``: 12) of answers to the three graded
+A synthetic class (default 49 submissions; ``--quick``: 14) of answers to the three graded
 exercises, each in a small assignment made of its lesson's exercise cells: correct and
 buggy answers from tests/corpus, answers that hang (deadlock, ignored SIGINT) and a few
 cheats that are safe to run without a sandbox. The same notebooks are graded four ways,
