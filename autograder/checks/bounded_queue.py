@@ -25,7 +25,10 @@ SIGNATURE = ("BoundedQueue(capacity, *, ctx=None) with put(item, timeout=None), 
 
 MIN64, MAX64 = -2 ** 63, 2 ** 63 - 1
 STEP_DEADLINE = 2.0        # seconds one call in one process may take (real runs)
-REAL_DEADLINE = 5.0        # seconds a run with one child process may take (it decides)
+REAL_DEADLINE = 15.0       # seconds a run with one child process may take (it decides; a
+#                            correct answer needs well under one, but a spawned child on a
+#                            machine whose load just jumped gets little CPU before the load
+#                            average, and so the machine share, catches up)
 NOTE_DEADLINE = 15.0       # seconds a run of several processes at once may take: a hang there
 #                            is only a note, and a correct answer needs a second or two
 
