@@ -2,9 +2,9 @@
 
 CPython 3.11 and 3.12 keep the AST constructor's recursion depth in per-interpreter state, so
 two threads parsing at the same time can fail with ``SystemError: AST constructor recursion
-depth mismatch`` (python/cpython#106905). The grading supervisor grades submissions in threads
-(``make grade JOBS=N``) and every one of them parses answer and test cells: they all parse
-through this lock.
+depth mismatch`` (python/cpython#106905). ``check_answer`` parses the answer cell and may be
+called from several threads at once (``tests/test_corpus.py`` checks two suites side by side,
+and CI hit the error there): every parse in autograder/ goes through this lock.
 """
 from __future__ import annotations
 

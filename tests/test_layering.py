@@ -69,8 +69,8 @@ def test_each_layer_uses_only_the_layers_below_it(path):
 
 
 def test_autograder_parses_only_through_the_shared_lock():
-    """Grading runs submissions in threads, and CPython 3.11 and 3.12 can fail two ast.parse
-    calls at once (autograder/parsing.py says why): every parse in autograder/ takes its lock."""
+    """check_answer may run in several threads at once, and CPython 3.11 and 3.12 can fail two
+    ast.parse calls at once (autograder/parsing.py says why): every parse in autograder/ takes its lock."""
     direct = []
     for path in sorted((REPO / "autograder").rglob("*.py")):
         if path.name == "parsing.py" and path.parent.name == "autograder":
