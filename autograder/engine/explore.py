@@ -96,14 +96,18 @@ class ExploreResult:
     def __bool__(self):
         return self.ok
 
+    @property
+    def coverage(self) -> str:
+        """What a passing exploration covered, in words a student reads (its scheduler's
+        :meth:`~Scheduler.coverage`), e.g. "all 6 distinct interleavings explored"."""
+        if self.scheduler is None:
+            return f"{self.schedules_run:,} schedules"
+        return self.scheduler.coverage(self)
+
     def __str__(self):
         if self.ok:
-            if self.complete and self.strategy == "dpor":
-                return (f"ok: all {self.interleavings} distinct interleavings explored "
-                        f"[strategy={self.strategy}]")
-            extra = " (every schedule within the bound)" if self.exhausted else ""
-            return (f"ok: {self.schedules_run} schedules passed{extra} "
-                    f"[strategy={self.strategy}, seed={self.seed}]")
+            seed = "" if self.complete else f", seed={self.seed}"
+            return f"ok: {self.coverage} [strategy={self.strategy}{seed}]"
         return f"FAILED after {self.schedules_run} schedules\n{self.failure.describe()}"
 
 

@@ -47,6 +47,15 @@ class Scheduler:
         considers (e.g. within a preemption bound) has been run."""
         return False
 
+    def coverage(self, result) -> str:
+        """What a passing exploration with this scheduler covered, in words a student reads
+        (e.g. "all 6 distinct interleavings explored", "300 random schedules: not
+        exhaustive"), from its ``result`` (an ExploreResult: ``schedules_run``,
+        ``interleavings``, ``complete``, ``exhausted``). Each strategy says it its own way."""
+        if result.complete:
+            return f"all {result.interleavings:,} distinct interleavings explored"
+        return f"{result.schedules_run:,} schedules ({self.name}): not exhaustive"
+
 
 class OneExecution(Scheduler):
     """A scheduler that runs exactly one execution (a replay of a given schedule)."""
@@ -58,3 +67,6 @@ class OneExecution(Scheduler):
             return False
         self._ran = True
         return True
+
+    def coverage(self, result) -> str:
+        return f"one given schedule ({self.name})"

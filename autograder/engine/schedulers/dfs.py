@@ -32,6 +32,15 @@ class DFSScheduler(Scheduler):
     def complete(self):
         return self._exhausted and not self.pruned
 
+    def coverage(self, result):
+        n = result.schedules_run
+        if result.complete:
+            return f"every possible schedule explored ({n:,} schedules)"
+        bound = f"at most {self.max_bound} preemption{'s' if self.max_bound != 1 else ''}"
+        if result.exhausted:
+            return f"every schedule with {bound} ({n:,} schedules)"
+        return f"{n:,} schedules with {bound}, fewest preemptions first: not exhaustive"
+
     def new_execution(self):
         if self.follow is not None:
             self._extend_stack()

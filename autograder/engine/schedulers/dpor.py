@@ -96,6 +96,11 @@ class DPORScheduler(Scheduler):
     def complete(self):
         return self._exhausted and not self.diverged
 
+    def coverage(self, result):
+        if result.complete:
+            return f"all {result.interleavings:,} distinct interleavings explored"
+        return f"{result.interleavings:,} distinct interleavings explored: not all of them"
+
     def new_execution(self):
         if self.executions:
             self._end_execution()

@@ -56,6 +56,10 @@ class PCTScheduler(Scheduler):
                 best, best_priority = p, pr[p.pid]
         return best
 
+    def coverage(self, result):
+        return (f"{result.schedules_run:,} sampled schedules (PCT, depth {self.depth}, each finding a bug "
+                f"of that depth with probability >= 1/{1 / self.bound():,.0f}): not exhaustive")
+
     def bound(self):
         """The probability bound for one execution: 1 / (n k^(depth-1))."""
         return 1.0 / (self.n * self.k ** (self.depth - 1))

@@ -23,3 +23,5 @@ class RandomScheduler(Scheduler):
             return runnable[0]
         return runnable[int(self.rng.random() * len(runnable))]
 
+    def coverage(self, result):
+        return f"{result.schedules_run:,} random schedules: not exhaustive"
