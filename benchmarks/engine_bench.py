@@ -15,7 +15,6 @@ Run:  .venv/bin/python benchmarks/engine_bench.py [--quick]
 from __future__ import annotations
 
 import argparse
-import importlib
 import multiprocessing
 import statistics
 import sys
@@ -26,8 +25,10 @@ from pathlib import Path
 import nbformat
 
 import autograder.engine as controlled
+from autograder.checks import exercise_for
 from autograder.checks.answers import cell_to_module_source, load_answer
-from autograder.engine import DFSScheduler, DPORScheduler, Scenario, explore
+from autograder.checks.controlled import ControlledProperty
+from autograder.engine import STRATEGIES, DFSScheduler, DPORScheduler, Scenario, explore
 
 REPO = Path(__file__).resolve().parent.parent
 EXERCISES = {"safe_counter": "02-locks", "bounded_queue": "05-conditions", "lock_ordering": "06-deadlock"}
@@ -175,7 +176,7 @@ def solution_class(exercise_id):
     nb = nbformat.read(REPO / "source" / folder / f"{folder}.ipynb", as_version=4)
     cell = next(c for c in nb.cells
                 if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == exercise_id)
-    exercise = importlib.import_module(f"autograder.checks.{exercise_id}")
+    exercise = exercise_for(exercise_id)
     tmp = Path(tempfile.mkdtemp(prefix="engine-bench-"))
     path = tmp / f"answer_{exercise_id}.py"
     path.write_text(cell_to_module_source(cell.source))
@@ -184,8 +185,7 @@ def solution_class(exercise_id):
 
 def controlled_properties(exercise):
     """The properties whose checks explore scenarios (not real processes, not one process)."""
-    return [prop for suite in exercise.SUITES.values() for prop, _ in suite
-            if "process" not in prop.__name__ and "one_process" not in prop.__name__]
+    return [prop for suite in exercise.suites.values() for prop in suite if isinstance(prop, ControlledProperty)]
 
 
 class Measuring:
@@ -199,7 +199,8 @@ class Measuring:
         self.seen = set()
 
     def __call__(self, scenario, *args, **kwargs):
-        if scenario.name not in self.seen and isinstance(kwargs.get("strategy", args[0] if args else ""), str):
+        strategy = kwargs.get("strategy", args[0] if args else "random")
+        if scenario.name not in self.seen and getattr(strategy, "name", strategy) in STRATEGIES:  # not a check's own
             self.seen.add(scenario.name)
             t0 = time.perf_counter()
             dfs = self.real(scenario, DFSScheduler(max_preemptions=10 ** 9), max_schedules=self.cap,

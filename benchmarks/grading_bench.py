@@ -26,7 +26,7 @@ import nbformat
 import autograder.engine as controlled
 from autograder.checks.answers import load_answer
 from autograder.sandbox.checker import check_answer
-from autograder.checks import exercise_module
+from autograder.checks import exercise_for
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "corpus"
@@ -66,7 +66,7 @@ def first_failures() -> None:
     print("\n== 2. known-bad answers: first failing property, schedules to first failure")
     worst = 0
     for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
-        exercise = exercise_module(folder.name)
+        exercise = exercise_for(folder.name)
         for path in sorted(folder.glob("bad_*.py")):
             with tempfile.TemporaryDirectory() as tmp:
                 answer = Path(tmp) / f"answer_{folder.name}.py"
@@ -77,8 +77,8 @@ def first_failures() -> None:
                 except Exception as exc:
                     found = f"cannot load: {exc}"
                     cls = None
-                for suite in exercise.SUITES if cls is not None else ():
-                    for prop, _ in exercise.SUITES[suite]:
+                for suite in exercise.suites if cls is not None else ():
+                    for prop in exercise.suites[suite]:
                         if "real" in prop.__name__ or "processes" in prop.__name__:
                             continue        # real-process runs are timed in section 3
                         with CountingExplore() as counting:
@@ -106,7 +106,7 @@ def check_times() -> None:
     for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
         good = sorted(folder.glob("good_*.py"))[0]
         times = {}
-        for suite in exercise_module(folder.name).SUITES:
+        for suite in exercise_for(folder.name).suites:
             t0 = time.perf_counter()
             report = check_answer(folder.name, suite, good.read_text())
             times[suite] = time.perf_counter() - t0

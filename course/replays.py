@@ -30,19 +30,16 @@ class Replay:
         return f"Replay({len(self.steps)} steps, {'failed' if self.failure else 'passed'})"
 
 
-def _property(exercise: str, name: str):
-    from autograder.checks import exercise_module
+def _property(exercise_id: str, name: str):
+    from autograder.checks import exercise_for
     from autograder.checks.controlled import ControlledProperty
 
-    checks = exercise_module(exercise)
-    props = {p.__name__: p for suite in checks.SUITES.values() for p, _ in suite}
-    if name not in props:
-        raise ValueError(f"{exercise} has no property {name!r}; its properties are {', '.join(props)}")
-    prop = props[name]
+    exercise = exercise_for(exercise_id)
+    prop = exercise.property(name)
     if not isinstance(prop, ControlledProperty):
-        raise ValueError(f"{exercise}'s {name} runs real processes, whose runs cannot be replayed step by "
+        raise ValueError(f"{exercise_id}'s {name} runs real processes, whose runs cannot be replayed step by "
                          f"step; only controlled properties can (their feedback ends with course.replay(...))")
-    return checks, prop
+    return exercise, prop
 
 
 def replay(exercise: str, prop: str, *, show: bool = True, say=print) -> Replay | None:
@@ -54,8 +51,8 @@ def replay(exercise: str, prop: str, *, show: bool = True, say=print) -> Replay 
     from autograder.engine import story
     from .steps_plot import plot_steps
 
-    checks, check = _property(exercise, prop)
-    cls = checks.load(load_answer(exercise, answer_path(exercise)))
+    graded, check = _property(exercise, prop)
+    cls = graded.load(load_answer(exercise, answer_path(exercise)))
     plan, failure, notes = check.search(cls)
     if failure is None:
         text = f"{check.title}: passes now ({'; '.join(filter(None, notes)) or 'nothing failed'})"

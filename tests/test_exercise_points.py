@@ -4,7 +4,7 @@ import re
 import nbformat
 import pytest
 
-from autograder.checks import exercise_module
+from autograder.checks import suite_table
 from tests.testkit import REPO
 
 CALL = re.compile(r'check\("(\w+)",\s*"(\w+)"\)')
@@ -22,7 +22,7 @@ def graded_cells():
 def test_cell_points_match_suite_points(assignment, meta, exercise_id, suite):
     assert meta.get("grade") and meta.get("locked"), f"{assignment}: check() outside a locked test cell"
     assert meta["grade_id"].startswith(f"{exercise_id}_test"), meta["grade_id"]
-    suite_points = sum(points for _, points in exercise_module(exercise_id).SUITES[suite])
+    suite_points = sum(points for _, points in suite_table(exercise_id, suite))
     assert meta["points"] == suite_points, (
         f"{assignment}/{meta['grade_id']} is worth {meta['points']} points but suite "
         f"{exercise_id}/{suite} awards {suite_points}")

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from autograder.checks import exercise_module
+from autograder.checks import exercise_for
 from tests.testkit import REPO
 
 CORPUS = REPO / "tests" / "corpus"
@@ -25,10 +25,8 @@ def verdict(exercise: str, corpus_file: str, prop: str):
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-        checks = exercise_module(exercise)
-        cls = checks.load(module)
-        check = next(p for suite in checks.SUITES.values() for p, _ in suite if p.__name__ == prop)
-        return check(cls)
+        graded = exercise_for(exercise)
+        return graded.property(prop)(graded.load(module))
     finally:
         sys.modules.pop(name, None)
 

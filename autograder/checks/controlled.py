@@ -1,14 +1,13 @@
 """Properties checked by controlled interleavings, and their failures told as stories.
 
 A controlled property is a function ``plans(cls) -> [Plan, ...]`` decorated with
-:func:`controlled`: each plan is a scenario and the explorations to try on it, in order
-(seeded, so a verdict is the same on every grading run). The first failure is reported
-as a story (see checks.report): the check's sentence, the decisive steps of the shrunk run
-(autograder.engine.story) with the student's line for each, the fix for that kind of
-failure, and ``course.replay(...)``, which re-runs the same search in the notebook and
-shows every step as a list and a picture. A run that explores every distinct interleaving
-("dpor" within its budget) ends a plan's search: its pass is a proof for that scenario,
-and the note says so.
+:func:`controlled`: each plan is a scenario and the searches to run on it, in order
+(checks.searches: seeded, so a verdict is the same on every grading run). The first failure
+is reported as a story (see checks.report): the check's sentence, the decisive steps of the
+shrunk run (autograder.engine.story) with the student's line for each, the fix for that kind
+of failure, and ``course.replay(...)``, which re-runs the same search in the notebook and
+shows every step as a list and a picture. A search that explores every distinct interleaving
+ends its plan: its pass is a proof for that scenario. A pass notes what the searches covered.
 """
 from __future__ import annotations
 
@@ -16,17 +15,14 @@ import contextlib
 import functools
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 
-from autograder.engine import FailureKind, Scenario, Scheduler, explore, story
-from .common import simulated_globals
+from autograder.engine import FailureKind, Scenario, hooks, story
 from .report import PropertyResult
 
-__all__ = ["Plan", "Finding", "controlled", "DPOR", "render_steps", "replay_call"]
+__all__ = ["Plan", "Finding", "controlled", "ControlledProperty", "render_steps", "replay_call", "STORY_STEPS"]
 
-#: explore every distinct interleaving (partial-order reduction) within this many executions;
-#: put it first in a plan's runs, the others run only when it does not finish
-DPOR = ("dpor", 0, 2000, {})
 #: the most steps a story shows (the replay shows all of them)
 STORY_STEPS = 8
 _AUTOGRADER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -34,12 +30,11 @@ _AUTOGRADER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + 
 
 @dataclass
 class Plan:
-    """One scenario, the explorations to try on it (``(strategy, seed, max_schedules,
-    options)``, in order; a strategy may be a Scheduler), and fixes that apply to it only
-    (merged over the property's)."""
+    """One scenario, the searches to run on it in order (checks.searches), and fixes that
+    apply to it only (merged over the property's)."""
 
     scenario: Scenario
-    runs: list
+    searches: list
     fixes: dict = field(default_factory=dict)
 
 
@@ -66,13 +61,17 @@ class ControlledProperty:
         self.title = title
         self.fixes = fixes or {}
         self.globals_mode = globals_mode
-        self.exercise = plans.__module__.rsplit(".", 1)[-1]
+        self.exercise = plans.__module__.rsplit(".", 2)[-2]     # checks/<exercise>/controlled.py
 
     def globals_for(self, cls):
-        """The patches of the student's module globals the runs need (see simulated_globals)."""
-        if self.globals_mode is None:
+        """While the runs use ``cls``, patch the globals of the module defining it (see
+        autograder.engine.hooks.simulated_globals: names bound by ``from time import ...``
+        follow the virtual clock; with globals_mode "ids", id() and hash() of shared
+        primitives differ between simulated processes, as between spawned processes)."""
+        namespace = getattr(sys.modules.get(getattr(cls, "__module__", ""), None), "__dict__", None)
+        if self.globals_mode is None or namespace is None:
             return contextlib.nullcontext()
-        return simulated_globals(cls, per_process_ids=self.globals_mode == "ids")
+        return hooks.simulated_globals(namespace, per_process_ids=self.globals_mode == "ids")
 
     def search(self, cls):
         """``(plan, failure, notes)``: the first plan that fails and its shrunk Failure (both
@@ -109,26 +108,16 @@ def controlled(title: str, *, fixes: dict | None = None, globals_mode: str | Non
 
 
 def _explore_plan(plan: Plan):
-    """(Failure or None, note): the plan's runs in order, up to the first failure, or up to a
-    run that explored every distinct interleaving."""
+    """(Failure or None, note): the plan's searches in order, up to the first failure, or up
+    to one that explored every distinct interleaving."""
     notes = []
-    for strategy, seed, max_schedules, options in plan.runs:
-        result = explore(plan.scenario, strategy=strategy, seed=seed, max_schedules=max_schedules, **options)
+    for search in plan.searches:
+        result = search.explore(plan.scenario)
         if not result.ok:
             return result.failure, None
         if result.complete:
-            return None, f"all {result.interleavings:,} distinct interleavings explored"
-        if isinstance(strategy, Scheduler):
-            continue
-        if strategy == "dpor":
-            notes.append(f"{result.interleavings:,} distinct interleavings explored (not all)")
-        elif strategy == "pct":
-            notes.append(f"PCT depth {options.get('depth', 3)}, {result.schedules_run} runs finding a bug of "
-                         f"that depth with probability >= 1/{1 / result.scheduler.bound():,.0f} each")
-        elif strategy == "exhaustive":
-            notes.append(f"every schedule with <= {options.get('max_preemptions', 2)} preemptions")
-        else:
-            notes.append(f"{result.schedules_run} {strategy} schedules")
+            return None, result.coverage
+        notes.append(result.coverage)
     return None, ", then ".join(notes)
 
 

@@ -45,17 +45,6 @@ MAIN: dict[str, tuple[str, ...]] = {
 }
 
 
-def suites(exercise: str, properties: dict[str, list]) -> dict[str, list[tuple]]:
-    """An exercise module's SUITES: ``{suite: [(property, points), ...]}`` from its suites'
-    properties (in order) and this table."""
-    table = POINTS[exercise]
-    named = {suite: [p.__name__ for p in props] for suite, props in properties.items()}
-    expected = {suite: list(points) for suite, points in table.items()}
-    if named != expected:
-        raise ValueError(f"{exercise}: the suites' properties {named} do not match the points table {expected}")
-    return {suite: [(p, table[suite][p.__name__]) for p in props] for suite, props in properties.items()}
-
-
 def with_overrides(overrides: dict | None) -> dict:
     """The table with a course's ``overrides`` (a subset of its shape) applied; ValueError
     naming what does not fit (an unknown exercise, suite or property, points below 0)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.sandbox.checker import check_answer
-from autograder.checks import EXERCISES, exercise_module
+from autograder.checks import EXERCISES, exercise_for
 from .trusted import (QUIZ_DEADLINE, PuzzleCall, QuizCall, UngradableCell, answer_cells, is_test_cell,
                       puzzle_outputs, quiz_outputs, quiz_values, test_call)
 
@@ -21,7 +21,7 @@ from .trusted import (QUIZ_DEADLINE, PuzzleCall, QuizCall, UngradableCell, answe
 def run_all_suites(exercise_id: str, source: str, say=print) -> tuple[float, float]:
     """Every suite of one exercise, rendered as feedback renders it; returns (earned, total)."""
     earned = total = 0.0
-    for suite in exercise_module(exercise_id).SUITES:
+    for suite in exercise_for(exercise_id).suites:
         report = check_answer(exercise_id, suite, source)
         say(report.render(detailed=not suite.startswith("hidden")))
         earned, total = earned + report.earned, total + report.total

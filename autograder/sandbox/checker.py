@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from autograder.checks.admission import AnswerRefused, admit
-from autograder.checks import exercise_module, suite_table
+from autograder.checks import exercise_for, suite_table
 from autograder.checks.answers import placeholders
 from autograder.checks.report import NOT_ANSWERED, CheckFailed, Report
 from . import Sandbox, run_job
@@ -83,7 +83,7 @@ def check(exercise_id: str, suite: str = "visible", *, deadline: float = CHECK_D
         print(f"{exercise_id} · {suite} checks: run by the grader on your submitted answer cell")
         return None
     try:
-        exercise_module(exercise_id)
+        exercise_for(exercise_id)
         source = answer_path(exercise_id).read_text()
     except (LookupError, ValueError) as exc:
         # Any failure reads as one line: a traceback would show a hidden test's source.

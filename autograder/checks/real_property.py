@@ -1,0 +1,115 @@
+"""What the exercises' real-process checks share: their deadlines, the start methods, what
+one run showed (:class:`RealOutcome`), how a property weighs runs with one child against
+runs of several processes at once (:func:`real_property`), and reading what a child reported.
+"""
+from __future__ import annotations
+
+import ast
+import multiprocessing
+from dataclasses import dataclass
+
+from .common import Stuck, call_with_deadline
+from .realrun import Call
+from .report import PropertyResult
+
+START_METHODS = ("fork", "spawn", "forkserver")
+
+ONE_CHILD_DEADLINE = 15.0  # seconds a run with one child process may take (it decides; a
+#                            correct answer needs well under one, but a spawned child on a
+#                            machine whose load just jumped gets little CPU before the load
+#                            average, and so the machine share, catches up)
+CONCURRENT_DEADLINE = 15.0  # seconds a run of several processes at once may take: a hang
+#                             there is only a note, and a correct answer needs a second or two
+
+
+def start_methods() -> list[str]:
+    """Every start method this platform has, in a fixed order (spawn only on Windows)."""
+    available = multiprocessing.get_all_start_methods()
+    return [m for m in START_METHODS if m in available]
+
+
+def describe_calls(calls: list[list[Call]]) -> str:
+    return "; ".join(f"P{i}: " + ", ".join(c.describe() for c in proc) for i, proc in enumerate(calls, 1))
+
+
+def built_within(make, seconds: float = 5.0):
+    """``make`` (ctx -> object) for run_real, with a deadline: a constructor that never
+    returns is reported as an error instead of hanging the checks."""
+    def make_with_deadline(ctx):
+        try:
+            return call_with_deadline(lambda: make(ctx), seconds)
+        except Stuck as exc:
+            raise Stuck(f"it {exc}") from None
+    return make_with_deadline
+
+
+def reported_int(text: str):
+    """A child's result (its repr) as an int if it is an int literal, else the text itself
+    (which then equals no int a check expects)."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
+    return value if type(value) is int else text
+
+
+def unshared_hint(changed: str, what: str, primitives: str) -> str:
+    """The sentence for state that each process keeps its own copy of: ``changed`` says who
+    changed their copy under which start method, then where ``what`` belongs."""
+    return (f"{changed}. Keep {what} in shared memory from ctx ({primitives}), not in a Python list "
+            f"or a plain attribute")
+
+
+@dataclass
+class RealOutcome:
+    """What one real run showed, in ``scenario``. From a run with one child, ``problem`` fails
+    the property. From a run of several processes at once, ``problem`` is evidence only a
+    wrong answer can produce (an update lost, an item delivered twice or never, money created
+    or destroyed, an object that cannot be built or sent); ``late`` says the processes did not
+    all finish cleanly in time, which a busy machine can cause too, and ``hung`` that a call
+    never returned."""
+
+    scenario: str
+    problem: str | None = None
+    late: bool = False
+    hung: bool = False
+
+
+def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
+    """A real-process property: evidence of a bug fails it, absence of evidence proves nothing.
+
+    Under every start method, ``alone(method)`` runs one child at a time and decides (a
+    RealOutcome whose problem fails the property). Then ``together(method)`` runs several
+    processes at once: its problem is evidence and fails the property; a late run is
+    reported without costing points (the controlled checks judge deadlocks). After a hang or
+    evidence the remaining methods skip the run together (a hang costs the whole deadline, and
+    evidence is already in), but every method's run alone still runs: a failure that repeats
+    on every run is the one to report, whatever a race under an earlier method happened to
+    show. ``fix`` is the sentence shown with evidence of a bug.
+    """
+    late = []
+    evidence = None
+    run_together = True
+    for method in start_methods():
+        decided = alone(method)
+        if decided.problem:
+            return PropertyResult(title, False, decided.problem, decided.scenario)
+        if not run_together:
+            continue
+        outcome = together(method)
+        if outcome.problem:
+            evidence = PropertyResult(title, False, outcome.problem, outcome.scenario, fix=fix, evidence=True)
+            run_together = False
+        elif outcome.late:
+            late.append(method)
+            run_together = not outcome.hung
+    return evidence if evidence is not None else PropertyResult(title, True, late_note(late))
+
+
+def late_note(methods: list[str]) -> str:
+    """The one line a passing real-process property shows when its concurrent run did not
+    finish in time under ``methods`` (empty: no note)."""
+    if not methods:
+        return ""
+    return (f"under {' and '.join(methods)} the processes did not all finish in time; that costs no "
+            f"points, since a busy machine can cause it too (the interleaving checks judge deadlocks)")
