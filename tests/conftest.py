@@ -4,6 +4,12 @@ import uuid
 import pytest
 
 
+def pytest_addoption(parser):
+    parser.addoption("--record-verdicts", action="store_true",
+                     help="tests/test_corpus.py: write the corpus answers' verdicts to tests/corpus/verdicts.json "
+                          "instead of comparing them (see tests/corpus/README.md)")
+
+
 @pytest.fixture
 def process_marker():
     """An environment variable (KEY=VALUE) for a run's processes; see testkit.survivors."""

@@ -10,9 +10,13 @@ what a race does to several real processes at once fails a property when it show
 and may not show on every run. So for one bad answer per BUG category (the cheapest one that
 the first pass ran) a second run must fail exactly the same properties, apart from those
 failed on evidence, and earn the same points on all the others.
+
+Every answer's verdicts must also be the ones recorded in tests/corpus/verdicts.json (see
+tests/corpus/README.md for the rule and for recording them again with --record-verdicts).
 """
 from __future__ import annotations
 
+import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +27,7 @@ import pytest
 from autograder.sandbox.checker import check_answer
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
+VERDICTS = CORPUS / "verdicts.json"
 EXERCISES = ("safe_counter", "bounded_queue", "lock_ordering")
 SUITES = ("visible", "hidden")
 HEADER = re.compile(r'^"""EXPECT: (pass|fail)\s*\nBUG: ([\w-]+)\s*\nWHY: ', re.M)
@@ -65,9 +70,57 @@ def failing(reports: dict, *, evidence: bool | None = None) -> list[str]:
             if evidence is None or r.evidence == evidence]
 
 
+def recorded(report) -> dict:
+    """One suite's verdicts as verdicts.json keeps them: per property whether it passed and
+    whether it failed on real-run evidence; for a failure its fix, and its message unless it
+    rests on evidence (that message is what a race happened to show on that run)."""
+    verdicts = {"__problem__": report.problem}
+    for r in report.results:
+        verdicts[r.id] = {"passed": r.passed, "evidence": r.evidence}
+        if not r.passed:
+            verdicts[r.id].update({"fix": r.fix} if r.evidence else {"message": r.message, "fix": r.fix})
+    return verdicts
+
+
+def verdict_changes(answer: str, reports: dict, verdicts: dict) -> list[str]:
+    """How ``reports`` differ from the recorded ``verdicts`` of ``answer``. A property that
+    failed on evidence in either may pass in the other (a race shows on some runs only); every
+    other property must pass or fail as recorded, a failure with the same message and fix."""
+    changes = []
+    for suite, report in reports.items():
+        want, got = verdicts.get(suite, {}), recorded(report)
+        if got.keys() != want.keys():
+            changes.append(f"{answer} {suite}: properties {list(got)}, recorded {list(want)}")
+            continue
+        if got["__problem__"] != want["__problem__"]:
+            changes.append(f"{answer} {suite}: problem {got['__problem__']!r}, recorded {want['__problem__']!r}")
+        for prop in [p for p in got if p != "__problem__"]:
+            now, then = got[prop], want[prop]
+            where = f"{answer} {suite} {prop}"
+            if now["passed"] != then["passed"]:
+                if not (now["evidence"] or then["evidence"]):
+                    verdict = "passed, recorded failed" if now["passed"] else "failed, recorded passed"
+                    changes.append(f"{where}: {verdict}: {now.get('message') or then.get('message')}")
+                continue
+            for field in ("message", "fix"):
+                if field in now and field in then and now[field] != then[field]:
+                    changes.append(f"{where}: {field} changed\n    now:      {now[field]}\n    recorded: {then[field]}")
+    return changes
+
+
+@pytest.fixture
+def verdicts(request):
+    """The recorded verdicts, or with --record-verdicts a dict whose changes are written back."""
+    book = json.loads(VERDICTS.read_text()) if VERDICTS.exists() else {}
+    record = request.config.getoption("--record-verdicts")
+    yield book, record
+    if record:
+        VERDICTS.write_text(json.dumps(book, indent=1, sort_keys=True) + "\n")
+
+
 @pytest.mark.parametrize("exercise,path", list(corpus_files()),
                          ids=[f"{e}/{p.stem}" for e, p in corpus_files()])
-def test_corpus_answer(exercise, path, tmp_path):
+def test_corpus_answer(exercise, path, tmp_path, verdicts):
     expect, bug = header(path)
     assert (expect == "pass") == path.name.startswith("good_"), f"{path.name}: EXPECT: {expect}"
     started = time.monotonic()
@@ -85,6 +138,14 @@ def test_corpus_answer(exercise, path, tmp_path):
     else:
         assert failing(reports), (f"{path.name} (BUG: {bug}) passed every property; it should "
                                   f"fail at least one\n\n{describe(reports)}")
+    book, record = verdicts
+    answer = f"{exercise}/{path.stem}"
+    if record:
+        book[answer] = {suite: recorded(report) for suite, report in reports.items()}
+    else:
+        assert answer in book, f"{answer} has no recorded verdicts: record them (tests/corpus/README.md)"
+        changes = verdict_changes(answer, reports, book[answer])
+        assert not changes, "verdicts differ from tests/corpus/verdicts.json:\n" + "\n".join(changes)
 
 
 def bug_categories():

@@ -37,6 +37,19 @@ class Plan:
     searches: list
     fixes: dict = field(default_factory=dict)
 
+    def explore(self):
+        """``(Failure or None, note)``: the searches in order, up to the first failure, or up
+        to one that explored every distinct interleaving; the note says what they covered."""
+        notes = []
+        for search in self.searches:
+            result = search.explore(self.scenario)
+            if not result.ok:
+                return result.failure, None
+            if result.complete:
+                return None, result.coverage
+            notes.append(result.coverage)
+        return None, ", then ".join(notes)
+
 
 class Finding(str):
     """What a scenario's check returns when it knows the fix too: the sentence of what went
@@ -79,7 +92,7 @@ class ControlledProperty:
         notes = []
         with self.globals_for(cls):
             for plan in self.plans(cls):
-                failure, note = _explore_plan(plan)
+                failure, note = plan.explore()
                 if failure is not None:
                     return plan, failure, notes
                 notes.append(note)
@@ -105,20 +118,6 @@ def controlled(title: str, *, fixes: dict | None = None, globals_mode: str | Non
     def wrap(plans):
         return ControlledProperty(plans, title, fixes, globals_mode)
     return wrap
-
-
-def _explore_plan(plan: Plan):
-    """(Failure or None, note): the plan's searches in order, up to the first failure, or up
-    to one that explored every distinct interleaving."""
-    notes = []
-    for search in plan.searches:
-        result = search.explore(plan.scenario)
-        if not result.ok:
-            return result.failure, None
-        if result.complete:
-            return None, result.coverage
-        notes.append(result.coverage)
-    return None, ", then ".join(notes)
 
 
 # ---------------------------------------------------------------- the story's parts
