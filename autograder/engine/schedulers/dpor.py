@@ -98,7 +98,7 @@ class DPORScheduler(Scheduler):
 
     def coverage(self, result):
         if result.complete:
-            return f"all {result.interleavings:,} distinct interleavings explored"
+            return super().coverage(result)          # all N distinct interleavings explored
         return f"{result.interleavings:,} distinct interleavings explored: not all of them"
 
     def new_execution(self):
