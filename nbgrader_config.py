@@ -11,7 +11,7 @@ c.CourseDirectory.root = str(root)
 # COURSE_GRADEBOOK_URL=postgresql://user@host/gradebook
 c.CourseDirectory.db_url = os.environ.get("COURSE_GRADEBOOK_URL", f"sqlite:///{root / 'gradebook.db'}")
 
-# Grading. Scores come from the trusted path (autograder/trusted.py), never from the kernel:
+# Grading. Scores come from the trusted path (autograder/instructor/preprocessors/), never from the kernel:
 # SandboxedExecute runs the notebook in a bubblewrap sandbox and keeps only its outputs (for the
 # student's feedback); TrustedScores checks each answer cell from the submitted file in
 # sandboxed checkers and writes each test cell's verdict as its output, which SaveAutoGrades
@@ -19,11 +19,11 @@ c.CourseDirectory.db_url = os.environ.get("COURSE_GRADEBOOK_URL", f"sqlite:///{r
 # so a cell that takes 40 s is stuck; a kernel that ignores the interrupt is replaced
 # (RobustExecute, inside the sandbox) instead of nbgrader dropping the whole submission.
 c.Autograde.autograde_preprocessors = [
-    "autograder.instructor.trusted.SandboxedExecute",
+    "autograder.instructor.preprocessors.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "autograder.instructor.trusted.TrustedScores",
+    "autograder.instructor.preprocessors.TrustedScores",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",

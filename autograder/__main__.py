@@ -61,7 +61,7 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     from autograder.instructor.gradebook import GradebookError
     from autograder.sandbox import SandboxUnavailable
-    from autograder.instructor.trusted import UngradableCell
+    from autograder.instructor.test_cells import UngradableCell
 
     try:
         return run(args)
@@ -101,9 +101,9 @@ def run(args) -> int:
         from autograder.instructor.hub import run_hub
         return run_hub(args.port, args.state, args.course)
     elif args.command == "selfcheck":
-        from autograder.instructor.selfcheck import selfcheck
+        from autograder.student import check_notebook
         notebooks = args.notebooks or sorted(REPO.glob("release/*/*.ipynb"))
-        ok = [selfcheck(nb) for nb in notebooks]
+        ok = [check_notebook(nb) for nb in notebooks]
         return 0 if all(ok) else 1
     return 0
 

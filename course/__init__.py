@@ -2,8 +2,9 @@
 
 ``import course`` inside a notebook registers the ``%%exercise`` cell magic, and
 ``course.context()`` returns the multiprocessing context every lesson uses
-(``COURSE_START_METHOD=fork|spawn|forkserver`` chooses it). ``course.replay(exercise,
-property)`` shows the failing run of a controlled check on your answer, step by step.
+(``COURSE_START_METHOD=fork|spawn|forkserver`` chooses it). What a notebook calls to check
+work (``check``, ``quiz``, ``puzzle``, ``replay``, ``check_my_answers``) is ``autograder``'s
+student API (autograder/student/).
 """
 from __future__ import annotations
 
@@ -29,15 +30,6 @@ def start_method() -> str:
 def context():
     """The multiprocessing context for live cells (see start_method)."""
     return multiprocessing.get_context(start_method())
-
-
-def replay(exercise: str, prop: str, **options):
-    """Replay the failing run of a controlled property on your answer, step by step, as a list
-    and a picture: the call the feedback gives, e.g. ``course.replay("safe_counter",
-    "atomic_under_controlled_interleavings")``. See course.replays."""
-    from .replays import replay as run_replay      # on use: matplotlib is not cheap to import
-
-    return run_replay(exercise, prop, **options)
 
 
 def load_ipython_extension(ipython) -> None:

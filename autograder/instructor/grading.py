@@ -212,7 +212,7 @@ NO_SANDBOX_WARNING = (
 def check_test_cells(course: Path, names: list[str]) -> None:
     """Every autograded test cell of these assignments is one the trusted grader can score."""
     from autograder.checks import suite_table
-    from .trusted import CheckCall, UngradableCell, is_test_cell, test_call
+    from .test_cells import CheckCall, UngradableCell, is_test_cell, read_test_cell
     from .weights import course_table
 
     try:
@@ -228,7 +228,7 @@ def check_test_cells(course: Path, names: list[str]) -> None:
                 grade_id = cell.metadata["nbgrader"].get("grade_id")
                 where = f"source/{name}/{nb_name}, test cell {grade_id}"
                 try:
-                    call = test_call(cell.source)
+                    call = read_test_cell(cell.source)
                     if isinstance(call, CheckCall):
                         suite_points = sum(p for _, p in suite_table(call.exercise, call.suite, points))
                         if cell.metadata["nbgrader"].get("points") != suite_points:

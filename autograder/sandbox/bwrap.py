@@ -46,13 +46,14 @@ INSTALL_HINT = (
     "read and change your files), pass --no-sandbox.")
 
 
+#: the autograder package's folder (this file is autograder/sandbox/bwrap.py)
+AUTOGRADER_DIR = Path(__file__).resolve().parents[1]
+
+
 def project_code_dirs() -> list[Path]:
     """Folders holding this project's importable packages: autograder/ and, beside it, course/
     (what notebooks import). Found by path: the grader never imports the lessons' package."""
-    import autograder
-
-    package = Path(autograder.__file__).resolve().parent
-    return [d for d in (package, package.parent / "course") if d.is_dir()]
+    return [d for d in (AUTOGRADER_DIR, AUTOGRADER_DIR.parent / "course") if d.is_dir()]
 
 
 def python_dirs() -> list[Path]:
