@@ -12,17 +12,18 @@ import multiprocessing
 import os
 import sys
 
-START_METHOD_ENV = "COURSE_START_METHOD"
+from autograder.environment import START_METHOD
+
 
 
 def start_method() -> str:
     """The start method lessons use: $COURSE_START_METHOD, else multiprocessing's default."""
-    method = os.environ.get(START_METHOD_ENV) or multiprocessing.get_start_method(allow_none=True) \
+    method = os.environ.get(START_METHOD) or multiprocessing.get_start_method(allow_none=True) \
         or multiprocessing.get_context().get_start_method()
     available = multiprocessing.get_all_start_methods()
     if method not in available:
         raise ValueError(
-            f"{START_METHOD_ENV}={method!r} is not available here; choose one of {', '.join(available)}"
+            f"{START_METHOD}={method!r} is not available here; choose one of {', '.join(available)}"
         )
     return method
 

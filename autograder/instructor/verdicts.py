@@ -10,7 +10,7 @@ from nbformat.notebooknode import NotebookNode
 
 from autograder.checks import puzzles, quizzes
 from autograder.checks.report import NOT_ANSWERED, Report
-from autograder.sandbox.checker import evaluate_cells
+from autograder.sandbox.checker import CELL_DEADLINE, evaluate_cells
 from .test_cells import PuzzleCall, QuizCall, UngradableCell
 
 __all__ = ["stream", "error", "report_outputs", "answer_outputs"]
@@ -82,14 +82,15 @@ def _answer_id(call: QuizCall | PuzzleCall) -> str:
     return call.question
 
 
-def answer_outputs(calls: list, answers: dict[str, str], *, sandbox, deadline: float) -> dict:
+def answer_outputs(calls: list, answers: dict[str, str], *, sandbox, deadline: float,
+                   cell_deadline: float = CELL_DEADLINE) -> dict:
     """``{call: outputs}`` for quiz answers and schedules (QuizCall, PuzzleCall): every answer
     cell is evaluated alone in one sandboxed job that sends back plain values, and the grader
     judges those values itself."""
     ids = {call: _answer_id(call) for call in calls}
     cells = [{"id": key, "source": answers[key], "name": call.variable}
              for call, key in ids.items() if key in answers]
-    replies, problem = evaluate_cells(cells, sandbox=sandbox, deadline=deadline)
+    replies, problem = evaluate_cells(cells, sandbox=sandbox, deadline=deadline, cell_deadline=cell_deadline)
     outputs = {}
     for call, key in ids.items():
         reply = replies.get(key) if key in answers else \

@@ -8,15 +8,18 @@ and its verdict counts only if it comes back signed, in the suite's exact shape.
 """
 from __future__ import annotations
 
-import os
 
 from autograder.checks.admission import AnswerRefused, admit
 from autograder.checks import suite_table
 from autograder.checks.answers import placeholders
 from autograder.checks.report import NOT_ANSWERED, Report
 from . import Sandbox, run_job
+from .job_quiz import CELL_DEADLINE
 
-CHECK_DEADLINE = float(os.environ.get("AUTOGRADER_CHECK_DEADLINE", 60))
+#: seconds (of machine share) one suite of checks may take; grading uses c.TrustedScores.check_deadline
+CHECK_DEADLINE = 60.0
+#: seconds the quiz answers and schedules of one notebook may take (c.TrustedScores.quiz_deadline)
+QUIZ_DEADLINE = 60.0
 
 
 def check_answer(exercise_id: str, suite: str, cell_source: str, *, sandbox: Sandbox | None = None,
@@ -69,13 +72,14 @@ def _checked(exercise_id, suite, cell_source, sandbox, deadline, table) -> Repor
     return report
 
 
-def evaluate_cells(cells: list[dict], *, sandbox: Sandbox | None, deadline: float) -> tuple[dict, str | None]:
+def evaluate_cells(cells: list[dict], *, sandbox: Sandbox | None, deadline: float,
+                   cell_deadline: float = CELL_DEADLINE) -> tuple[dict, str | None]:
     """Each answer cell ``{"id", "source", "name"}`` run alone in one quiz job (sandbox/job_quiz.py),
     and the plain value it gave its variable: ``({id: {"value": ...} or {"error": "..."}},
     problem)``. An id missing from the replies has no value because of ``problem``."""
     if not cells:
         return {}, None
-    job = run_job("quiz", {"cells": cells}, sandbox=sandbox, deadline=deadline)
+    job = run_job("quiz", {"cells": cells, "cell_deadline": cell_deadline}, sandbox=sandbox, deadline=deadline)
     values = (job.reply or {}).get("values")
     if not isinstance(values, dict):
         return {}, job.problem or "the quiz job gave no values"

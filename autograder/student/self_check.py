@@ -12,9 +12,7 @@ from pathlib import Path
 
 from autograder.checks import EXERCISES, exercise_module
 from autograder.environment import being_graded, being_validated
-from autograder.sandbox.checker import check_answer
-
-QUIZ_DEADLINE = 60.0
+from autograder.sandbox.checker import QUIZ_DEADLINE, check_answer
 
 
 def run_all_suites(exercise_id: str, source: str, say=print) -> tuple[float, float]:

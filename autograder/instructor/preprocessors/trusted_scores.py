@@ -15,12 +15,10 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from autograder.checks import suite_table
 from autograder.checks.report import NOT_ANSWERED, Report
 from autograder.sandbox import Sandbox
-from autograder.sandbox.checker import CHECK_DEADLINE, check_answer
+from autograder.sandbox.checker import CELL_DEADLINE, CHECK_DEADLINE, QUIZ_DEADLINE, check_answer
 from ..test_cells import CheckCall, answer_cells, is_test_cell, read_test_cell
 from ..verdicts import answer_outputs, report_outputs
 from ..weights import Weights
-
-QUIZ_DEADLINE = 60.0
 
 
 class TrustedScores(NbGraderPreprocessor):
@@ -28,6 +26,7 @@ class TrustedScores(NbGraderPreprocessor):
 
     check_deadline = Float(CHECK_DEADLINE, help="Seconds one suite of checks may take.").tag(config=True)
     quiz_deadline = Float(QUIZ_DEADLINE, help="Seconds the quiz answers of one notebook may take.").tag(config=True)
+    quiz_cell_deadline = Float(CELL_DEADLINE, help="Seconds one quiz answer cell may run.").tag(config=True)
 
     def preprocess(self, nb, resources):
         sandbox = Sandbox(parent=self)
@@ -36,7 +35,8 @@ class TrustedScores(NbGraderPreprocessor):
         answers = answer_cells(nb)
         tests = [(cell, read_test_cell(cell.source)) for cell in nb.cells if is_test_cell(cell)]
         answered = answer_outputs([call for _, call in tests if not isinstance(call, CheckCall)], answers,
-                                  sandbox=sandbox, deadline=self.quiz_deadline)
+                                  sandbox=sandbox, deadline=self.quiz_deadline,
+                                  cell_deadline=self.quiz_cell_deadline)
         for cell, call in tests:
             if not isinstance(call, CheckCall):
                 cell.outputs = answered[call]
