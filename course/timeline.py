@@ -12,25 +12,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
-           "tab:olive", "tab:cyan", "tab:red"]
+from autograder.student.pictures import COLORS, show_figure
+
 # Activities (work) are grey; a second or third activity in one run gets a light colour.
 _ACTIVITY_COLORS = ["0.6", "#9ecae1", "#fdae6b", "#a1d99b"]
 # vertical placement inside a process's row (row height 1): (offset, height)
 _LANES = {"working": (0.06, 0.22), "waiting": (0.32, 0.24), "holding": (0.60, 0.32)}
-
-
-def _show(fig) -> None:
-    """Display a figure in the notebook as a PNG, whatever matplotlib backend is active."""
-    import io
-
-    try:
-        from IPython.display import Image, display
-    except ImportError:      # pragma: no cover - plain Python
-        return
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    display(Image(data=buffer.getvalue(), format="png"))
 
 
 def plot(trace, *, title: str = "Who held and waited for what", ax=None, occupancy: str | None = None,
@@ -56,7 +43,7 @@ def plot(trace, *, title: str = "Who held and waited for what", ax=None, occupan
         _draw(fig.subplots(), trace, intervals, title, processes)
     if not show:
         return fig
-    _show(fig)
+    show_figure(fig)
     return None
 
 
@@ -65,7 +52,7 @@ def _draw(ax, trace, intervals, title, processes):
         or trace.processes
     row_of = {p: k for k, p in enumerate(rows)}
     primitives = [name for name, kind in trace.kinds.items() if kind != "activity"]
-    color_of = {name: _COLORS[k % len(_COLORS)] for k, name in enumerate(primitives)}
+    color_of = {name: COLORS[k % len(COLORS)] for k, name in enumerate(primitives)}
     activity_color = {name: _ACTIVITY_COLORS[k % len(_ACTIVITY_COLORS)] for k, name in
                       enumerate(n for n, kind in trace.kinds.items() if kind == "activity")}
     ms = 1000.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograder import engine
+import autograder.engine as engine
 from autograder.engine import DFSScheduler, DPORScheduler, PCTScheduler, RandomScheduler, Scheduler
 
 __all__ = ["Search", "Dpor", "Bounded", "Pct", "RandomWalk", "Custom"]
