@@ -32,7 +32,7 @@ def test_partly_correct_answer_returns_partial_points(capsys):
     assert "P1 reads _total = 0" in out                               # the decisive steps
     assert "line 12: self._total.value += n" in out                   # with the student's line
     assert "Fix: Hold one ctx lock around the whole read-add-write" in out
-    assert 'course.replay("safe_counter", "atomic_under_controlled_interleavings")' in out
+    assert 'autograder.replay("safe_counter", "atomic_under_controlled_interleavings")' in out
     assert "seed" not in out and "strategy=" not in out               # no raw replay lines
     assert points == 1.5 or "updates were lost" in out                # what real processes showed
 

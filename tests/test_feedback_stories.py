@@ -75,7 +75,7 @@ def test_reference_answer_feedback_is_a_short_story(case):
     assert len(text.splitlines()) <= MAX_LINES, text
     for piece in expected:
         assert piece in text, f"{piece!r} is not in\n{text}"
-    assert f'Every step, with a picture: course.replay("{exercise}", "{prop}")' in text
+    assert f'Every step, with a picture: autograder.replay("{exercise}", "{prop}")' in text
     assert "seed" not in text and "strategy=" not in text and "schedule=[" not in text, text
     assert "more steps" not in text and "omitted" not in text, text
 

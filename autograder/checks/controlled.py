@@ -5,7 +5,7 @@ A controlled property is a function ``plans(cls) -> [Plan, ...]`` decorated with
 (checks.searches: seeded, so a verdict is the same on every grading run). The first failure
 is reported as a story (see checks.report): the check's sentence, the decisive steps of the
 shrunk run (autograder.engine.story) with the student's line for each, the fix for that kind
-of failure, and ``course.replay(...)``, which re-runs the same search in the notebook and
+of failure, and ``autograder.replay(...)``, which re-runs the same search in the notebook and
 shows every step as a list and a picture. A search that explores every distinct interleaving
 ends its plan: its pass is a proof for that scenario. A pass notes what the searches covered.
 """
@@ -144,7 +144,7 @@ def fix_for(fixes: dict, failure, told) -> str:
 
 def replay_call(exercise: str, prop: str) -> str:
     """The call, for a notebook, that replays a property's failing run on the answer."""
-    return f'course.replay("{exercise}", "{prop}")'
+    return f'autograder.replay("{exercise}", "{prop}")'
 
 
 def student_line(step) -> bool:

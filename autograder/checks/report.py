@@ -19,7 +19,7 @@ class PropertyResult:
     scenario: str = ""        # the processes and their calls
     timeline: str = ""        # the decisive steps of a failing run and what they show (controlled runs)
     fix: str = ""             # one sentence: how to fix it
-    replay: str = ""          # the notebook call that replays the failing run, e.g. course.replay(...)
+    replay: str = ""          # the notebook call that replays the failing run, e.g. autograder.replay(...)
     points: float = 1.0       # what passing this property is worth in its test cell
     id: str = ""              # the property's function name: its key in the suite's table
     evidence: bool = False    # failed on what a real concurrent run happened to show (a race
