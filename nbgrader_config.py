@@ -42,6 +42,9 @@ c.Execute.timeout = 180
 # c.Grading.submission_deadline = 300; c.Grading.jobs = 0   # 0: one per core
 # Deadlines of the trusted checks: c.TrustedScores.check_deadline = 60 (one suite),
 # c.TrustedScores.quiz_deadline = 60 (a notebook's quiz answers), c.TrustedScores.quiz_cell_deadline = 10
+# The checks (autograder/checks/settings.py): the course's seed for sampled searches, the start
+# methods of the real-process runs, their deadlines, e.g.
+# c.Checks.seed = 0; c.Checks.start_methods = ["fork", "spawn", "forkserver"]
 # The sandbox's limits (autograder/sandbox/settings.py has them all, with their help):
 # c.Sandbox.memory_limit = 4 * 1024**3; c.Sandbox.max_processes = 64; ...
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 
 from autograder.deadlines import Deadline
-
-STEP_DEADLINE = 2.0        # seconds one call in one process may take
+from .settings import active
 
 
 class NotAnInt(AssertionError):
@@ -35,9 +34,10 @@ class Stuck(Exception):
     """A call did not return in time (in one process: a lock taken twice, or an endless loop)."""
 
 
-def call_with_deadline(fn, seconds: float = 5.0):
+def call_with_deadline(fn, seconds: float | None = None):
     """Run ``fn()`` in a daemon thread; raise Stuck if it has not returned after ``seconds``
-    (of machine share: a busy machine stretches them, see autograder.deadlines).
+    (default: one call's, c.Checks.call_deadline; of machine share: a busy machine stretches
+    them, see autograder.deadlines).
 
     The checker is a throwaway subprocess, so a thread left stuck there costs nothing."""
     box = {}
@@ -50,6 +50,7 @@ def call_with_deadline(fn, seconds: float = 5.0):
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
+    seconds = seconds or active().call_deadline
     clock = Deadline(seconds)
     while worker.is_alive() and not clock.expired():
         worker.join(clock.wait_step(0.05))

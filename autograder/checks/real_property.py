@@ -5,39 +5,30 @@ runs of several processes at once (:func:`real_property`), and reading what a ch
 from __future__ import annotations
 
 import ast
-import multiprocessing
 from dataclasses import dataclass
 
 from .common import Stuck, call_with_deadline
 from .realrun import Call
 from .report import PropertyResult
-
-START_METHODS = ("fork", "spawn", "forkserver")
-
-ONE_CHILD_DEADLINE = 15.0  # seconds a run with one child process may take (it decides; a
-#                            correct answer needs well under one, but a spawned child on a
-#                            machine whose load just jumped gets little CPU before the load
-#                            average, and so the machine share, catches up)
-CONCURRENT_DEADLINE = 15.0  # seconds a run of several processes at once may take: a hang
-#                             there is only a note, and a correct answer needs a second or two
+from .settings import active
 
 
 def start_methods() -> list[str]:
-    """Every start method this platform has, in a fixed order (spawn only on Windows)."""
-    available = multiprocessing.get_all_start_methods()
-    return [m for m in START_METHODS if m in available]
+    """The start methods the real runs use, in order (c.Checks.start_methods)."""
+    return list(active().start_methods)
 
 
 def describe_calls(calls: list[list[Call]]) -> str:
     return "; ".join(f"P{i}: " + ", ".join(c.describe() for c in proc) for i, proc in enumerate(calls, 1))
 
 
-def built_within(make, seconds: float = 5.0):
-    """``make`` (ctx -> object) for run_real, with a deadline: a constructor that never
-    returns is reported as an error instead of hanging the checks."""
+def built_within(make, seconds: float | None = None):
+    """``make`` (ctx -> object) for run_real, with a deadline (default: the constructor's,
+    c.Checks.constructor_deadline): a constructor that never returns is reported as an error
+    instead of hanging the checks."""
     def make_with_deadline(ctx):
         try:
-            return call_with_deadline(lambda: make(ctx), seconds)
+            return call_with_deadline(lambda: make(ctx), seconds or active().constructor_deadline)
         except Stuck as exc:
             raise Stuck(f"it {exc}") from None
     return make_with_deadline

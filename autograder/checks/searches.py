@@ -3,9 +3,9 @@
 A Plan (checks.controlled) lists them in order, e.g. ``[Dpor(), Bounded(2, 2_000),
 RandomWalk(1, 300)]``: the first that fails decides; one that explores every distinct
 interleaving ends the plan (its pass is a proof for that scenario). Each search builds a
-fresh engine Scheduler, runs at most ``budget`` executions and is seeded, so a verdict is
-the same on every grading run; its result's ``coverage`` says what it covered
-(Scheduler.coverage).
+fresh engine Scheduler, runs at most ``budget`` executions and is seeded (a sampled search's
+own seed plus the course's, c.Checks.seed), so a verdict is the same on every grading run;
+its result's ``coverage`` says what it covered (Scheduler.coverage).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import autograder.engine as engine
 from autograder.engine import DFSScheduler, DPORScheduler, PCTScheduler, RandomScheduler, Scheduler
+from .settings import active
 
 __all__ = ["Search", "Dpor", "Bounded", "Pct", "RandomWalk", "Custom"]
 
@@ -31,8 +32,14 @@ class Search:
     def explore(self, scenario: engine.Scenario) -> engine.ExploreResult:
         # engine.explore looked up on each call, so that a benchmark that wraps it sees every search
         return engine.explore(scenario, self.scheduler(len(scenario.processes)),
-                              seed=getattr(self, "seed", 0),      # 0: the search draws nothing at random
+                              seed=self.drawn_seed(),
                               max_schedules=self.budget, shrink=self.shrink)
+
+    def drawn_seed(self) -> int:
+        """The seed a sampled search draws its schedules from: its own plus the course's
+        (0 for a search that draws nothing at random)."""
+        own = getattr(self, "seed", None)
+        return 0 if own is None else own + active().seed
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ class Pct(Search):
         return self.runs
 
     def scheduler(self, processes):
-        return PCTScheduler(self.seed, processes, self.depth)
+        return PCTScheduler(self.drawn_seed(), processes, self.depth)
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ class RandomWalk(Search):
         return self.runs
 
     def scheduler(self, processes):
-        return RandomScheduler(self.seed)
+        return RandomScheduler(self.drawn_seed())
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from autograder.checks.admission import AnswerRefused, admit
 from autograder.checks import suite_table
 from autograder.checks.answers import placeholders
 from autograder.checks.report import NOT_ANSWERED, Report
+from autograder.checks.settings import Checks
 from . import Sandbox, run_job
 from .job_quiz import CELL_DEADLINE
 
@@ -23,9 +24,11 @@ QUIZ_DEADLINE = 60.0
 
 
 def check_answer(exercise_id: str, suite: str, cell_source: str, *, sandbox: Sandbox | None = None,
-                 deadline: float = CHECK_DEADLINE, table: list | None = None) -> Report:
+                 deadline: float = CHECK_DEADLINE, table: list | None = None,
+                 settings: Checks | None = None) -> Report:
     """The verdict of ``suite`` on the answer cell text ``cell_source``; always a Report.
-    ``table``: the suite's ``(property, points)`` (default: the course's standard points).
+    ``table``: the suite's ``(property, points)`` (default: the course's standard points);
+    ``settings``: the checks' settings (default: their defaults, c.Checks).
 
     An answer that still has the release notebook's placeholders (``raise
     NotImplementedError()``) and earns nothing is "not answered yet" (one line in feedback);
@@ -34,7 +37,7 @@ def check_answer(exercise_id: str, suite: str, cell_source: str, *, sandbox: San
     unfinished = placeholders(cell_source)
     if "__init__" in unfinished:
         return Report.not_checked(exercise_id, suite, table, _not_answered(unfinished))
-    report = _checked(exercise_id, suite, cell_source, sandbox, deadline, table)
+    report = _checked(exercise_id, suite, cell_source, sandbox, deadline, table, settings or Checks())
     if unfinished and report.earned == 0:
         return Report.not_checked(exercise_id, suite, table, _not_answered(unfinished))
     return report
@@ -47,7 +50,7 @@ def _not_answered(functions: list[str]) -> str:
             f"replace each `raise NotImplementedError()` with your code")
 
 
-def _checked(exercise_id, suite, cell_source, sandbox, deadline, table) -> Report:
+def _checked(exercise_id, suite, cell_source, sandbox, deadline, table, settings) -> Report:
     try:
         admit(exercise_id, cell_source)
     except AnswerRefused as exc:
@@ -55,8 +58,8 @@ def _checked(exercise_id, suite, cell_source, sandbox, deadline, table) -> Repor
     except SyntaxError as exc:
         return Report.not_checked(exercise_id, suite, table,
                                   f"your answer cell has a syntax error on line {exc.lineno}: {exc.msg}")
-    job = run_job("checks", {"exercise": exercise_id, "suite": suite, "source": cell_source},
-                  sandbox=sandbox, deadline=deadline)
+    job = run_job("checks", {"exercise": exercise_id, "suite": suite, "source": cell_source,
+                             "settings": settings.to_dict()}, sandbox=sandbox, deadline=deadline)
     if job.reply is None:
         return Report.not_checked(exercise_id, suite, table, f"the checks {job.problem}")
     try:

@@ -1,4 +1,5 @@
-"""A checks job: one suite of one exercise's properties on one answer (inside the sandbox)."""
+"""A checks job: one suite of one exercise's properties on one answer (inside the sandbox),
+with the course's check settings (c.Checks) that the request carries."""
 from __future__ import annotations
 
 import tempfile
@@ -8,6 +9,7 @@ from pathlib import Path
 from autograder.checks import exercise_for
 from autograder.checks.answers import AnswerError, load_answer
 from autograder.checks.report import Report
+from autograder.checks.settings import Checks, use
 from autograder.processes import become_subreaper, kill_tree
 
 
@@ -26,7 +28,8 @@ def run(payload: dict) -> dict:
         path = Path(tmp) / f"answer_{payload['exercise']}.py"
         path.write_text(payload["source"])
         try:
-            report = run_suite(payload["exercise"], payload["suite"], path)
+            with use(Checks(**payload.get("settings", {}))):
+                report = run_suite(payload["exercise"], payload["suite"], path)
         finally:
             kill_tree(include_my_children=True)
     return {"report": asdict(report)}

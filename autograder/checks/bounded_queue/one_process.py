@@ -7,8 +7,9 @@ import queue
 import time
 
 from autograder.deadlines import machine_share
-from ..common import STEP_DEADLINE, NotAnInt, Stuck, call_with_deadline, plain_int
+from ..common import NotAnInt, Stuck, call_with_deadline, plain_int
 from ..report import PropertyResult
+from ..settings import active
 from .items import MAX64, MIN64
 
 
@@ -27,7 +28,7 @@ class _Script:
         prefix = "..., " if len(history) > len(shown) else ""
         return "after " + prefix + ", ".join(shown)
 
-    def call(self, text: str, fn, deadline: float = STEP_DEADLINE):
+    def call(self, text: str, fn, deadline: float | None = None):
         self.history.append(text)
         return call_with_deadline(fn, deadline)
 
@@ -40,7 +41,7 @@ def _stuck_message(script: _Script, what: str, exc: Stuck) -> str:
 
 def _expect_value_error(BoundedQueue, capacity):
     try:
-        call_with_deadline(lambda: BoundedQueue(capacity), STEP_DEADLINE)
+        call_with_deadline(lambda: BoundedQueue(capacity))
     except ValueError:
         return None
     except Stuck as exc:
@@ -182,7 +183,7 @@ def _timed(script: _Script, text: str, fn, expected_exc, state: str, timeout: fl
     before = script.after() if script.history else "on a new queue"
     start = time.monotonic()
     try:
-        result = script.call(text, fn, timeout + STEP_DEADLINE)
+        result = script.call(text, fn, timeout + active().call_deadline)
     except Stuck as exc:
         return (f"{before}: {text} on an {state} queue {exc}; it should raise "
                 f"queue.{expected_exc.__name__} after {timeout:g} s. Is the timeout passed on "

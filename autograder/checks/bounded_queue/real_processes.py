@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import queue
 
-from ..common import STEP_DEADLINE, NotAnInt, Stuck, call_with_deadline, plain_int
-from ..real_property import (CONCURRENT_DEADLINE, ONE_CHILD_DEADLINE, RealOutcome, built_within,
-                             real_property, reported_int, start_methods, unshared_hint)
+from ..common import NotAnInt, Stuck, call_with_deadline, plain_int
+from ..real_property import RealOutcome, built_within, real_property, reported_int, start_methods, unshared_hint
 from ..realrun import Call, run_real
 from ..report import PropertyResult
+from ..settings import active
 from .controlled import FIXES
 from .items import MAX64, MIN64, delivery_problem
 
@@ -28,10 +28,10 @@ def _unshared(method: str) -> str:
 def _parent_puts(BoundedQueue, capacity, items):
     """make_obj for run_real: a queue the parent has already put ``items`` into."""
     def make(ctx):
-        q = built_within(lambda ctx: BoundedQueue(capacity, ctx=ctx), STEP_DEADLINE)(ctx)
+        q = built_within(lambda ctx: BoundedQueue(capacity, ctx=ctx), active().call_deadline)(ctx)
         for item in items:
             try:
-                call_with_deadline(lambda: q.put(item), STEP_DEADLINE)
+                call_with_deadline(lambda: q.put(item))
             except Stuck as exc:
                 raise Stuck(f"the parent's put({item}) into a BoundedQueue({capacity}) holding "
                             f"fewer than {capacity} items {exc}") from None
@@ -42,11 +42,11 @@ def _parent_puts(BoundedQueue, capacity, items):
 def _parent_takes(q, n) -> tuple[object, list]:
     """In the parent after a run: qsize(), then up to ``n`` x get(timeout=0.5), stopping at
     the first queue.Empty (recorded as the string "queue.Empty")."""
-    size = plain_int(call_with_deadline(q.qsize, STEP_DEADLINE), "the parent's qsize()")
+    size = plain_int(call_with_deadline(q.qsize), "the parent's qsize()")
     back = []
     for _ in range(n):
         try:
-            back.append(plain_int(call_with_deadline(lambda: q.get(timeout=0.5), STEP_DEADLINE),
+            back.append(plain_int(call_with_deadline(lambda: q.get(timeout=0.5)),
                                   "the parent's get(timeout=0.5)"))
         except queue.Empty:
             back.append("queue.Empty")
@@ -89,7 +89,7 @@ def _exchange_with_parent(BoundedQueue, method: str) -> RealOutcome:
     scenario = (f"BoundedQueue(3) under {method}; parent: put({MIN64}), put({MAX64}); "
                 f"P1: get(), get(), put(-5), put({2 ** 40}), put(0); then the parent: qsize(), "
                 f"3 x get(timeout=0.5)")
-    run = run_real(_parent_puts(BoundedQueue, 3, ours), calls, method, ONE_CHILD_DEADLINE)
+    run = run_real(_parent_puts(BoundedQueue, 3, ours), calls, method, active().one_child_deadline)
     problem = run.problem()
     if problem:
         if run.hung:
@@ -111,7 +111,7 @@ def _full_in_child(BoundedQueue, method: str) -> RealOutcome:
     calls = [[Call("put", (x,)) for x in items] + [Call("put", (7, 0.2))]]
     scenario = (f"BoundedQueue(2) under {method}; P1: put({MAX64}), put(-1), put(7, 0.2); then the "
                 f"parent: qsize(), 2 x get(timeout=0.5)")
-    run = run_real(built_within(lambda ctx: BoundedQueue(2, ctx=ctx)), calls, method, ONE_CHILD_DEADLINE)
+    run = run_real(built_within(lambda ctx: BoundedQueue(2, ctx=ctx)), calls, method, active().one_child_deadline)
     outcome = run.outcomes[0]
     if run.setup_error or run.hung:
         problem = run.problem()
@@ -140,7 +140,7 @@ def _producers_consumers(BoundedQueue, method, capacity, producers, consumers) -
         [f"{who}: put({items[0]}), ..., put({items[-1]}) ({len(items)} items)"
          for who, items in zip(prod_labels, producers)] +
         [f"{who}: {n} x get()" for who, n in zip(cons_labels, consumers)])
-    run = run_real(built_within(lambda ctx: BoundedQueue(capacity, ctx=ctx)), calls, method, CONCURRENT_DEADLINE)
+    run = run_real(built_within(lambda ctx: BoundedQueue(capacity, ctx=ctx)), calls, method, active().concurrent_deadline)
     if run.setup_error:
         return RealOutcome(scenario, run.setup_error)
     if run.problem():
@@ -151,7 +151,7 @@ def _producers_consumers(BoundedQueue, method, capacity, producers, consumers) -
     if problem:
         return RealOutcome(scenario, f"under {method}, {problem}")
     try:
-        size = plain_int(call_with_deadline(run.obj.qsize, STEP_DEADLINE), "the parent's qsize()")
+        size = plain_int(call_with_deadline(run.obj.qsize), "the parent's qsize()")
     except NotAnInt as exc:
         return RealOutcome(scenario, str(exc))
     except Stuck:

@@ -2,7 +2,7 @@
 changes nothing, and ValueError leaves every balance as it was."""
 from __future__ import annotations
 
-from ..common import STEP_DEADLINE, NotAnInt, Stuck, call_with_deadline, plain_int
+from ..common import NotAnInt, Stuck, call_with_deadline, plain_int
 from ..report import PropertyResult
 
 REENTRY_HINT = ("Does it acquire a lock it already holds? A ctx.Lock is not re-entrant: for "
@@ -28,7 +28,7 @@ def contract_in_one_process(Bank) -> PropertyResult:
         before = after()
         history.append(text)
         try:
-            return call_with_deadline(fn, STEP_DEADLINE)
+            return call_with_deadline(fn)
         except Stuck as exc:
             raise _Stop(f"{before}: {text} {exc} in a single process. {REENTRY_HINT}") from None
 

@@ -9,11 +9,12 @@ total() that saw a transfer half done) is evidence and fails the property; a han
 deadlock, or a busy machine) is only a note: the controlled-interleaving checks judge it."""
 from __future__ import annotations
 
-from ..common import STEP_DEADLINE, NotAnInt, Stuck, call_with_deadline, plain_int
-from ..real_property import (CONCURRENT_DEADLINE, ONE_CHILD_DEADLINE, RealOutcome, built_within,
-                             describe_calls, real_property, reported_int, start_methods, unshared_hint)
+from ..common import NotAnInt, Stuck, call_with_deadline, plain_int
+from ..real_property import (RealOutcome, built_within, describe_calls, real_property, reported_int,
+                             start_methods, unshared_hint)
 from ..realrun import Call, run_real
 from ..report import PropertyResult
+from ..settings import active
 from .controlled import MONEY_FIX, SNAPSHOT_FIX, expected_after, read_balances
 from .one_process import REENTRY_HINT
 
@@ -29,8 +30,8 @@ def _parent_reads(bank, n, scenario: str):
     """``(balances, total)`` as the parent reads them after a run, or the RealOutcome of a
     read that failed (``hung`` when a call did not return)."""
     try:
-        got = call_with_deadline(lambda: read_balances(bank, n), STEP_DEADLINE)
-        total = plain_int(call_with_deadline(bank.total, STEP_DEADLINE), "total() in the parent")
+        got = call_with_deadline(lambda: read_balances(bank, n))
+        total = plain_int(call_with_deadline(bank.total), "total() in the parent")
     except NotAnInt as exc:
         return RealOutcome(scenario, str(exc))
     except Stuck as exc:
@@ -46,7 +47,7 @@ def _child_moves(Bank, method) -> RealOutcome:
     calls = [[Call("transfer", t) for t in transfers]]
     scenario = f"Bank({initial}) under {method}; " + describe_calls(calls) + \
         "; then the parent: balance(0..3), total()"
-    run = run_real(built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method, ONE_CHILD_DEADLINE)
+    run = run_real(built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method, active().one_child_deadline)
     problem = run.problem()
     if problem:
         if run.hung:
@@ -82,7 +83,7 @@ def _child_reads(Bank, method) -> RealOutcome:
         return bank
 
     calls = [[Call("balance", (i,)) for i in range(3)] + [Call("total"), Call("transfer", (1, 2, 20))]]
-    run = run_real(built_within(make), calls, method, ONE_CHILD_DEADLINE)
+    run = run_real(built_within(make), calls, method, active().one_child_deadline)
     problem = run.problem()
     if problem:
         if run.hung:
@@ -112,7 +113,7 @@ def _concurrent_transfers(Bank, method, initial, movers, auditors=0) -> RealOutc
     calls = [[Call("transfer", (s, d, a), r) for s, d, a, r in mover] for mover in movers] + \
             [[Call("total", (), AUDIT_CALLS, collect=True)] for _ in range(auditors)]
     scenario = f"Bank({initial}) under {method}; " + describe_calls(calls)
-    run = run_real(built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method, CONCURRENT_DEADLINE)
+    run = run_real(built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method, active().concurrent_deadline)
     if run.setup_error:
         return RealOutcome(scenario, run.setup_error)
     if run.problem():

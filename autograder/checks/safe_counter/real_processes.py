@@ -6,9 +6,9 @@ from ..common import call_with_deadline, not_int
 from ..real_property import describe_calls, start_methods
 from ..realrun import Call, run_real
 from ..report import PropertyResult
+from ..settings import active
 from .controlled import ATOMIC_FIX
 
-COUNTING_DEADLINE = 10.0   # seconds a run of the counting processes may take; a correct answer needs about one
 
 
 def _lost_updates(method: str, processes: int, initial: int, expected: int, actual: int) -> str:
@@ -32,7 +32,7 @@ def _shared_run(SafeCounter, initial: int, calls: list[list[Call]], title: str) 
     expected = initial + sum(c.repeat * (c.args[0] if c.args else 1) for proc in calls for c in proc)
     evidence = None
     for method in start_methods():
-        run = run_real(lambda ctx: SafeCounter(initial, ctx=ctx), calls, method, deadline=COUNTING_DEADLINE)
+        run = run_real(lambda ctx: SafeCounter(initial, ctx=ctx), calls, method, deadline=active().counting_deadline)
         scenario = f"SafeCounter({initial}) under {method}; " + describe_calls(calls)
         problem = run.problem()
         if problem:

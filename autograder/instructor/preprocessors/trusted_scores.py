@@ -14,6 +14,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder.checks import suite_table
 from autograder.checks.report import NOT_ANSWERED, Report
+from autograder.checks.settings import Checks
 from autograder.sandbox import Sandbox
 from autograder.sandbox.checker import CELL_DEADLINE, CHECK_DEADLINE, QUIZ_DEADLINE, check_answer
 from ..test_cells import CheckCall, answer_cells, is_test_cell, read_test_cell
@@ -32,6 +33,7 @@ class TrustedScores(NbGraderPreprocessor):
         sandbox = Sandbox(parent=self)
         sandbox = sandbox if sandbox.enabled else None
         points = Weights(parent=self).table()          # the course's points: c.Weights.points
+        settings = Checks(parent=self)                 # the course's seed, start methods, deadlines: c.Checks
         answers = answer_cells(nb)
         tests = [(cell, read_test_cell(cell.source)) for cell in nb.cells if is_test_cell(cell)]
         answered = answer_outputs([call for _, call in tests if not isinstance(call, CheckCall)], answers,
@@ -49,7 +51,7 @@ class TrustedScores(NbGraderPreprocessor):
                                             f"'{call.exercise}' (was it deleted, or its metadata lost?)")
             else:
                 report = check_answer(call.exercise, call.suite, source, sandbox=sandbox,
-                                      deadline=self.check_deadline, table=table)
+                                      deadline=self.check_deadline, table=table, settings=settings)
             cell.outputs = report_outputs(report, hidden=call.suite.startswith("hidden"))
             self.log.info("%s %s: %g of %g points", call.exercise, call.suite, report.earned, report.total)
         return nb, resources
