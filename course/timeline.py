@@ -1,7 +1,7 @@
 """Timelines of real runs: who waited for, held, or worked on what, and when.
 
 ``plot(trace)`` draws a Gantt chart (one row per process, time in milliseconds) from a
-``course.tracing.Trace``: in each row, a grey bar (top) while the process works on a
+``course.trace.Trace``: in each row, a grey bar (top) while the process works on a
 named activity, a hatched bar (middle) while it waits for a primitive, a solid bar
 (bottom) while it holds one. Bars still open when the trace ended (a deadlock, say) end in a
 red edge.

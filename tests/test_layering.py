@@ -29,9 +29,10 @@ def test_autograder_never_imports_course(path):
     assert not wrong, f"{path.relative_to(REPO)} imports {wrong}: the grader must not depend on course/"
 
 
-# Inside autograder/, each layer uses only the layers below it (deadlines, processes and
-# parsing are shared by all): engine < checks < sandbox < instructor.
-RANK = {"autograder.deadlines": 0, "autograder.processes": 0, "autograder.parsing": 0, "autograder.engine": 1, "autograder.checks": 2,
+# Inside autograder/, each layer uses only the layers below it (deadlines, processes,
+# process_batch and parsing are shared by all): engine < checks < sandbox < instructor.
+RANK = {"autograder.deadlines": 0, "autograder.processes": 0, "autograder.process_batch": 0,
+        "autograder.parsing": 0, "autograder.engine": 1, "autograder.checks": 2,
         "autograder.sandbox": 3, "autograder.instructor": 4}
 
 
