@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .timeline import _COLORS, _show
+from .timeline import colors_for, show_png
 
 _HOLD = (0.55, 0.35)        # (offset, height) inside a row of height 1
 _WAIT = (0.15, 0.3)
@@ -68,7 +68,7 @@ def plot_steps(steps, *, marked=(), title="The run, step by step", show=True):
     row_of = {p: k for k, p in enumerate(rows)}
     bars = intervals(steps)
     objects = list(dict.fromkeys(i[2] for i in bars))
-    color_of = {name: _COLORS[k % len(_COLORS)] for k, name in enumerate(objects)}
+    color_of = colors_for(objects)
     last = max((s.index for s in steps), default=1)
     fig = Figure(figsize=(min(14, 3 + 0.28 * last), 1.3 + 0.6 * max(2, len(rows))), layout="constrained")
     ax = fig.subplots()
@@ -120,5 +120,5 @@ def plot_steps(steps, *, marked=(), title="The run, step by step", show=True):
                   frameon=False)
     if not show:
         return fig
-    _show(fig)
+    show_png(fig)
     return None

@@ -12,15 +12,21 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
-           "tab:olive", "tab:cyan", "tab:red"]
+# One colour per primitive, the same in a real run's timeline and a controlled run's steps.
+PRIMITIVE_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
+                    "tab:olive", "tab:cyan", "tab:red"]
 # Activities (work) are grey; a second or third activity in one run gets a light colour.
 _ACTIVITY_COLORS = ["0.6", "#9ecae1", "#fdae6b", "#a1d99b"]
 # vertical placement inside a process's row (row height 1): (offset, height)
 _LANES = {"working": (0.06, 0.22), "waiting": (0.32, 0.24), "holding": (0.60, 0.32)}
 
 
-def _show(fig) -> None:
+def colors_for(names) -> dict:
+    """{name: colour}: PRIMITIVE_COLORS in order (they repeat after nine)."""
+    return {name: PRIMITIVE_COLORS[k % len(PRIMITIVE_COLORS)] for k, name in enumerate(names)}
+
+
+def show_png(fig) -> None:
     """Display a figure in the notebook as a PNG, whatever matplotlib backend is active."""
     import io
 
@@ -56,7 +62,7 @@ def plot(trace, *, title: str = "Who held and waited for what", ax=None, occupan
         _draw(fig.subplots(), trace, intervals, title, processes)
     if not show:
         return fig
-    _show(fig)
+    show_png(fig)
     return None
 
 
@@ -65,7 +71,7 @@ def _draw(ax, trace, intervals, title, processes):
         or trace.processes
     row_of = {p: k for k, p in enumerate(rows)}
     primitives = [name for name, kind in trace.kinds.items() if kind != "activity"]
-    color_of = {name: _COLORS[k % len(_COLORS)] for k, name in enumerate(primitives)}
+    color_of = colors_for(primitives)
     activity_color = {name: _ACTIVITY_COLORS[k % len(_ACTIVITY_COLORS)] for k, name in
                       enumerate(n for n, kind in trace.kinds.items() if kind == "activity")}
     ms = 1000.0

@@ -82,3 +82,15 @@ def test_autograder_parses_only_through_the_shared_lock():
                     isinstance(func.value, ast.Name) and func.value.id == "ast":
                 direct.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert not direct, f"ast.parse called directly (use autograder.parsing.parse): {direct}"
+
+
+@pytest.mark.parametrize("folder", ["course", "autograder", "benchmarks"])
+def test_no_module_imports_a_private_name_from_another(folder):
+    """A name that starts with _ is its module's own business: share it under a public name."""
+    found = []
+    for path in sorted((REPO / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom):
+                found += [f"{path.relative_to(REPO)}: {node.module}.{alias.name}" for alias in node.names
+                          if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert not found, f"private names imported across modules: {found}"
