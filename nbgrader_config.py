@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+from autograder.environment import GRADEBOOK_URL
+
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
 root = Path(__file__).resolve().parent
@@ -9,9 +11,9 @@ c.CourseDirectory.course_id = "process-sync"
 c.CourseDirectory.root = str(root)
 # SQLite next to the course by default; a shared server sets e.g.
 # COURSE_GRADEBOOK_URL=postgresql://user@host/gradebook
-c.CourseDirectory.db_url = os.environ.get("COURSE_GRADEBOOK_URL", f"sqlite:///{root / 'gradebook.db'}")
+c.CourseDirectory.db_url = os.environ.get(GRADEBOOK_URL, f"sqlite:///{root / 'gradebook.db'}")
 
-# Grading. Scores come from the trusted path (autograder/trusted.py), never from the kernel:
+# Grading. Scores come from the trusted path (autograder/instructor/preprocessors/), never from the kernel:
 # SandboxedExecute runs the notebook in a bubblewrap sandbox and keeps only its outputs (for the
 # student's feedback); TrustedScores checks each answer cell from the submitted file in
 # sandboxed checkers and writes each test cell's verdict as its output, which SaveAutoGrades
@@ -19,22 +21,27 @@ c.CourseDirectory.db_url = os.environ.get("COURSE_GRADEBOOK_URL", f"sqlite:///{r
 # so a cell that takes 40 s is stuck; a kernel that ignores the interrupt is replaced
 # (RobustExecute, inside the sandbox) instead of nbgrader dropping the whole submission.
 c.Autograde.autograde_preprocessors = [
-    "autograder.instructor.trusted.SandboxedExecute",
+    "autograder.instructor.preprocessors.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "autograder.instructor.trusted.TrustedScores",
+    "autograder.instructor.preprocessors.TrustedScores",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-c.SandboxedExecute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", 40))
+c.SandboxedExecute.timeout = 40
 c.SandboxedExecute.iopub_timeout = 5   # grace to answer the interrupt
 c.SandboxedExecute.max_output_chars = 20_000
 c.LimitOutput.max_lines = 200
 # `nbgrader validate` (a student's Validate button) runs the checks in the student's own
-# kernel: one suite may take up to AUTOGRADER_CHECK_DEADLINE (60 s).
+# kernel: one suite may take up to 60 s there.
 c.Execute.timeout = 180
+# The grading run: seconds per submission and per nbgrader command, submissions side by side
+# (autograder/instructor/settings.py), e.g.
+# c.Grading.submission_deadline = 300; c.Grading.jobs = 0   # 0: one per core
+# Deadlines of the trusted checks: c.TrustedScores.check_deadline = 60 (one suite),
+# c.TrustedScores.quiz_deadline = 60 (a notebook's quiz answers), c.TrustedScores.quiz_cell_deadline = 10
 # The sandbox's limits (autograder/sandbox/settings.py has them all, with their help):
 # c.Sandbox.memory_limit = 4 * 1024**3; c.Sandbox.max_processes = 64; ...
 

@@ -2,8 +2,9 @@
 
 ``import course`` inside a notebook registers the ``%%exercise`` cell magic, and
 ``course.context()`` returns the multiprocessing context every lesson uses
-(``COURSE_START_METHOD=fork|spawn|forkserver`` chooses it). ``course.replay(exercise,
-property)`` shows the failing run of a controlled check on your answer, step by step.
+(``COURSE_START_METHOD=fork|spawn|forkserver`` chooses it). What a notebook calls to check
+work (``check``, ``quiz``, ``puzzle``, ``replay``, ``check_my_answers``) is ``autograder``'s
+student API (autograder/student/).
 """
 from __future__ import annotations
 
@@ -11,17 +12,18 @@ import multiprocessing
 import os
 import sys
 
-START_METHOD_ENV = "COURSE_START_METHOD"
+from autograder.environment import START_METHOD
+
 
 
 def start_method() -> str:
     """The start method lessons use: $COURSE_START_METHOD, else multiprocessing's default."""
-    method = os.environ.get(START_METHOD_ENV) or multiprocessing.get_start_method(allow_none=True) \
+    method = os.environ.get(START_METHOD) or multiprocessing.get_start_method(allow_none=True) \
         or multiprocessing.get_context().get_start_method()
     available = multiprocessing.get_all_start_methods()
     if method not in available:
         raise ValueError(
-            f"{START_METHOD_ENV}={method!r} is not available here; choose one of {', '.join(available)}"
+            f"{START_METHOD}={method!r} is not available here; choose one of {', '.join(available)}"
         )
     return method
 
@@ -29,15 +31,6 @@ def start_method() -> str:
 def context():
     """The multiprocessing context for live cells (see start_method)."""
     return multiprocessing.get_context(start_method())
-
-
-def replay(exercise: str, prop: str, **options):
-    """Replay the failing run of a controlled property on your answer, step by step, as a list
-    and a picture: the call the feedback gives, e.g. ``course.replay("safe_counter",
-    "atomic_under_controlled_interleavings")``. See course.replays."""
-    from .replays import replay as run_replay      # on use: matplotlib is not cheap to import
-
-    return run_replay(exercise, prop, **options)
 
 
 def load_ipython_extension(ipython) -> None:

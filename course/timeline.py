@@ -1,7 +1,7 @@
 """Timelines of real runs: who waited for, held, or worked on what, and when.
 
 ``plot(trace)`` draws a Gantt chart (one row per process, time in milliseconds) from a
-``course.trace.Trace``: in each row, a grey bar (top) while the process works on a
+``course.tracing.Trace``: in each row, a grey bar (top) while the process works on a
 named activity, a hatched bar (middle) while it waits for a primitive, a solid bar
 (bottom) while it holds one. Bars still open when the trace ended (a deadlock, say) end in a
 red edge.
@@ -12,31 +12,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-# One colour per primitive, the same in a real run's timeline and a controlled run's steps.
-PRIMITIVE_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
-                    "tab:olive", "tab:cyan", "tab:red"]
+from autograder.student.pictures import COLORS, show_figure
+
 # Activities (work) are grey; a second or third activity in one run gets a light colour.
 _ACTIVITY_COLORS = ["0.6", "#9ecae1", "#fdae6b", "#a1d99b"]
 # vertical placement inside a process's row (row height 1): (offset, height)
 _LANES = {"working": (0.06, 0.22), "waiting": (0.32, 0.24), "holding": (0.60, 0.32)}
-
-
-def colors_for(names) -> dict:
-    """{name: colour}: PRIMITIVE_COLORS in order (they repeat after nine)."""
-    return {name: PRIMITIVE_COLORS[k % len(PRIMITIVE_COLORS)] for k, name in enumerate(names)}
-
-
-def show_png(fig) -> None:
-    """Display a figure in the notebook as a PNG, whatever matplotlib backend is active."""
-    import io
-
-    try:
-        from IPython.display import Image, display
-    except ImportError:      # pragma: no cover - plain Python
-        return
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    display(Image(data=buffer.getvalue(), format="png"))
 
 
 def plot(trace, *, title: str = "Who held and waited for what", ax=None, occupancy: str | None = None,
@@ -62,7 +43,7 @@ def plot(trace, *, title: str = "Who held and waited for what", ax=None, occupan
         _draw(fig.subplots(), trace, intervals, title, processes)
     if not show:
         return fig
-    show_png(fig)
+    show_figure(fig)
     return None
 
 
@@ -71,7 +52,7 @@ def _draw(ax, trace, intervals, title, processes):
         or trace.processes
     row_of = {p: k for k, p in enumerate(rows)}
     primitives = [name for name, kind in trace.kinds.items() if kind != "activity"]
-    color_of = colors_for(primitives)
+    color_of = {name: COLORS[k % len(COLORS)] for k, name in enumerate(primitives)}
     activity_color = {name: _ACTIVITY_COLORS[k % len(_ACTIVITY_COLORS)] for k, name in
                       enumerate(n for n, kind in trace.kinds.items() if kind == "activity")}
     ms = 1000.0

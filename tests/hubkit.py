@@ -17,7 +17,7 @@ import psutil
 import requests
 
 from autograder.instructor.hub import free_port
-from autograder.instructor.nbgrader_cli import course_config
+from autograder.instructor.settings import course_config
 from tests.testkit import REPO, survivors
 
 REQUEST_TIMEOUT = 300           # a guard against a hung request, not a speed requirement

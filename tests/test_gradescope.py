@@ -59,7 +59,7 @@ def test_the_bundle_has_what_gradescope_needs(bundle):
         names = set(z.namelist())
         modes = {info.filename: info.external_attr >> 16 for info in z.infolist()}
     for required in ("setup.sh", "run_autograder", "pyproject.toml", "nbgrader_config.py",
-                     "autograder/instructor/trusted.py", "autograder/sandbox/bwrap.py", "course/__init__.py",
+                     "autograder/instructor/preprocessors/trusted_scores.py", "autograder/sandbox/bwrap.py", "course/__init__.py",
                      "source/02-locks/02-locks.ipynb"):
         assert required in names
     assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111

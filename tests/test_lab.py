@@ -27,7 +27,7 @@ def get(url: str) -> tuple[int, str]:
 def test_lab_serves_with_nbgrader_extensions(tmp_path):
     port = free_port()
     env = {**environment(), "JUPYTER_RUNTIME_DIR": str(tmp_path)}
-    proc = subprocess.Popen(lab_command(port, token=TOKEN), cwd=REPO, env=env,
+    proc = subprocess.Popen(lab_command(port, REPO, token=TOKEN), cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

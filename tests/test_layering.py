@@ -29,15 +29,22 @@ def test_autograder_never_imports_course(path):
     assert not wrong, f"{path.relative_to(REPO)} imports {wrong}: the grader must not depend on course/"
 
 
-# Inside autograder/, each layer uses only the layers below it (deadlines, processes,
-# process_batch and parsing are shared by all): engine < checks < sandbox < instructor.
-RANK = {"autograder.deadlines": 0, "autograder.processes": 0, "autograder.process_batch": 0,
-        "autograder.parsing": 0, "autograder.engine": 1, "autograder.checks": 2,
-        "autograder.sandbox": 3, "autograder.instructor": 4}
+# Inside autograder/, each layer uses only the layers below it (the shared helpers are used by
+# all): engine < checks < sandbox < instructor < student (the notebooks' API) < the root
+# package, which only re-exports the student API. docs/architecture.md draws the same picture.
+SHARED = ("autograder.deadlines", "autograder.processes", "autograder.process_batch", "autograder.parsing",
+          "autograder.environment")
+RANK = {**dict.fromkeys(SHARED, 0), "autograder.engine": 1, "autograder.checks": 2, "autograder.sandbox": 3,
+        "autograder.instructor": 4, "autograder.student": 5, "autograder": 6}
 
 
 def layer_of(module: str) -> str | None:
-    return next((layer for layer in RANK if module == layer or module.startswith(layer + ".")), None)
+    """The layer ``module`` belongs to: the longest RANK key it is or lies under (the root
+    package only for itself; __main__, the command line, is above every layer)."""
+    if module == "autograder":
+        return "autograder"
+    return next((layer for layer in RANK if layer != "autograder" and
+                 (module == layer or module.startswith(layer + "."))), None)
 
 
 def module_name(path) -> str:

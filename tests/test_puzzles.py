@@ -8,8 +8,8 @@ import nbformat
 import pytest
 
 from autograder.checks.puzzles import PUZZLES, feedback, judge
-from autograder.instructor import trusted
-from autograder.instructor.trusted import PuzzleCall, UngradableCell, puzzle_outputs, quiz_values
+from autograder.instructor.test_cells import PuzzleCall, UngradableCell, read_test_cell
+from autograder.instructor.verdicts import answer_outputs
 from tests.testkit import REPO
 
 LESSON_OF = {"counter_schedule": "02-locks", "queue_schedule": "05-conditions", "bank_schedule": "06-deadlock"}
@@ -30,7 +30,7 @@ def solution(puzzle_id: str):
 def test_every_puzzle_is_in_its_lesson_with_a_graded_test_cell():
     assert set(LESSON_OF) == set(PUZZLES)
     for puzzle_id, lesson in LESSON_OF.items():
-        assert trusted.test_call(cell(lesson, f"{puzzle_id}_test")) == PuzzleCall(puzzle_id, puzzle_id)
+        assert read_test_cell(cell(lesson, f"{puzzle_id}_test")) == PuzzleCall(puzzle_id, puzzle_id)
         released = cell(lesson, puzzle_id, tree="release")
         assert "raise NotImplementedError()" in released and "= [" not in released.split("\n", 1)[1]
 
@@ -80,28 +80,27 @@ def test_the_trusted_path_scores_the_schedule_from_the_answer_cell():
     answers = {"counter_schedule": cell("02-locks", "counter_schedule"),
                "bank_schedule": "bank_schedule = [2, 2, 2]",
                "queue_schedule": cell("05-conditions", "queue_schedule", tree="release")}
-    calls = [PuzzleCall(p, p) for p in answers]
-    replies, problem = quiz_values(calls, answers, sandbox=None, deadline=60)
-    right = puzzle_outputs("counter_schedule", replies.get("counter_schedule"), problem)
+    outputs = answer_outputs([PuzzleCall(p, p) for p in answers], answers, sandbox=None, deadline=60)
+    right = outputs[PuzzleCall("counter_schedule", "counter_schedule")]
     assert [o.output_type for o in right] == ["stream"]                       # full marks
     assert right[0].text.startswith("You broke it: after two increments the counter is 1")
-    wrong = puzzle_outputs("bank_schedule", replies.get("bank_schedule"), problem)
+    wrong = outputs[PuzzleCall("bank_schedule", "bank_schedule")]
     assert [o.output_type for o in wrong] == ["stream", "error"]              # 0 points
     assert wrong[1].evalue == "bank_schedule: your schedule did not break ReverseAuditBank"
-    unanswered = puzzle_outputs("queue_schedule", replies.get("queue_schedule"), problem)
+    unanswered = outputs[PuzzleCall("queue_schedule", "queue_schedule")]
     assert [o.output_type for o in unanswered] == ["error"] and "no answer yet" in unanswered[0].evalue
 
 
 def test_an_unknown_puzzle_is_an_instructors_error():
-    assert trusted.test_call('puzzle.check("nope", nope)') == PuzzleCall("nope", "nope")
+    assert read_test_cell('puzzle.check("nope", nope)') == PuzzleCall("nope", "nope")
     with pytest.raises(UngradableCell, match="unknown puzzle 'nope'"):
-        quiz_values([PuzzleCall("nope", "nope")], {}, sandbox=None, deadline=60)
+        answer_outputs([PuzzleCall("nope", "nope")], {}, sandbox=None, deadline=60)
 
 
 def test_the_notebook_check_fails_unless_the_schedule_breaks_it(capsys, monkeypatch):
     import matplotlib
     matplotlib.use("Agg")
-    from course import puzzle
+    from autograder import puzzle
 
     monkeypatch.delenv("AUTOGRADER_TRUSTED_GRADING", raising=False)
     puzzle.check("bank_schedule", solution("bank_schedule"))
@@ -113,13 +112,13 @@ def test_the_notebook_check_fails_unless_the_schedule_breaks_it(capsys, monkeypa
         puzzle.check("bank_schedule", [0])
 
 
-def test_self_check_in_a_notebook_judges_the_schedules_it_finds(monkeypatch):
+def test_check_my_answers_in_a_notebook_judges_the_schedules_it_finds(monkeypatch):
     from autograder.checks import answers
-    from autograder.instructor.selfcheck import self_check
+    from autograder.student.self_check import check_my_answers
 
     monkeypatch.setattr(answers, "_answers", {})                  # no exercise answered here
     said = []
-    self_check(say=said.append, namespace={"counter_schedule": solution("counter_schedule"),
+    check_my_answers(say=said.append, namespace={"counter_schedule": solution("counter_schedule"),
                                            "bank_schedule": [2], "unrelated": [1]})
     assert said[0].startswith("[PASS] counter_schedule: You broke it: after two increments")
     assert said[1].startswith("[FAIL] bank_schedule: Nothing broke")

@@ -9,7 +9,7 @@ import pytest
 
 from autograder.checks import EXERCISES, suite_table, weights
 from autograder.instructor.grading import check_test_cells
-from autograder.instructor.trusted import UngradableCell
+from autograder.instructor.test_cells import UngradableCell
 from autograder.instructor.weights import Weights, course_table
 from tests.testkit import REPO
 

@@ -2,7 +2,7 @@
 
 This table is the grader's: ``verdict()`` is what the trusted grading path uses on the value
 an answer cell gave its variable (evaluated in a sandbox); notebooks reach ``check()``
-through ``course.quiz``.
+through the student API (``autograder.quiz``).
 
 Answers are stored as salted digests, so reading this file does not give them away (it
 would not take long to try every option of a multiple-choice question, but then you would

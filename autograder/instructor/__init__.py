@@ -5,4 +5,6 @@ sandbox (autograder.sandbox) and the checks (autograder.checks), never the other
 """
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]     # the project (and default course) folder
+#: where the project's own files live beside its code (deploy/, demo/, pyproject.toml). This is
+#: never a course folder: every command takes the course as --course (default: the working folder).
+PROJECT = Path(__file__).resolve().parents[2]

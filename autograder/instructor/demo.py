@@ -7,7 +7,6 @@ file submitted as it is (for broken notebooks).
 """
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from .gradebook import GradebookError
 from .grading import assignments, grade_course
 from .nbgrader_cli import nbgrader
 
-from . import REPO
+from . import PROJECT
 
 
 def build_submission(release_nb: Path, source_nb: Path, sample: Path, out: Path) -> None:
@@ -53,7 +52,7 @@ def with_answer(nb, exercise_id: str, cell_text: str):
     return nb
 
 
-def exercise_notebook(exercise_id: str, extra_grade_ids=(), source: Path = REPO / "source"):
+def exercise_notebook(exercise_id: str, extra_grade_ids=(), source: Path = PROJECT / "source"):
     """A small assignment made of the cells of the lesson that has ``exercise_id``: its first
     code cell (``import course``, which defines %%exercise), the answer cell, the exercise's
     test cells and the cells named in ``extra_grade_ids`` (in lesson order); None if no
@@ -71,17 +70,19 @@ def exercise_notebook(exercise_id: str, extra_grade_ids=(), source: Path = REPO 
     return None
 
 
-def prepare(scratch: Path) -> None:
+def prepare(course: Path, scratch: Path, db_url: str) -> None:
+    """A scratch copy of ``course`` (its source/ and nbgrader_config.py) with the project's
+    sample submissions (demo/submissions/) as students' hand-ins."""
     if scratch.exists():
         shutil.rmtree(scratch)
     scratch.mkdir(parents=True)
-    shutil.copytree(REPO / "source", scratch / "source")
-    shutil.copyfile(REPO / "nbgrader_config.py", scratch / "nbgrader_config.py")
+    shutil.copytree(course / "source", scratch / "source")
+    shutil.copyfile(course / "nbgrader_config.py", scratch / "nbgrader_config.py")
     for assignment in assignments(scratch):
-        samples = REPO / "demo" / "submissions" / assignment
+        samples = PROJECT / "demo" / "submissions" / assignment
         if not samples.is_dir():
             continue
-        run = nbgrader(scratch, "generate_assignment", assignment, "--force")
+        run = nbgrader(scratch, "generate_assignment", assignment, "--force", f"--CourseDirectory.db_url={db_url}")
         if not run.ok:
             raise GradebookError(f"generate_assignment {assignment} failed: {run.last_error()}")
         for sample in sorted(samples.iterdir()):
@@ -92,12 +93,13 @@ def prepare(scratch: Path) -> None:
                                  scratch / "submitted" / sample.stem / assignment / notebook)
 
 
-def run_demo(scratch: Path = REPO / ".demo-course", *, jobs: int | None = None, progress: bool | None = None,
+def run_demo(course: Path, scratch: Path, *, jobs: int | None = None, progress: bool | None = None,
              gradebook_url: str | None = None, say=print):
+    """Grade the sample submissions in a scratch copy of ``course``. The demo's gradebook is its
+    own (a SQLite file in the scratch folder), whatever the course's nbgrader_config.py names,
+    unless ``gradebook_url`` names one (`--gradebook URL`, to try a database server)."""
     scratch = Path(scratch).resolve()
-    # The demo's gradebook is its own, whatever a shared-server URL the environment names,
-    # unless the caller names one explicitly (`--gradebook URL`, to try a database server).
-    os.environ["COURSE_GRADEBOOK_URL"] = gradebook_url or f"sqlite:///{scratch / 'gradebook.db'}"
+    db_url = gradebook_url or f"sqlite:///{scratch / 'gradebook.db'}"
     say(f"Demo course in {scratch}")
-    prepare(scratch)
-    return grade_course(scratch, jobs=jobs, progress=progress, say=say)
+    prepare(Path(course).resolve(), scratch, db_url)
+    return grade_course(scratch, jobs=jobs, progress=progress, say=say, db_url=db_url)

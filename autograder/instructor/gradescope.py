@@ -17,7 +17,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from . import REPO
+from . import PROJECT
 STUDENT = "student"      # Gradescope grades one submission per container
 
 SETUP_SH = """#!/usr/bin/env bash
@@ -41,25 +41,27 @@ export PYTHONPATH="$ROOT/source${PYTHONPATH:+:$PYTHONPATH}"   # this bundle's co
 exec "$PYTHON" -m autograder gradescope-run --root "$ROOT"
 """
 
-# What the bundle carries of this project (course/ and autograder/ as packages).
-BUNDLED = ("pyproject.toml", "README.md", "nbgrader_config.py", "course", "autograder", "source")
+# What the bundle carries: this project's code (course/ and autograder/ as packages) and the
+# course's own files.
+PROJECT_FILES = ("pyproject.toml", "README.md", "course", "autograder")
+COURSE_FILES = ("nbgrader_config.py", "source")
 
 
-def build_bundle(out: Path, repo: Path = REPO) -> Path:
-    """Write the autograder zip Gradescope asks for; returns its path."""
+def build_bundle(course: Path, out: Path) -> Path:
+    """Write the autograder zip Gradescope asks for, for ``course``; returns its path."""
     out = Path(out)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o755 << 16
             z.writestr(info, text)
-        for name in BUNDLED:
-            path = repo / name
+        for root, name in [(PROJECT, n) for n in PROJECT_FILES] + [(Path(course), n) for n in COURSE_FILES]:
+            path = root / name
             files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
             for f in files:
                 if "__pycache__" in f.parts or f.suffix == ".pyc" or ".ipynb_checkpoints" in f.parts:
                     continue
-                z.write(f, str(f.relative_to(repo)))
+                z.write(f, str(f.relative_to(root)))
     return out
 
 
@@ -78,7 +80,7 @@ def run(root: Path, say=print) -> dict:
     """Grade ``root/submission`` and write ``root/results/results.json``; returns the results."""
     from . import exports
     from .grading import grade_course
-    from .nbgrader_cli import gradebook_url
+    from .settings import gradebook_url
     from autograder.sandbox import SandboxUnavailable, check_available
 
     root = Path(root)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 import tempfile
 import threading
@@ -23,15 +22,9 @@ from pathlib import Path
 import nbformat
 
 from . import gradebook
-from .nbgrader_cli import gradebook_url, nbgrader
+from .nbgrader_cli import nbgrader
+from .settings import Grading, course_config
 from autograder.processes import become_subreaper
-
-SUBMISSION_DEADLINE = 300.0
-
-
-def default_jobs() -> int:
-    """One submission per core."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @dataclass
@@ -212,7 +205,7 @@ NO_SANDBOX_WARNING = (
 def check_test_cells(course: Path, names: list[str]) -> None:
     """Every autograded test cell of these assignments is one the trusted grader can score."""
     from autograder.checks import suite_table
-    from .trusted import CheckCall, UngradableCell, is_test_cell, test_call
+    from .test_cells import CheckCall, UngradableCell, is_test_cell, read_test_cell
     from .weights import course_table
 
     try:
@@ -228,7 +221,7 @@ def check_test_cells(course: Path, names: list[str]) -> None:
                 grade_id = cell.metadata["nbgrader"].get("grade_id")
                 where = f"source/{name}/{nb_name}, test cell {grade_id}"
                 try:
-                    call = test_call(cell.source)
+                    call = read_test_cell(cell.source)
                     if isinstance(call, CheckCall):
                         suite_points = sum(p for _, p in suite_table(call.exercise, call.suite, points))
                         if cell.metadata["nbgrader"].get("points") != suite_points:
@@ -240,9 +233,12 @@ def check_test_cells(course: Path, names: list[str]) -> None:
                     raise UngradableCell(f"{where}: {exc}") from None
 
 
-def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, sandbox: bool = True,
-                 jobs: int | None = None, progress: bool | None = None, say=print) -> list[SubmissionResult]:
-    """Grade every submission, ``jobs`` at a time (default: one per core). Raises
+def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool = True,
+                 jobs: int | None = None, progress: bool | None = None, db_url: str | None = None,
+                 say=print) -> list[SubmissionResult]:
+    """Grade every submission, ``jobs`` at a time, each within ``deadline`` seconds, into the
+    gradebook at ``db_url``; each one left None is the course's setting (c.Grading.jobs,
+    c.Grading.submission_deadline, c.CourseDirectory.db_url in its nbgrader_config.py). Raises
     SandboxUnavailable when ``sandbox`` and bubblewrap cannot run here, UngradableCell for a
     test cell the trusted grader cannot score, GradebookError when an assignment cannot be
     registered."""
@@ -259,7 +255,10 @@ def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, sandbox
     if not submissions:
         say(f"No submissions: put them in {course / 'submitted'}/<student>/<assignment>/")
         return []
-    db_url = gradebook_url(course)       # read once for the whole run
+    config = course_config(course)                    # read once for the whole run
+    settings = Grading(config=config)
+    db_url = db_url or config.CourseDirectory.db_url
+    deadline = deadline or settings.submission_deadline
     known = assignments(course)
     names = sorted({a for _, a in submissions if a in known})
     check_test_cells(course, names)
@@ -267,13 +266,15 @@ def grade_course(course: Path, *, deadline: float = SUBMISSION_DEADLINE, sandbox
         workdir = Path(tmp)
         gradebook.register_assignments(course, names, db_url, workdir / "release")
         results = grade_all(course, submissions, db_url=db_url, deadline=deadline, sandbox=sandbox,
-                            jobs=jobs or default_jobs(), names=names, workdir=workdir,
+                            jobs=jobs or settings.job_count(), names=names, workdir=workdir,
                             progress=sys.stderr.isatty() if progress is None else progress)
     for assignment in sorted({r.assignment for r in results if r.assignment in known}):
-        run = nbgrader(course, "generate_feedback", assignment, "--force")
+        run = nbgrader(course, "generate_feedback", assignment, "--force", f"--CourseDirectory.db_url={db_url}",
+                       deadline=settings.command_deadline)
         if not run.ok:
             say(f"warning: generate_feedback {assignment} failed: {run.last_error()}")
-    run = nbgrader(course, "export", f"--CsvExportPlugin.to={course / 'grades.csv'}")
+    run = nbgrader(course, "export", f"--CsvExportPlugin.to={course / 'grades.csv'}",
+                   f"--CourseDirectory.db_url={db_url}", deadline=settings.command_deadline)
     if not run.ok:
         say(f"warning: export failed: {run.last_error()}")
     fill_scores(db_url, results)

@@ -16,11 +16,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import REPO
+from . import PROJECT
 from .lab import lab_environment
-from .nbgrader_cli import course_config, environment
+from .nbgrader_cli import environment
+from .settings import course_config
 
-DEPLOY = REPO / "deploy"
+DEPLOY = PROJECT / "deploy"
 CONFIG = DEPLOY / "jupyterhub_config.py"
 CLASS = DEPLOY / "class.json"
 PROXY = DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -56,7 +57,7 @@ class HubSettings:
     def __post_init__(self):
         if not (self.course / "nbgrader_config.py").is_file():
             raise ValueError(f"{self.course} has no nbgrader_config.py: the course folder must be laid "
-                             f"out like {REPO}")
+                             "out like this project's folder (nbgrader_config.py, source/)")
         if len(self.password) < 8:
             raise ValueError(f"the hub password has {len(self.password)} characters; JupyterHub's "
                              "shared-password login needs at least 8 (set COURSE_HUB_PASSWORD)")

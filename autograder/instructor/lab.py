@@ -1,4 +1,4 @@
-"""`make lab`: JupyterLab at the repository root, nbgrader's extensions on, course configured."""
+"""`make lab`: JupyterLab in the course folder, nbgrader's extensions on, course configured."""
 from __future__ import annotations
 
 import os
@@ -8,10 +8,9 @@ from pathlib import Path
 
 from .nbgrader_cli import environment
 
-from . import REPO
 
 
-def lab_command(port: int, root: Path = REPO, token: str | None = None) -> list[str]:
+def lab_command(port: int, root: Path, token: str | None = None) -> list[str]:
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}",
            "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -31,9 +30,9 @@ def lab_environment() -> dict:
     return env
 
 
-def run_lab(port: int) -> int:
+def run_lab(course: Path, port: int) -> int:
     print(f"Starting JupyterLab for the course on port {port} (Ctrl-C to stop).")
     print("Open the URL with the token that Jupyter prints below; students start in release/, "
           "instructors find the Formgrader under the Nbgrader menu.", flush=True)
     # nbgrader_config.py in the working directory is how nbgrader finds the course.
-    return subprocess.call(lab_command(port), cwd=REPO, env=lab_environment())
+    return subprocess.call(lab_command(port, Path(course).resolve()), cwd=course, env=lab_environment())

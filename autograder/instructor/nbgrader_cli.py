@@ -9,13 +9,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from traitlets.config.loader import PyFileConfigLoader
-
 from autograder.deadlines import Deadline
+from autograder.environment import JOB_MARKER
 from autograder.processes import kill_tree, reap
 
-JOB_ENV = "AUTOGRADER_JOB"   # marks every process of one nbgrader run (see kill_tree)
-COMMAND_DEADLINE = 300.0     # an nbgrader command that runs no student code (generate, feedback, export)
+from .settings import Grading
+
+#: an nbgrader command that runs no student code (generate, feedback, export): c.Grading.command_deadline
+COMMAND_DEADLINE = Grading.class_traits()["command_deadline"].default_value
 
 
 @dataclass
@@ -56,7 +57,7 @@ def nbgrader(course: Path, *args: str, deadline: float = COMMAND_DEADLINE, log_p
     job = uuid.uuid4().hex
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course,
-                                env={**environment(), JOB_ENV: job},
+                                env={**environment(), JOB_MARKER: job},
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         clock = Deadline(deadline)
@@ -71,16 +72,9 @@ def nbgrader(course: Path, *args: str, deadline: float = COMMAND_DEADLINE, log_p
         finally:
             # The process tree, and orphans of this run that we adopted as subreaper (setsid
             # children of kernels run without the sandbox): never another run's processes.
-            killed = kill_tree([proc], adopted=(JOB_ENV, job))
+            killed = kill_tree([proc], adopted=(JOB_MARKER, job))
             proc.wait(timeout=10)
             reap(killed)
     return CommandResult(returncode, log_path.read_text(errors="replace"))
 
 
-def course_config(course: Path):
-    """The course's nbgrader_config.py, as nbgrader itself reads it."""
-    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-
-
-def gradebook_url(course: Path) -> str:
-    return course_config(course).CourseDirectory.db_url

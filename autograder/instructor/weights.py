@@ -16,9 +16,9 @@ from pathlib import Path
 
 from traitlets import Dict
 from traitlets.config import Configurable
-from traitlets.config.loader import PyFileConfigLoader
 
 from autograder.checks import weights
+from .settings import course_config
 
 
 class Weights(Configurable):
@@ -32,8 +32,4 @@ class Weights(Configurable):
 
 def course_table(course: Path) -> dict:
     """The points table of the course rooted at ``course`` (its nbgrader_config.py, if any)."""
-    config_file = Path(course) / "nbgrader_config.py"
-    if not config_file.is_file():
-        return Weights().table()
-    config = PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
-    return Weights(config=config).table()
+    return Weights(config=course_config(course)).table()

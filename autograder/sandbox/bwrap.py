@@ -25,6 +25,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autograder.environment import TEST_MARKER
+
 # /etc entries a Python job needs (dynamic linker, time zone, name service for localhost,
 # Debian's alternatives symlinks); the rest of /etc may hold secrets and stays out.
 ETC_ENTRIES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "hosts",
@@ -32,7 +34,7 @@ ETC_ENTRIES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezo
                "alternatives", "fonts", "ssl")
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # Environment variables a job may inherit (the test suite's process marker); all else is set here.
-PASSED_ENV = ("COURSE_TEST_MARKER",)
+PASSED_ENV = (TEST_MARKER,)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -46,13 +48,14 @@ INSTALL_HINT = (
     "read and change your files), pass --no-sandbox.")
 
 
+#: the autograder package's folder (this file is autograder/sandbox/bwrap.py)
+AUTOGRADER_DIR = Path(__file__).resolve().parents[1]
+
+
 def project_code_dirs() -> list[Path]:
     """Folders holding this project's importable packages: autograder/ and, beside it, course/
     (what notebooks import). Found by path: the grader never imports the lessons' package."""
-    import autograder
-
-    package = Path(autograder.__file__).resolve().parent
-    return [d for d in (package, package.parent / "course") if d.is_dir()]
+    return [d for d in (AUTOGRADER_DIR, AUTOGRADER_DIR.parent / "course") if d.is_dir()]
 
 
 def python_dirs() -> list[Path]:

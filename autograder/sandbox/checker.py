@@ -1,23 +1,25 @@
 """Checking one answer: admission, then one suite of checks in a job of its own.
 
 ``check_answer`` is the one way an answer is checked, by the grader (in a sandbox) and by a
-student's test cell or self-check (in a plain subprocess on their machine): the cell text
+student's test cell or self-check (autograder.student; in a plain subprocess on their machine): the cell text
 passes the static admission check (autograder.checks.admission), runs in a fresh process with a
 deadline whose output goes to a log (nbgrader zeroes a test cell that writes to stderr),
 and its verdict counts only if it comes back signed, in the suite's exact shape.
 """
 from __future__ import annotations
 
-import os
 
 from autograder.checks.admission import AnswerRefused, admit
-from autograder.checks import exercise_module, suite_table
+from autograder.checks import suite_table
 from autograder.checks.answers import placeholders
-from autograder.checks.report import NOT_ANSWERED, CheckFailed, Report
+from autograder.checks.report import NOT_ANSWERED, Report
 from . import Sandbox, run_job
+from .job_quiz import CELL_DEADLINE
 
-CHECK_DEADLINE = float(os.environ.get("AUTOGRADER_CHECK_DEADLINE", 60))
-TRUSTED_GRADING_ENV = "AUTOGRADER_TRUSTED_GRADING"   # set in kernels that the grader runs
+#: seconds (of machine share) one suite of checks may take; grading uses c.TrustedScores.check_deadline
+CHECK_DEADLINE = 60.0
+#: seconds the quiz answers and schedules of one notebook may take (c.TrustedScores.quiz_deadline)
+QUIZ_DEADLINE = 60.0
 
 
 def check_answer(exercise_id: str, suite: str, cell_source: str, *, sandbox: Sandbox | None = None,
@@ -70,31 +72,21 @@ def _checked(exercise_id, suite, cell_source, sandbox, deadline, table) -> Repor
     return report
 
 
-def check(exercise_id: str, suite: str = "visible", *, deadline: float = CHECK_DEADLINE) -> float | None:
-    """What a test cell calls: print the verdicts, and tell nbgrader the score.
-
-    All passed: returns None (nbgrader gives the cell full marks). Some passed: returns the
-    points earned, which nbgrader takes as the cell's partial credit. None passed: raises
-    CheckFailed (0 points). Under grading the grader replaces this cell's output with its
-    own verdict, computed from the submitted file, so the kernel does not check again."""
-    from autograder.checks.answers import answer_path
-
-    if os.environ.get(TRUSTED_GRADING_ENV):
-        print(f"{exercise_id} · {suite} checks: run by the grader on your submitted answer cell")
-        return None
-    try:
-        exercise_module(exercise_id)
-        source = answer_path(exercise_id).read_text()
-    except (LookupError, ValueError) as exc:
-        # Any failure reads as one line: a traceback would show a hidden test's source.
-        raise CheckFailed(f"{exercise_id}: {exc}") from None
-    report = check_answer(exercise_id, suite, source, deadline=deadline)
-    if report.unanswered:
-        raise CheckFailed(f"{exercise_id}: {report.problem}")
-    print(report.render(detailed=not suite.startswith("hidden")))
-    if report.passed:
-        return None
-    if report.earned > 0:
-        return report.earned
-    first = report.problem or f"{report.failures()[0].name}: {report.failures()[0].message}"
-    raise CheckFailed(f"{exercise_id}: {first}")
+def evaluate_cells(cells: list[dict], *, sandbox: Sandbox | None, deadline: float,
+                   cell_deadline: float = CELL_DEADLINE) -> tuple[dict, str | None]:
+    """Each answer cell ``{"id", "source", "name"}`` run alone in one quiz job (sandbox/job_quiz.py),
+    and the plain value it gave its variable: ``({id: {"value": ...} or {"error": "..."}},
+    problem)``. An id missing from the replies has no value because of ``problem``."""
+    if not cells:
+        return {}, None
+    job = run_job("quiz", {"cells": cells, "cell_deadline": cell_deadline}, sandbox=sandbox, deadline=deadline)
+    values = (job.reply or {}).get("values")
+    if not isinstance(values, dict):
+        return {}, job.problem or "the quiz job gave no values"
+    replies = {}
+    for cell in cells:
+        reply = values.get(cell["id"])
+        if isinstance(reply, dict) and (set(reply) == {"value"} or
+                                        (set(reply) == {"error"} and isinstance(reply["error"], str))):
+            replies[cell["id"]] = reply
+    return replies, "the quiz job gave no value for it"

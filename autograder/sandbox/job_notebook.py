@@ -2,7 +2,7 @@
 
 The submission's folder is bound read-only at /submission; it is copied into the job's
 private /tmp so the notebook can write next to itself. The executed notebook goes back to
-the grader, which keeps only its outputs (see autograder.instructor.trusted.SandboxedExecute)."""
+the grader, which keeps only its outputs (see autograder/instructor/preprocessors/sandboxed_execute.py)."""
 from __future__ import annotations
 
 import shutil

@@ -45,9 +45,7 @@ def entry_argv(reply_fd: int) -> list[str]:
 def code_environment() -> dict[str, str]:
     """What makes a job (and the kernels it starts) import this very copy of the project's
     code, whatever is installed: its folder first on sys.path, not the working directory."""
-    import autograder
-
-    return {"PYTHONPATH": str(Path(autograder.__file__).resolve().parent.parent), "PYTHONSAFEPATH": "1"}
+    return {"PYTHONPATH": str(bwrap.AUTOGRADER_DIR.parent), "PYTHONSAFEPATH": "1"}
 
 
 def run_job(kind: str, payload: dict, *, sandbox: Sandbox | None, deadline: float,

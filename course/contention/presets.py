@@ -22,6 +22,8 @@ import dataclasses
 import os
 from dataclasses import dataclass
 
+from autograder.environment import under_nbgrader
+
 from .workers import COUNTER_STRATEGIES, QUEUE_STRATEGIES
 
 __all__ = ["Preset", "PRESETS", "get_preset", "default_preset_name", "full_process_counts"]
@@ -108,7 +110,7 @@ PRESETS = {
 
 def default_preset_name() -> str:
     """``notebook`` when nbgrader executes the lesson, ``full`` otherwise."""
-    return "notebook" if os.environ.get("NBGRADER_EXECUTION") else "full"
+    return "notebook" if under_nbgrader() else "full"
 
 
 def get_preset(preset=None, **changes) -> Preset:

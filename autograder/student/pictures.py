@@ -2,8 +2,8 @@
 
 ``plot_steps(steps)`` draws the engine's Step records (autograder.engine.Step, as a
 controlled run or a "you are the scheduler" replay logs them) the way ``course.timeline``
-draws a real run: in each process's row a solid bar while it holds a lock, a hatched bar
-while it waits (blocked on a lock, or in ``Condition.wait``), a dot for each read and a
+draws a real run (the two share COLORS and show_figure): in each process's row a solid
+bar while it holds a lock, a hatched bar while it waits (blocked on a lock, or in ``Condition.wait``), a dot for each read and a
 square for each write of shared memory, a star for a notify. The x axis counts steps, not
 milliseconds (a controlled run has no real time). ``marked`` steps (the decisive ones the
 feedback names) get their number above the row. A bar still open at the end (a deadlock)
@@ -15,7 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .timeline import colors_for, show_png
+#: one colour per lock or condition, in order of appearance (course.timeline uses them too)
+COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
+          "tab:olive", "tab:cyan", "tab:red"]
 
 _HOLD = (0.55, 0.35)        # (offset, height) inside a row of height 1
 _WAIT = (0.15, 0.3)
@@ -68,7 +70,7 @@ def plot_steps(steps, *, marked=(), title="The run, step by step", show=True):
     row_of = {p: k for k, p in enumerate(rows)}
     bars = intervals(steps)
     objects = list(dict.fromkeys(i[2] for i in bars))
-    color_of = colors_for(objects)
+    color_of = {name: COLORS[k % len(COLORS)] for k, name in enumerate(objects)}
     last = max((s.index for s in steps), default=1)
     fig = Figure(figsize=(min(14, 3 + 0.28 * last), 1.3 + 0.6 * max(2, len(rows))), layout="constrained")
     ax = fig.subplots()
@@ -120,5 +122,18 @@ def plot_steps(steps, *, marked=(), title="The run, step by step", show=True):
                   frameon=False)
     if not show:
         return fig
-    show_png(fig)
+    show_figure(fig)
     return None
+
+
+def show_figure(fig) -> None:
+    """Display a figure in the notebook as a PNG, whatever matplotlib backend is active."""
+    import io
+
+    try:
+        from IPython.display import Image, display
+    except ImportError:      # pragma: no cover - plain Python
+        return
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    display(Image(data=buffer.getvalue(), format="png"))

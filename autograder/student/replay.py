@@ -1,11 +1,11 @@
-"""``course.replay(exercise, property)`` (this module: course.replays): the failing run of your own answer, step by step.
+"""``autograder.replay(exercise, property)``: the failing run of your own answer, step by step.
 
 The feedback of a controlled property that fails ends with this call, e.g.
-``course.replay("bounded_queue", "no_lost_wakeups_controlled")``. In the notebook it loads
+``autograder.replay("bounded_queue", "no_lost_wakeups_controlled")``. In the notebook it loads
 the answer your ``%%exercise`` cell saved, runs the same seeded search as the grader (so
 it finds the same shrunk run), prints every step of that run with the line of your code
 that made it (the steps the feedback named are marked ``*``), and draws it as a swim-lane
-picture (course.steps_plot). Your code runs here, in your kernel, as when you run the
+picture (autograder.student.pictures). Your code runs here, in your kernel, as when you run the
 test cell.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _property(exercise: str, name: str):
     prop = props[name]
     if not isinstance(prop, ControlledProperty):
         raise ValueError(f"{exercise}'s {name} runs real processes, whose runs cannot be replayed step by "
-                         f"step; only controlled properties can (their feedback ends with course.replay(...))")
+                         f"step; only controlled properties can (their feedback ends with autograder.replay(...))")
     return checks, prop
 
 
@@ -52,7 +52,7 @@ def replay(exercise: str, prop: str, *, show: bool = True, say=print) -> Replay 
     from autograder.checks.answers import answer_path, load_answer
     from autograder.checks.controlled import STORY_STEPS, render_steps
     from autograder.engine import story
-    from .steps_plot import plot_steps
+    from .pictures import plot_steps
 
     checks, check = _property(exercise, prop)
     cls = checks.load(load_answer(exercise, answer_path(exercise)))

@@ -1,21 +1,18 @@
 """Self-check: the verdicts the grader would give, before submitting.
 
-``make selfcheck NB=...`` reads a notebook file as the grader does: each graded exercise's
-answer cell goes through admission and every suite (visible and hidden), each quiz answer
-cell is evaluated on its own and compared. ``self_check()`` in a notebook does the same for
-the exercises whose %%exercise cell has run in this kernel. (No sandbox: this is the
-student's own machine.)
+``check_my_answers()`` in a notebook checks every exercise whose ``%%exercise`` cell has run
+in this kernel (visible and hidden suites) and every puzzle schedule the notebook has set.
+``check_notebook(path)`` (``make selfcheck NB=...``) reads a notebook file as the grader does:
+each exercise's answer cell goes through admission and every suite, each quiz answer and
+schedule is evaluated on its own and judged. No sandbox: this is the student's own machine.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-
-from autograder.sandbox.checker import check_answer
 from autograder.checks import EXERCISES, exercise_module
-from .trusted import (QUIZ_DEADLINE, PuzzleCall, QuizCall, UngradableCell, answer_cells, is_test_cell,
-                      puzzle_outputs, quiz_outputs, quiz_values, test_call)
+from autograder.environment import being_graded, being_validated
+from autograder.sandbox.checker import QUIZ_DEADLINE, check_answer
 
 
 def run_all_suites(exercise_id: str, source: str, say=print) -> tuple[float, float]:
@@ -29,13 +26,17 @@ def run_all_suites(exercise_id: str, source: str, say=print) -> tuple[float, flo
     return earned, total
 
 
-def self_check(say=print, namespace: dict | None = None) -> None:
-    """From inside a notebook: check every exercise whose %%exercise cell has run, and every
-    "you are the scheduler" schedule set in the notebook (``namespace``: the notebook's
-    variables, by default IPython's)."""
+def check_my_answers(say=print, namespace: dict | None = None) -> None:
+    """Check every exercise whose %%exercise cell has run, and every "you are the scheduler"
+    schedule set in the notebook (``namespace``: the notebook's variables, by default
+    IPython's). Under nbgrader it only says so: the grader checks the submitted file itself,
+    and the test cells above have run the visible checks."""
     from autograder.checks.answers import answered
     from autograder.checks.puzzles import PUZZLES, feedback, judge
 
+    if being_graded() or being_validated():
+        say("check_my_answers: skipped under nbgrader; the grader checks your submitted answers itself")
+        return
     if namespace is None:
         try:
             from IPython import get_ipython
@@ -57,39 +58,42 @@ def self_check(say=print, namespace: dict | None = None) -> None:
         say(f"[{'PASS' if verdict.broken else 'FAIL'}] {puzzle_id}: " + feedback(verdict).splitlines()[0])
 
 
-def quiz_verdicts(nb, say=print) -> tuple[int, int]:
+def answer_verdicts(nb, say=print) -> tuple[int, int]:
     """(right, asked) for the notebook's quiz questions and "you are the scheduler"
     schedules, each answer evaluated on its own, as the trusted grader does."""
+    from autograder.instructor.test_cells import (CheckCall, PuzzleCall, UngradableCell, answer_cells,
+                                                  is_test_cell, read_test_cell)
+    from autograder.instructor.verdicts import answer_outputs
+
     calls = []
     for cell in nb.cells:
         if is_test_cell(cell):
             try:
-                call = test_call(cell.source)
+                call = read_test_cell(cell.source)
             except UngradableCell:
                 continue
-            if isinstance(call, (QuizCall, PuzzleCall)):
+            if not isinstance(call, CheckCall):
                 calls.append(call)
     if not calls:
         return 0, 0
-    replies, problem = quiz_values(calls, answer_cells(nb), sandbox=None, deadline=QUIZ_DEADLINE)
+    outputs = answer_outputs(calls, answer_cells(nb), sandbox=None, deadline=QUIZ_DEADLINE)
     right = 0
     for call in calls:
-        if isinstance(call, PuzzleCall):
-            kind, key = "schedule", call.puzzle
-            outputs = puzzle_outputs(key, replies.get(key), problem)
-        else:
-            kind, key = "quiz", call.question
-            outputs = quiz_outputs(key, replies.get(key), problem)
-        ok = all(o.output_type != "error" for o in outputs)
+        kind, key = ("schedule", call.puzzle) if isinstance(call, PuzzleCall) else ("quiz", call.question)
+        ok = all(o.output_type != "error" for o in outputs[call])
         right += ok
-        text = outputs[0].get("text") or outputs[0].get("evalue")
+        text = outputs[call][0].get("text") or outputs[call][0].get("evalue")
         say(f"[{'PASS' if ok else 'FAIL'}] {kind} {key}: {text.strip()}")
     say(f"=> quiz and schedules: {right} of {len(calls)} answers right\n")
     return right, len(calls)
 
 
-def selfcheck(notebook: Path, say=print) -> bool:
+def check_notebook(notebook: Path, say=print) -> bool:
     """True when every graded exercise and every quiz answer in the notebook would get full marks."""
+    import nbformat
+
+    from autograder.instructor.test_cells import answer_cells
+
     try:
         nb = nbformat.read(notebook, as_version=4)
     except Exception as exc:
@@ -98,7 +102,7 @@ def selfcheck(notebook: Path, say=print) -> bool:
     say(f"# {notebook}")
     answers = answer_cells(nb)
     exercises = [e for e in EXERCISES if e in answers]
-    right, asked = quiz_verdicts(nb, say)
+    right, asked = answer_verdicts(nb, say)
     if not exercises and not asked:
         say(f"{notebook}: nothing to check (no graded exercise or quiz question in it)\n")
         return True

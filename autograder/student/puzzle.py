@@ -5,14 +5,13 @@ the rules; ``puzzle.run("counter_schedule", [1, 2, ...])`` replays a schedule an
 every step as a list and a picture (try as many as you like); the graded test cell calls
 ``puzzle.check("counter_schedule", counter_schedule)``, which does the same and fails unless
 the schedule broke the invariant. Under grading the grader replays the schedule from your
-submitted answer cell itself (autograder/instructor/trusted.py). The flawed classes and the
-replay are autograder.checks.puzzles.
+submitted answer cell itself (autograder/instructor/verdicts.py). The flawed classes and
+the replay are autograder.checks.puzzles.
 """
 from __future__ import annotations
 
-import os
-
 from autograder.checks.puzzles import PUZZLES, described, feedback, judge
+from autograder.environment import being_graded
 
 __all__ = ["PUZZLES", "show", "run", "check"]
 
@@ -35,7 +34,7 @@ def run(puzzle_id: str, schedule, *, picture: bool = True, say=print):
         if s.verb != "time":
             say(f"{'*' if s.index in marked else ' '} {s.index:>2}. {s.text}")
     if picture:
-        from .steps_plot import plot_steps
+        from .pictures import plot_steps
 
         plot_steps(verdict.steps, marked=verdict.decisive,
                    title=f"{PUZZLES[puzzle_id].flawed.__name__} under your schedule")
@@ -45,9 +44,7 @@ def run(puzzle_id: str, schedule, *, picture: bool = True, say=print):
 def check(puzzle_id: str, schedule) -> None:
     """The graded test cell: :func:`run`, then AssertionError unless the schedule broke the
     invariant (the cell then scores 0)."""
-    from autograder.sandbox.checker import TRUSTED_GRADING_ENV
-
-    if os.environ.get(TRUSTED_GRADING_ENV):
+    if being_graded():
         print(f"{puzzle_id}: replayed by the grader from your submitted answer cell")
         return
     try:
