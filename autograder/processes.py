@@ -105,6 +105,19 @@ def kill_tree(procs=(), *, include_my_children: bool = False, adopted: tuple[str
     return list(frozen)
 
 
+def kill_and_join(procs, timeout: float = 5.0) -> None:
+    """Kill those of these children (``multiprocessing.Process``) that still run, their
+    descendants included (kill_tree), then join every one of them: no zombie stays.
+
+    Only live children are handed to kill_tree: a child that has been joined may have
+    given its pid to an unrelated process by now."""
+    alive = [p for p in procs if p.is_alive()]
+    if alive:
+        kill_tree(alive)
+    for p in procs:
+        p.join(timeout)
+
+
 def _parent_pid(p: psutil.Process) -> int | None:
     try:
         return p.ppid()

@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from autograder.instructor.demo import exercise_notebook  # noqa: E402
-from tests import hostilekit  # noqa: E402
+from benchmarks import hostile_submissions  # noqa: E402
 
 CORPUS = REPO / "tests" / "corpus"
 DEMO = REPO / "demo" / "submissions" / "02-locks"
@@ -84,7 +84,7 @@ def build_course(folder: Path, students, stock: bool) -> None:
         nb = exercise_notebook(exercise)
         answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
         if text.startswith("hostile:"):
-            hostilekit.apply(nb, text.split(":", 1)[1])
+            hostile_submissions.apply(nb, text.split(":", 1)[1])
         else:
             answer.source = text
         out = folder / "submitted" / student / assignment / f"{assignment}.ipynb"

@@ -2,7 +2,8 @@
 
 ``run`` starts one process per job (named P1, P2, ...), lets them all begin at the same
 moment (a start barrier, so they really overlap), and joins them within ``deadline``
-seconds. Processes still running then are killed, never left behind, and the result says
+seconds (of machine share: a busy machine gives them longer, see autograder.deadlines).
+Processes still running then are killed, never left behind, and the result says
 what they were doing: with a :class:`course.tracing.Tracer`, which process holds what and
 waits for what, e.g. ``deadlock: P1 holds lock A and waits for lock B (held by P2); ...``.
 ``start`` does the same but returns at once, so the notebook can talk to the processes
@@ -10,24 +11,23 @@ waits for what, e.g. ``deadlock: P1 holds lock A and waits for lock B (held by P
 
 Children never write to the notebook's stderr: an exception in a child is caught there and
 reported in the result (``Run.errors``), which is also where return values come back.
+The processes themselves are autograder.process_batch's, the harness the grader's
+real-process checks use too; this module adds the lessons' texts and the tracer.
 """
 from __future__ import annotations
 
-import io
-import pickle
-import shutil
 import signal
-import sys
-import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from autograder.deadlines import Deadline
+from autograder.process_batch import ProcessBatch
 
 from . import context
 
 
 _DIED = "exited with code"       # how an error starts when a child died without reporting
+_BROKEN_BARRIER = "BrokenBarrierError: the processes did not all start in time"
 
 
 def _died(exitcode) -> str:
@@ -84,33 +84,6 @@ class Run:
         return self
 
 
-def _child(target, args, barrier, passed, slot: int, result_path: str, deadline: float) -> None:
-    """Runs in the child: wait for the others, run the target, report; never print to stderr.
-
-    ``passed[slot]`` records when this child got past the start barrier (the trace's time 0
-    is the earliest such moment, so no traced event comes before it)."""
-    sys.stderr = io.StringIO()
-    outcome = {"returned": None, "error": None, "finished": None}
-    try:
-        if barrier is not None:
-            barrier.wait(timeout=deadline)
-            passed[slot] = time.perf_counter_ns()
-    except threading.BrokenBarrierError:
-        outcome["error"] = "BrokenBarrierError: the processes did not all start in time"
-    else:
-        try:
-            outcome["returned"] = target(*args)
-        except BaseException as exc:      # report everything to the parent, even SystemExit
-            outcome["error"] = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    outcome["finished"] = time.monotonic()       # system-wide clock: comparable with the parent's
-    try:
-        data = pickle.dumps(outcome)
-    except Exception:
-        outcome["returned"] = repr(outcome["returned"])
-        data = pickle.dumps(outcome)
-    Path(result_path).write_bytes(data)
-
-
 def _jobs(target_or_jobs, args_per_process):
     if callable(target_or_jobs):
         if args_per_process is None:
@@ -139,91 +112,47 @@ class Running:
         self.deadline = deadline
         self.tracer = tracer
         self.result: Run | None = None
-        self.names = [f"P{i}" for i in range(1, n + 1)]
-        self._workdir = Path(tempfile.mkdtemp(prefix="course-run-"))
-        barrier = ctx.Barrier(n + 1) if together else None
-        # When each process (the parent in slot n) got past the start barrier, in perf_counter ns.
-        self._passed = ctx.RawArray("q", n + 1) if together else None
-        self._procs = [ctx.Process(target=_child, name=name, daemon=True,
-                                   args=(target, args, barrier, self._passed, k,
-                                         str(self._workdir / f"{name}.pickle"), deadline))
-                       for k, (name, (target, args)) in enumerate(zip(self.names, jobs))]
-        self._started = []
-        self._broken = False
-        try:
-            for p in self._procs:
-                p.start()
-                self._started.append(p)
-            if barrier is not None:
-                try:
-                    barrier.wait(timeout=deadline)
-                    self._passed[n] = time.perf_counter_ns()
-                except threading.BrokenBarrierError:      # a child could not start in time
-                    self._broken = True
-        except BaseException:
-            if barrier is not None:
-                barrier.abort()
-            self._kill()
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            raise
+        self._batch = ProcessBatch(ctx, jobs, start_timeout=deadline, together=together,
+                                   prefix="course-run-")
+        self.names = self._batch.names
+        self._batch.start(wait_for_start=True)
         if tracer is not None:
-            tracer.t0 = time.perf_counter_ns()            # refined by _set_time_zero()
+            # Time 0 of the trace: the moment the first process got past the start barrier
+            # (the parent's own clock reading can come tens of milliseconds after the
+            # children's first events on a busy machine, which would put them at negative times).
+            tracer.t0 = self._batch.first_past_barrier_ns() or time.perf_counter_ns()
+        # A child that could not start in time leaves the others little to do.
+        self._clock = Deadline(min(deadline, 2.0) if self._batch.broken else deadline)
         self.begin = time.monotonic()
-
-    def _set_time_zero(self) -> None:
-        """Time 0 of the trace: the moment the first process got past the start barrier.
-        (The parent's own clock reading can come tens of milliseconds after the children's
-        first events on a busy machine, which would put them at negative times.)"""
-        if self.tracer is None or self._passed is None:
-            return
-        passed = [t for t in self._passed if t]
-        if passed:
-            self.tracer.t0 = min(passed)
-
-    def _kill(self) -> None:
-        for p in self._started:
-            if p.is_alive():
-                p.kill()
-        for p in self._started:
-            p.join(timeout=5)
 
     def wait(self, *, kill_now: bool = False) -> Run:
         """Join the processes within what is left of the deadline, kill whatever is still
         running then (or at once with ``kill_now``), and return the outcome."""
         if self.result is not None:
             return self.result
-        stuck, snapshot = [], None
+        snapshot = None
         try:
-            allowed = 0.0 if kill_now else min(self.deadline, 2.0) if self._broken else self.deadline
-            end = self.begin + allowed
-            for p in self._procs:
-                p.join(timeout=max(0.0, end - time.monotonic()))
+            stuck = self._batch.wait(Deadline(0) if kill_now else self._clock)
             elapsed = time.monotonic() - self.begin
-            stuck = [p.name for p in self._procs if p.is_alive()]
-            self._set_time_zero()
             if stuck and self.tracer is not None:
                 snapshot = self.tracer.trace()      # before the kill: who held and waited for what
         finally:
-            self._kill()
-        self.result = self._collect(stuck, snapshot, elapsed)
-        shutil.rmtree(self._workdir, ignore_errors=True)
+            outcomes = self._batch.finish()
+        self.result = self._collect(outcomes, stuck, snapshot, elapsed)
         return self.result
 
-    def _collect(self, stuck, snapshot, elapsed) -> Run:
-        returned, errors, finished = [], [], []
-        for name, p in zip(self.names, self._procs):
-            path = self._workdir / f"{name}.pickle"
-            outcome = {"returned": None, "error": None}
-            if path.exists():
-                try:
-                    outcome = pickle.loads(path.read_bytes())
-                except Exception as exc:
-                    outcome["error"] = f"its result could not be read back: {type(exc).__name__}: {exc}"
-            elif name not in stuck and p.exitcode != 0:
-                outcome["error"] = _died(p.exitcode)
-            returned.append(outcome["returned"])
-            errors.append(outcome["error"])
-            finished.append(outcome.get("finished"))
+    def _collect(self, outcomes, stuck, snapshot, elapsed) -> Run:
+        errors = []
+        for o in outcomes:
+            if o.broken_barrier:
+                errors.append(_BROKEN_BARRIER)
+            elif o.unreadable:
+                errors.append(f"its result could not be read back: {o.unreadable}")
+            elif not o.reported and o.name not in stuck and o.exitcode != 0:
+                errors.append(_died(o.exitcode))
+            else:
+                errors.append(o.error)
+        finished = [o.finished for o in outcomes]
         if not stuck and all(finished):
             elapsed = max(0.0, max(finished) - self.begin)
         trace = snapshot or (self.tracer.trace() if self.tracer is not None else None)
@@ -233,8 +162,8 @@ class Running:
             report = (trace.report(stuck, exited) if trace is not None else
                       f"stuck: {', '.join(stuck)} still running at the deadline (a course.tracing.Tracer "
                       f"would tell who held and waited for what)")
-        return Run(self.names, [p.exitcode for p in self._procs], returned, errors, elapsed, stuck,
-                   report, trace, self.deadline)
+        return Run(self.names, [o.exitcode for o in outcomes], [o.returned for o in outcomes], errors,
+                   elapsed, stuck, report, trace, self.deadline)
 
     def __enter__(self) -> "Running":
         return self

@@ -4,9 +4,10 @@ A :class:`Tracer` makes primitives from a multiprocessing context and wraps them
 every acquire, release, wait, notify and set is logged as (process, event, primitive,
 ``time.perf_counter_ns()``) into shared memory. Each process writes only its own region of
 the buffer, so tracing takes no lock of its own and does not change who waits for whom.
-The parent reads the log afterwards as a :class:`Trace`: a list of events, the intervals
-each process spent waiting for or holding each primitive (what ``course.timeline`` plots),
-and, when processes are stuck, who holds what and waits for what (the deadlock report)::
+The parent reads the log afterwards as a :class:`~course.trace.Trace` (``course/trace.py``):
+a list of events, the intervals each process spent waiting for or holding each primitive
+(what ``course.timeline`` plots), and, when processes are stuck, who holds what and waits
+for what (the deadlock report)::
 
     tracer = Tracer(ctx, processes=2)
     locks = [tracer.Lock("account 0"), tracer.Lock("account 1")]
@@ -28,9 +29,10 @@ import os
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from autograder.engine.sharedctypes import with_lock
+
+from .trace import MAIN, Trace, TraceEvent
 
 # Event codes stored in the buffer, and their names in a Trace.
 REQUEST, ACQUIRE, RELEASE, TIMEOUT, BEGIN, END, SET, CLEAR, NOTIFY, NOTIFY_ALL, WAIT, WAKE, \
@@ -41,8 +43,6 @@ EVENT_NAMES = {
     NOTIFY_ALL: "notify_all", WAIT: "wait", WAKE: "wake", BROKEN: "broken",
 }
 _FIELDS = 3          # kind, primitive index, time in ns
-
-MAIN = "main"
 
 
 def process_label(index: int) -> str:
@@ -415,236 +415,3 @@ class Call(Activity):
 
     def __exit__(self, *exc):
         self._log(WAKE)
-
-
-# ---------------------------------------------------------------------------- reading a trace
-@dataclass(frozen=True)
-class TraceEvent:
-    process: str
-    event: str          # request, acquire, release, timeout, begin, end, set, ...
-    primitive: str
-    t: float            # seconds since the tracer was made, or since course.runner.run started the processes
-
-    def __str__(self):
-        return f"{self.t * 1000:9.2f} ms  {self.process:>4}  {self.event:<10} {self.primitive}"
-
-
-@dataclass(frozen=True)
-class Interval:
-    process: str
-    state: str          # "waiting" (for a lock, semaphore, event, barrier or notify), "holding", "working"
-    primitive: str
-    start: float
-    end: float
-    open: bool = False  # still going when the trace ended
-
-    @property
-    def duration(self) -> float:
-        return self.end - self.start
-
-
-@dataclass
-class ProcessState:
-    """What one process held and what it waited for when the trace ended."""
-    holds: list = field(default_factory=list)      # primitive names (a semaphore may appear twice)
-    waits_for: str | None = None
-    waits_how: str | None = None                   # "acquire", "wait" (event/barrier), "notify", "call"
-
-
-def _process_order(name: str) -> int:
-    return 0 if name == MAIN else int(name[1:])
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-class Trace:
-    """Events in time order, with the primitives' kinds, and what can be read from them."""
-
-    def __init__(self, events: list[TraceEvent], kinds: dict[str, str], dropped: int = 0,
-                 taken: float | None = None):
-        self.events = events
-        self.kinds = kinds
-        self.dropped = dropped
-        self.taken = taken            # when it was read (what is still open lasts until then)
-
-    def __len__(self):
-        return len(self.events)
-
-    def __iter__(self):
-        return iter(self.events)
-
-    @property
-    def processes(self) -> list[str]:
-        return sorted({e.process for e in self.events}, key=_process_order)
-
-    @property
-    def end(self) -> float:
-        return self.events[-1].t if self.events else 0.0
-
-    def describe(self, primitive: str) -> str:
-        return f"{self.kinds.get(primitive, 'primitive')} {primitive}"
-
-    def text(self, limit: int = 40) -> str:
-        """The first ``limit`` events, one per line."""
-        lines = [str(e) for e in self.events[:limit]]
-        if len(self.events) > limit:
-            lines.append(f"... and {len(self.events) - limit} more events")
-        return "\n".join(lines)
-
-    __str__ = text
-
-    def intervals(self, until: float | None = None) -> list[Interval]:
-        """Waiting, holding and working intervals; those still open end at ``until``
-        (default: when the trace was read)."""
-        if until is None:
-            until = self.end if self.taken is None else max(self.end, self.taken)
-        out: list[Interval] = []
-        waiting: dict[tuple, tuple[float, str]] = {}           # since when, and how it began
-        holding: dict[tuple, list[float]] = defaultdict(list)  # a stack: RLock, semaphore
-        working: dict[tuple, list[float]] = defaultdict(list)
-        for e in self.events:
-            key = (e.process, e.primitive)
-            if e.event in ("request", "wait"):
-                if e.event == "wait" and holding[key]:      # Condition.wait releases the lock
-                    out.append(Interval(e.process, "holding", e.primitive, holding[key].pop(), e.t))
-                waiting[key] = (e.t, e.event)
-            elif e.event in ("acquire", "timeout", "wake", "broken"):
-                start, how = waiting.pop(key, (None, None))
-                if start is not None:
-                    out.append(Interval(e.process, "waiting", e.primitive, start, e.t))
-                # A Condition.wait re-acquires the lock however it ends.
-                if e.event == "acquire" or how == "wait":
-                    holding[key].append(e.t)
-            elif e.event == "release" and holding[key]:
-                out.append(Interval(e.process, "holding", e.primitive, holding[key].pop(), e.t))
-            elif e.event == "begin":
-                working[key].append(e.t)
-            elif e.event == "end" and working[key]:
-                out.append(Interval(e.process, "working", e.primitive, working[key].pop(), e.t))
-        for (process, primitive), (start, _) in waiting.items():
-            out.append(Interval(process, "waiting", primitive, start, until, open=True))
-        for state, table in (("holding", holding), ("working", working)):
-            for (process, primitive), starts in table.items():
-                for start in starts:
-                    out.append(Interval(process, state, primitive, start, until, open=True))
-        out.sort(key=lambda i: (i.start, i.process))
-        return out
-
-    def occupancy(self, primitive: str) -> list[tuple[float, int]]:
-        """(time, how many processes hold ``primitive`` from then on), a step function.
-        A process holding it twice (an RLock taken again, two semaphore slots) counts once."""
-        changes = []
-        for i in self.intervals():
-            if i.primitive == primitive and i.state == "holding":
-                changes += [(i.start, 1, i.process), (i.end, -1, i.process)]
-        changes.sort(key=lambda c: (c[0], c[1]))       # a release before an acquire at the same time
-        depth: dict[str, int] = defaultdict(int)
-        steps = [(0.0, 0)]
-        for t, delta, process in changes:
-            depth[process] += delta
-            steps.append((t, sum(1 for d in depth.values() if d > 0)))
-        return steps
-
-    def max_holders(self, primitive: str) -> int:
-        return max(level for _, level in self.occupancy(primitive))
-
-    # -------------------------------------------------------------- who holds and waits
-    def state(self) -> dict[str, ProcessState]:
-        """What each process held and waited for at the end of the trace."""
-        states: dict[str, ProcessState] = defaultdict(ProcessState)
-        for e in self.events:
-            s = states[e.process]
-            if e.event == "request":
-                s.waits_for, s.waits_how = e.primitive, "acquire"
-                if self.kinds.get(e.primitive) in ("event", "barrier"):
-                    s.waits_how = "wait"
-                elif self.kinds.get(e.primitive) == "call":
-                    s.waits_how = "call"
-            elif e.event == "wait":
-                s.waits_for, s.waits_how = e.primitive, "notify"
-                if e.primitive in s.holds:
-                    s.holds.remove(e.primitive)
-            elif e.event in ("acquire", "timeout", "wake", "broken"):
-                was_notify = s.waits_how == "notify" and s.waits_for == e.primitive
-                if s.waits_for == e.primitive:
-                    s.waits_for = s.waits_how = None
-                if e.event == "acquire" or (was_notify and e.event in ("wake", "timeout")):
-                    s.holds.append(e.primitive)
-            elif e.event == "release":
-                if e.primitive in s.holds:
-                    s.holds.remove(e.primitive)
-        return dict(states)
-
-    def holders(self, primitive: str) -> list[str]:
-        return [p for p, s in sorted(self.state().items(), key=lambda item: _process_order(item[0]))
-                if primitive in s.holds]
-
-    def wait_for_cycle(self, among=None) -> list[str] | None:
-        """A cycle P -> Q (P waits for something Q holds) among ``among`` (default all), or None."""
-        states = self.state()
-        among = set(states if among is None else among)
-        edges = {}
-        for p, s in states.items():
-            if p in among and s.waits_for and s.waits_how == "acquire":
-                edges[p] = [q for q in self.holders(s.waits_for) if q != p and q in among]
-        for startp in sorted(edges):
-            path, seen = [startp], {startp}
-            while True:
-                nxt = next((q for q in edges.get(path[-1], []) if q in edges), None)
-                if nxt is None:
-                    break
-                if nxt in seen:
-                    return path[path.index(nxt):]
-                path.append(nxt)
-                seen.add(nxt)
-        return None
-
-    def report(self, stuck: list[str], exited=()) -> str:
-        """One paragraph on why the ``stuck`` processes could not go on (``exited``: the
-        processes that had already ended, so whatever they still hold stays held)."""
-        states = self.state()
-        cycle = self.wait_for_cycle(among=stuck)
-        parts = []
-        order = (cycle or []) + [p for p in stuck if p not in (cycle or [])]
-        for p in order:
-            if p in states:
-                parts.append(self._describe_process(p, states[p], set(exited)))
-            else:
-                parts.append(f"{p} used no traced primitive (it is blocked on something the tracer "
-                             f"does not see, or still working)")
-        head = "deadlock: " if cycle else "stuck: "
-        text = head + "; ".join(parts) + "."
-        if cycle:
-            text += " Wait-for cycle: " + " → ".join(cycle + [cycle[0]]) + "."
-        return text
-
-    def _describe_process(self, p: str, s: ProcessState, exited: set) -> str:
-        holds = ""
-        if s.holds:
-            names = sorted(set(s.holds), key=s.holds.index)
-            holds = " holds " + " and ".join(self.describe(n) for n in names)
-        if not s.waits_for:
-            return f"{p}{holds or ' holds nothing'} and is not waiting (still working, or in an endless loop)"
-        what = self.describe(s.waits_for)
-        if s.waits_how == "call":
-            waits = f"is blocked in {s.waits_for}"
-        elif s.waits_how == "notify":
-            waits = f"waits on {what} for a notify that never came"
-        elif s.waits_how == "wait":
-            kind = self.kinds.get(s.waits_for)
-            waits = (f"waits for {what}, which nobody set" if kind == "event"
-                     else f"waits at {what} for parties that never arrived")
-        else:
-            others = [q for q in self.holders(s.waits_for) if q != p]
-            gone = [q for q in others if q in exited]
-            waits = f"waits for {what}"
-            if gone:
-                who = _and(gone) + (", which all" if len(gone) > 1 else ", which")
-                waits += f" (held by {who} ended without releasing it: nobody ever will)"
-            elif others:
-                waits += f" (held by {_and(others)})"
-            elif s.waits_for in s.holds:
-                waits += ", which it already holds itself"
-        return f"{p}{holds} and {waits}" if holds else f"{p} {waits}"

@@ -31,3 +31,48 @@ def test_importing_nbformat_builds_no_iri_parsers():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "False", "importing nbformat imported rfc3987_syntax: is jsonschema >= 4.24?"
+
+
+TEST_ONLY = {"pytest", "pytest-timeout"}
+
+
+def test_test_only_packages_are_the_test_extra_and_not_runtime_dependencies():
+    """Learners and the grader never run pytest: it is installed by `make test` (the Makefile
+    installs `.[test]`), not with the course."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert not names(project["dependencies"]) & TEST_ONLY
+    assert TEST_ONLY <= names(project["optional-dependencies"]["test"])
+    assert "'.[test]'" in (REPO / "Makefile").read_text()
+
+
+def test_nothing_outside_tests_imports_pytest():
+    """Lessons, the grader, the benchmarks and Binder's postBuild run without the test extra."""
+    import ast
+    import json
+
+    def imported(source: str) -> set[str]:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:             # a notebook cell with a %% magic
+            return {line.split()[1].split(".")[0] for line in source.splitlines()
+                    if line.startswith(("import ", "from ")) and len(line.split()) > 1}
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module.split(".")[0])
+        return found
+
+    users = []
+    for folder in ("course", "autograder", "benchmarks"):
+        for path in (REPO / folder).rglob("*.py"):
+            if "pytest" in imported(path.read_text()):
+                users.append(str(path.relative_to(REPO)))
+    for path in [*(REPO / "source").rglob("*.ipynb"), *(REPO / "release").rglob("*.ipynb")]:
+        cells = json.loads(path.read_text())["cells"]
+        if any("pytest" in imported("".join(c["source"])) for c in cells if c["cell_type"] == "code"):
+            users.append(str(path.relative_to(REPO)))
+    if "pytest" in (REPO / "postBuild").read_text():
+        users.append("postBuild")
+    assert not users, f"these need pytest, a test-only package: {users}"

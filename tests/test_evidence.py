@@ -10,7 +10,7 @@ import pytest
 
 from autograder.checks.weights import POINTS
 from autograder.sandbox.checker import check_answer
-from tests.hostilekit import sections
+from benchmarks.hostile_submissions import sections
 
 SNIFFER = dict(sections("context_sniffing"))["answer"]
 

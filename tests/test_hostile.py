@@ -21,7 +21,7 @@ import uuid
 import nbformat
 import pytest
 
-from tests.hostilekit import apply, attacks, header
+from benchmarks.hostile_submissions import apply, attacks, header
 from tests.testkit import REPO, lesson_cells, survivors
 
 ASSIGNMENT = "90-hostile"

@@ -32,7 +32,8 @@ def test_autograder_never_imports_course(path):
 # Inside autograder/, each layer uses only the layers below it (the shared helpers are used by
 # all): engine < checks < sandbox < instructor < student (the notebooks' API) < the root
 # package, which only re-exports the student API. docs/architecture.md draws the same picture.
-SHARED = ("autograder.deadlines", "autograder.processes", "autograder.parsing", "autograder.environment")
+SHARED = ("autograder.deadlines", "autograder.processes", "autograder.process_batch", "autograder.parsing",
+          "autograder.environment")
 RANK = {**dict.fromkeys(SHARED, 0), "autograder.engine": 1, "autograder.checks": 2, "autograder.sandbox": 3,
         "autograder.instructor": 4, "autograder.student": 5, "autograder": 6}
 
@@ -88,3 +89,15 @@ def test_autograder_parses_only_through_the_shared_lock():
                     isinstance(func.value, ast.Name) and func.value.id == "ast":
                 direct.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert not direct, f"ast.parse called directly (use autograder.parsing.parse): {direct}"
+
+
+@pytest.mark.parametrize("folder", ["course", "autograder", "benchmarks"])
+def test_no_module_imports_a_private_name_from_another(folder):
+    """A name that starts with _ is its module's own business: share it under a public name."""
+    found = []
+    for path in sorted((REPO / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom):
+                found += [f"{path.relative_to(REPO)}: {node.module}.{alias.name}" for alias in node.names
+                          if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert not found, f"private names imported across modules: {found}"

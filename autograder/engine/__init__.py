@@ -23,11 +23,12 @@ short timeline.  See README.md in this folder::
         replay(scenario, result.failure.schedule) == result.failure
 """
 from . import hooks
-from ._report import Step, WaitEdge
+from ._report import Step
 from ._sim import MONOTONIC_BASE, WALL_BASE, FailureKind, SchedulerError
 from .context import ControlledContext
 from .explore import FAILURE_KINDS, ExploreResult, Failure, Run, Scenario, explore, replay, run
 from .story import Story, story
+from .waitfor import WaitEdge
 from .schedulers import (STRATEGIES, DFSScheduler, DPORScheduler, PCTScheduler,
                          RandomScheduler, ReplayScheduler, Scheduler, StepScheduler, make_scheduler)
 

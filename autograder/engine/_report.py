@@ -4,15 +4,16 @@ from __future__ import annotations
 import linecache
 import os
 import traceback
-from collections import deque, namedtuple
+from collections import deque
 from dataclasses import dataclass
 from typing import Optional
 
 from .context import PRIMITIVE_TYPES, ControlledContext
 from .primitives import Condition, Lock, RLock, Semaphore
 from .sharedctypes import Synchronized
+from .waitfor import PARENT, Blocked, deadlock_message, wait_edges
 
-__all__ = ["name_primitives", "Step", "steps_from", "format_timeline", "analyse_deadlock", "WaitEdge",
+__all__ = ["name_primitives", "Step", "steps_from", "format_timeline", "analyse_deadlock",
            "find_unpicklable", "find_foreign", "short_traceback"]
 
 _ATOMS = (str, bytes, bytearray, int, float, complex, bool, type(None), range)
@@ -217,77 +218,33 @@ def format_timeline(steps, final=None, max_lines=25, run_limit=6):
 
 
 # --------------------------------------------------------------------------- deadlock
-WaitEdge = namedtuple("WaitEdge", "process holds waits_for held_by")
-WaitEdge.__doc__ = ("One process in a deadlock cycle: ``process`` holds ``holds`` and "
-                    "waits for ``waits_for``, which ``held_by`` holds.")
-
-
-def _waiting_for(p, names):
+def _blocked(p, names) -> Blocked:
+    """What the blocked simulated process ``p`` waits for, as waitfor's plain data."""
     prim = p.blocked_on
     if prim is None:
-        return f"{p.label} is blocked"
-    n = names.get(id(prim), prim.kind)
+        return Blocked(p.label, how="other")
+    what = names.get(id(prim), prim.kind)
     if isinstance(prim, (Lock, RLock)):
-        o = prim._owner
-        if o is None:
-            return f"{p.label} waits for {n}"
-        if o.pid == 0:
-            return f"{p.label} waits for {n}, held by the parent (setup) and never released"
-        if o.finished:
-            return (f"{p.label} waits for {n}, held by {o.label}, which finished without "
-                    f"releasing it")
-        return f"{p.label} waits for {n} (held by {o.label})"
+        owner = prim._owner
+        held_by = () if owner is None else (PARENT,) if owner.pid == 0 else (owner.label,)
+        return Blocked(p.label, what, "lock", held_by=held_by)
     if isinstance(prim, Condition):
-        return f"{p.label} waits on {n} for a notify that never comes"
+        return Blocked(p.label, what, "notify")
     if isinstance(prim, Semaphore):
-        return f"{p.label} waits for {n} (value 0) to be released"
+        return Blocked(p.label, what, "semaphore")
     if prim.kind == "Event":
-        return f"{p.label} waits for {n} to be set"
+        return Blocked(p.label, what, "event")
     if prim.kind == "Barrier":
-        return (f"{p.label} waits at {n} for {prim._parties - prim._count} more "
-                f"process(es)")
-    return f"{p.label} waits on {n}"
+        return Blocked(p.label, what, "barrier", missing=prim._parties - prim._count)
+    return Blocked(p.label, what, "other")
 
 
 def analyse_deadlock(procs, names):
-    """Return (message, cycle or None) for a state where every live process is blocked."""
-    blocked = [p for p in procs if not p.finished]
-    by = {}
-    for p in blocked:
-        prim = p.blocked_on
-        if isinstance(prim, (Lock, RLock)) and prim._owner is not None and \
-                not prim._owner.finished and prim._owner.pid:
-            by[p] = (prim, prim._owner)
-    cycle = None
-    for start in blocked:
-        path, seen = [], {}
-        p = start
-        while p in by and p not in seen:
-            seen[p] = len(path)
-            path.append(p)
-            p = by[p][1]
-        if p in seen:
-            ring = path[seen[p]:]
-            k = min(range(len(ring)), key=lambda i: ring[i].pid)
-            ring = ring[k:] + ring[:k]
-            edges = []
-            for i, q in enumerate(ring):
-                prev = ring[i - 1]
-                holds = names.get(id(by[prev][0]), by[prev][0].kind)
-                waits = names.get(id(by[q][0]), by[q][0].kind)
-                edges.append(WaitEdge(q.label, holds, waits, by[q][1].label))
-            cycle = edges
-            break
-    if cycle is not None:
-        parts = [f"{e.process} holds {e.holds} and waits for {e.waits_for}" for e in cycle]
-        msg = "deadlock: " + "; ".join(parts)
-        return msg, cycle
-    parts = [_waiting_for(p, names) for p in blocked]
-    finished = [p.label for p in procs if p.finished]
-    msg = "deadlock: every live process is blocked and none can wake it: " + "; ".join(parts)
-    if finished:
-        msg += f" ({', '.join(finished)} finished)"
-    return msg, None
+    """Return (message, cycle as WaitEdges, or None) for a state where every live process is
+    blocked (the sentences are autograder.engine.waitfor's)."""
+    blocked = [_blocked(p, names) for p in procs if not p.finished]
+    message, cycle = deadlock_message(blocked, finished=[p.label for p in procs if p.finished])
+    return message, wait_edges(cycle) if cycle else None
 
 
 # --------------------------------------------------------------------------- pickling

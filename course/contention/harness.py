@@ -10,6 +10,12 @@ worker is terminated and joined before :class:`ContentionError` (or the interrup
 the caller: no process is left behind.
 
 Entry points: :func:`run_sweep` for a whole preset, :func:`measure` for one configuration.
+
+Why not the harness of ``course.runner`` and the grader's checks (autograder.process_batch):
+that one runs one call per child and reads back one report when the child ends. A crew
+lives for a whole sweep: each worker runs task after task, timed between barriers of its
+own, and replies over a pipe after each. What the two do alike they share: deadlines in
+machine share (autograder.deadlines) and killing and reaping (autograder.processes).
 """
 from __future__ import annotations
 
@@ -21,6 +27,9 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_any
 from pathlib import Path
+
+from autograder.deadlines import Deadline
+from autograder.processes import kill_and_join
 
 from .presets import Preset, get_preset
 from .results import ROW_FIELDS, WORKER_FIELDS, aggregate, format_summary, select, write_csv
@@ -80,17 +89,16 @@ class Crew:
 
     def _collect(self, indices, timeout, what):
         """Wait for one message from each worker in ``indices``; return {idx: payload}."""
-        deadline = time.monotonic() + timeout
+        deadline = Deadline(timeout)
         pending = {self.conns[i]: i for i in indices}
         sentinels = {self.procs[i].sentinel: i for i in indices}
         replies = {}
         while pending:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if deadline.expired():
                 raise ContentionError(
                     f"deadline of {timeout:g} s passed while {what}: no reply from "
                     f"worker(s) {sorted(pending.values())}")
-            for obj in wait_any(list(pending) + list(sentinels), remaining):
+            for obj in wait_any(list(pending) + list(sentinels), deadline.wait_step(1.0)):
                 if obj in pending:
                     i = pending.pop(obj)
                     del sentinels[self.procs[i].sentinel]
@@ -131,21 +139,15 @@ class Crew:
                 c.send(None)
             except (OSError, ValueError):
                 pass
-        deadline = time.monotonic() + timeout
+        deadline = Deadline(timeout)
         for p in self.procs:
-            p.join(max(0.0, deadline - time.monotonic()))
+            while p.is_alive() and not deadline.expired():
+                p.join(deadline.wait_step())
         self.kill()
 
     def kill(self) -> None:
-        """Terminate, join and release every worker (idempotent)."""
-        for p in self.procs:
-            if p.is_alive():
-                p.terminate()
-        for p in self.procs:
-            p.join(2.0)
-            if p.is_alive():
-                p.kill()
-                p.join(2.0)
+        """Kill, join and release every worker (idempotent)."""
+        kill_and_join(self.procs, 2.0)
         for c in self.conns:
             c.close()
         for p in self.procs:

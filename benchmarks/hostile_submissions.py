@@ -1,4 +1,8 @@
-"""Reading a hostile submission (tests/hostile/*.py, format in its README) into a notebook."""
+"""Reading a hostile submission (tests/hostile/*.py, format in its README) into a notebook.
+
+Shared by the tests that grade the attacks (tests/test_hostile.py, tests/test_evidence.py)
+and the class benchmark, which grades a few of them (benchmarks/class_bench.py): it lives
+here so that no benchmark imports the test suite."""
 from __future__ import annotations
 
 import re
@@ -6,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-HOSTILE = Path(__file__).resolve().parent / "hostile"
+HOSTILE = Path(__file__).resolve().parent.parent / "tests" / "hostile"
 
 # The counter every attack sits on: it counts nothing, so any point it earns is stolen.
 NOTHING = '''import multiprocessing
