@@ -1,21 +1,18 @@
 """Run a student's object in real processes under one start method, with deadlines.
 
 The object is built in the parent from ``ctx`` and handed to each child as a ``Process``
-argument (that is how multiprocessing shares locks and shared memory). Children wait on
-a start barrier so their calls overlap, run their calls, and report through a result
-file each. Every wait has a deadline; whatever is still running at the end is killed.
+argument (that is how multiprocessing shares locks and shared memory). The children are a
+ProcessBatch (autograder/process_batch.py, the harness the lessons use too): they wait on a
+start barrier so their calls overlap, run their calls, and report back; every wait has a
+deadline, and whatever is still running at the end is killed.
 """
 from __future__ import annotations
 
-import json
 import multiprocessing
-import tempfile
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from autograder.deadlines import MAX_STRETCH, Deadline
-from autograder.processes import kill_tree
+from autograder.deadlines import Deadline
+from autograder.process_batch import ProcessBatch
 
 
 @dataclass
@@ -71,10 +68,11 @@ class RealRun:
         return None
 
 
-def _worker(obj, barrier, calls: list[Call], result_path: str) -> None:
+def _run_calls(obj, calls: list[Call]) -> dict:
+    """In the child, after the start barrier: the calls, in order, and what they returned (as
+    reprs) or which of them raised what."""
     outcome: dict = {"returned": [], "error": None, "failed_call": None}
     try:
-        barrier.wait()
         for call in calls:
             outcome["failed_call"] = call.describe()
             method = getattr(obj, call.method)
@@ -88,7 +86,7 @@ def _worker(obj, barrier, calls: list[Call], result_path: str) -> None:
         outcome["failed_call"] = None
     except BaseException as exc:  # report everything, even SystemExit, to the parent
         outcome["error"] = f"{type(exc).__name__}: {exc}"
-    Path(result_path).write_text(json.dumps(outcome))
+    return outcome
 
 
 def _describe_send_error(exc: BaseException, method: str) -> str:
@@ -98,64 +96,38 @@ def _describe_send_error(exc: BaseException, method: str) -> str:
 
 
 def run_real(make_obj, calls: list[list[Call]], method: str, deadline: float = 10.0) -> RealRun:
-    """Build ``make_obj(ctx)`` and run ``calls[i]`` in process P(i+1), all at once, within
-    ``deadline`` seconds of machine share (autograder.deadlines)."""
+    """Build ``make_obj(ctx)`` and run ``calls[i]`` in process P(i+1), all at once behind a
+    start barrier (autograder.process_batch), within ``deadline`` seconds of machine share
+    (autograder.deadlines)."""
     ctx = multiprocessing.get_context(method)
-    n = len(calls)
-    outcomes = [ProcessOutcome() for _ in range(n)]
+    outcomes = [ProcessOutcome() for _ in calls]
     try:
         obj = make_obj(ctx)
     except Exception as exc:
         return RealRun(method, outcomes, setup_error=f"the constructor raised {type(exc).__name__}: {exc}")
-
-    workdir = Path(tempfile.mkdtemp(prefix="realrun-"))
-    clock = Deadline(deadline)
-    # The parent's clock is the real limit; the barrier only must not break before it.
-    barrier = ctx.Barrier(n, timeout=deadline * MAX_STRETCH)
-    procs = [ctx.Process(target=_worker, args=(obj, barrier, calls[i], str(workdir / f"P{i}.json")),
-                         name=f"P{i + 1}", daemon=True) for i in range(n)]
     run = RealRun(method, outcomes, obj=obj)
+    batch = ProcessBatch(ctx, [(_run_calls, (obj, own)) for own in calls], start_timeout=deadline,
+                         report_format="json", prefix="realrun-")
     try:
-        started = []
-        for p in procs:
-            try:
-                p.start()
-            except Exception as exc:
-                run.setup_error = _describe_send_error(exc, method)
-                barrier.abort()
-                break
-            started.append(p)
-        while any(p.is_alive() for p in started) and not clock.expired():
-            # A child that died before the barrier (say, it could not unpickle the object)
-            # would leave the others waiting for the barrier's full timeout.
-            if any(p.exitcode not in (None, 0) for p in started) and not barrier.broken:
-                barrier.abort()
-            time.sleep(0.01)
-        run.hung = [i + 1 for i, p in enumerate(started) if p.is_alive()]
+        batch.start()
+    except Exception as exc:
+        run.setup_error = _describe_send_error(exc, method)
+        return run
+    try:
+        batch.wait(Deadline(deadline))
     finally:
-        kill_tree(procs)
-        for p in procs:
-            if p.pid is not None:
-                p.join(timeout=5)
-    for i, p in enumerate(procs):
-        outcomes[i].exitcode = p.exitcode
-        result = workdir / f"P{i}.json"
-        try:
-            data = json.loads(result.read_text()) if result.exists() else None
-        except (OSError, ValueError):   # killed at the deadline while writing it
-            data = None
-        if data is not None:
-            outcomes[i].returned, outcomes[i].error = data["returned"], data["error"]
-            outcomes[i].failed_call = data.get("failed_call") if data["error"] else None
-            if data["error"] and data["error"].startswith("BrokenBarrierError") and run.setup_error is None:
-                outcomes[i].error = None   # a sibling failed first; its error is the one to report
-                outcomes[i].failed_call = None
-                outcomes[i].exitcode = 0
-        elif p.exitcode not in (None, 0) and not run.hung and run.setup_error is None:
-            run.setup_error = (f"P{i + 1} could not start under {method} (exit code {p.exitcode}); "
+        children = batch.finish()
+    run.hung = [i for i, child in enumerate(children, 1) if child.killed]
+    for i, (child, outcome) in enumerate(zip(children, outcomes), 1):
+        outcome.exitcode = child.exitcode
+        if child.broken_barrier:
+            outcome.exitcode = 0      # a sibling failed first; its error is the one to report
+        elif child.reported and isinstance(child.returned, dict):
+            outcome.returned = child.returned["returned"]
+            outcome.error = child.returned["error"]
+            outcome.failed_call = child.returned["failed_call"] if outcome.error else None
+        elif child.exitcode not in (None, 0) and not run.hung and run.setup_error is None:
+            run.setup_error = (f"P{i} could not start under {method} (exit code {child.exitcode}); "
                                f"the object or its class could not be rebuilt in the child. Define the "
                                f"class in the %%exercise cell and keep only ctx primitives in it")
-    for f in workdir.iterdir():
-        f.unlink()
-    workdir.rmdir()
     return run
