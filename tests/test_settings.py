@@ -38,3 +38,11 @@ def test_the_checks_job_runs_with_the_settings_the_grader_sends():
     assert report.passed and "(spawn)" in real.name, report.render()
     default = check_answer("safe_counter", "visible", CORRECT_COUNTER)
     assert "(fork, spawn, forkserver)" in next(r for r in default.results if r.id == "shared_across_processes").name
+
+
+def test_configurations_that_name_the_old_trusted_module_still_find_the_preprocessors():
+    from traitlets.utils.importstring import import_item
+
+    from autograder.instructor import preprocessors
+    for name in ("SandboxedExecute", "TrustedScores"):
+        assert import_item(f"autograder.instructor.trusted.{name}") is getattr(preprocessors, name)
