@@ -101,3 +101,16 @@ def test_no_module_imports_a_private_name_from_another(folder):
                 found += [f"{path.relative_to(REPO)}: {node.module}.{alias.name}" for alias in node.names
                           if alias.name.startswith("_") and not alias.name.startswith("__")]
     assert not found, f"private names imported across modules: {found}"
+
+
+def test_the_root_package_only_re_exports_the_student_api():
+    """`import autograder` is what notebooks do: it must hold no API of its own and stay cheap
+    (every sandboxed job imports it), so it imports the student API and nothing else."""
+    root = REPO / "autograder" / "__init__.py"
+    assert set(absolute_imports(root)) <= {"autograder.student", "autograder.student.being_graded",
+                                           "autograder.student.check", "autograder.student.check_my_answers",
+                                           "autograder.student.check_notebook", "autograder.student.replay"}, \
+        absolute_imports(root)
+    tree = ast.parse(root.read_text())
+    defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name != "__getattr__"]
+    assert not defined, f"autograder/__init__.py defines {defined}: put it in autograder/student/"
