@@ -8,8 +8,10 @@ SaveAutoGrades would have written there.
 """
 from __future__ import annotations
 
+import fcntl
 import shutil
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -30,14 +32,51 @@ def _gradebook(url: str):
     return Gradebook(url)
 
 
+@contextmanager
+def exclusive(db_url: str):
+    """Only one grading run at a time writes the gradebook's structure or merges into it, also
+    across machines (shards): a PostgreSQL advisory lock held on a connection of its own, or a
+    file lock beside a SQLite gradebook. Grading itself runs in parallel; only these short
+    writes wait for each other."""
+    if db_url.startswith("postgresql"):
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(db_url, poolclass=sqlalchemy.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": _LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY})
+        finally:
+            engine.dispose()
+        return
+    path = Path(db_url.split("sqlite:///", 1)[1] + ".lock") if db_url.startswith("sqlite:///") else None
+    if path is None:
+        yield
+        return
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+_LOCK_KEY = 0x6E626772   # "nbgr": the advisory lock every grading run of a gradebook takes
+
+
 def register_assignments(course: Path, names: list[str], db_url: str, scratch: Path) -> None:
-    """Put the assignments into the gradebook at ``db_url`` (cells, points, hidden tests),
-    writing their student versions into ``scratch`` rather than release/."""
-    for name in names:
-        run = nbgrader(course, "generate_assignment", name, "--force", f"--CourseDirectory.db_url={db_url}",
-                       f"--CourseDirectory.release_directory={scratch}")
-        if not run.ok:
-            raise GradebookError(f"nbgrader generate_assignment {name} failed: {run.last_error()}")
+    """Put the assignments into the gradebook at ``db_url`` (cells, points, hidden tests; a due
+    date already there is kept), writing their student versions into ``scratch`` rather than
+    release/."""
+    with exclusive(db_url):
+        for name in names:
+            run = nbgrader(course, "generate_assignment", name, "--force", f"--CourseDirectory.db_url={db_url}",
+                           f"--CourseDirectory.release_directory={scratch}")
+            if not run.ok:
+                raise GradebookError(f"nbgrader generate_assignment {name} failed: {run.last_error()}")
 
 
 def structure_gradebook(course: Path, names: list[str], db_url: str, folder: Path) -> Path:
@@ -51,19 +90,28 @@ def structure_gradebook(course: Path, names: list[str], db_url: str, folder: Pat
     return path
 
 
-def job_gradebook(structure: Path, folder: Path, student: str, assignment: str) -> Path:
+def job_gradebook(structure: Path, folder: Path, student: str, assignment: str, *,
+                  first_name: str | None = None, last_name: str | None = None, extension=None) -> Path:
+    """A copy of the structure gradebook with this student (and their extension, so that
+    nbgrader's late penalty counts it) in it."""
     path = folder / f"job-{student}-{assignment}.db"
     shutil.copyfile(structure, path)
+    with _gradebook(f"sqlite:///{path}") as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gb.update_or_create_student(student, first_name=first_name, last_name=last_name)
+        if extension:
+            gb.update_or_create_submission(assignment, student, extension=extension)
     return path
 
 
 def merge_submission(job_db: Path, db_url: str, assignment: str, student: str) -> None:
     """Copy one graded submission from a job's gradebook into the course's. Manual grades
     already given in the course's gradebook are kept, as nbgrader autograde keeps them."""
-    with _gradebook(f"sqlite:///{job_db}") as src, _gradebook(db_url) as dst, warnings.catch_warnings():
+    with exclusive(db_url), _gradebook(f"sqlite:///{job_db}") as src, _gradebook(db_url) as dst, \
+            warnings.catch_warnings():
         warnings.simplefilter("ignore")      # nbgrader's add_submission: SQLAlchemy autoflush warnings
         graded = src.find_submission(assignment, student)
-        dst.update_or_create_student(student)
+        _student(dst, student)
         dst.update_or_create_submission(assignment, student, timestamp=graded.timestamp)
         for notebook in graded.notebooks:
             target = dst.find_submission_notebook(notebook.name, assignment, student)
@@ -71,7 +119,8 @@ def merge_submission(job_db: Path, db_url: str, assignment: str, student: str) -
             for grade in notebook.grades:
                 mine = dst.find_grade(grade.name, notebook.name, assignment, student)
                 mine.auto_score = grade.auto_score
-                mine.needs_manual_grade = mine.manual_score is not None or mine.auto_score is None
+                # A hand grade already given stands; an answer nobody graded yet waits for one.
+                mine.needs_manual_grade = mine.auto_score is None and mine.manual_score is None
             for comment in notebook.comments:
                 dst.find_comment(comment.name, notebook.name, assignment, student).auto_comment = comment.auto_comment
         dst.db.commit()
@@ -80,9 +129,9 @@ def merge_submission(job_db: Path, db_url: str, assignment: str, student: str) -
 def record_not_executed(course: Path, db_url: str, student: str, assignment: str, reason: str,
                         notebooks: list[str]) -> None:
     """0 points with the reason in the gradebook, and a notebook that feedback can render."""
-    with _gradebook(db_url) as gb, warnings.catch_warnings():
+    with exclusive(db_url), _gradebook(db_url) as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        gb.update_or_create_student(student)
+        _student(gb, student)
         submission = gb.update_or_create_submission(assignment, student)
         for notebook in submission.notebooks:
             for grade in notebook.grades:
@@ -105,6 +154,16 @@ def record_not_executed(course: Path, db_url: str, student: str, assignment: str
         nbformat.write(nb, out / name)
 
 
+def _student(gb, student: str) -> None:
+    """The student's gradebook entry, made if missing (names, if any, are kept)."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_student(student)
+    except MissingEntry:
+        gb.add_student(student)
+
+
 def _readable_notebook(submitted: Path, release: Path):
     for path in (submitted, release):
         try:
@@ -112,20 +171,3 @@ def _readable_notebook(submitted: Path, release: Path):
         except Exception:
             continue
     return nbformat.v4.new_notebook()
-
-
-def scores(db_url: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[float, float, tuple]]:
-    """{(student, assignment): (score, max_score, grade ids of test cells that lost points)}."""
-    from nbgrader.api import MissingEntry
-
-    found = {}
-    with _gradebook(db_url) as gb:
-        for student, assignment in keys:
-            try:
-                sub = gb.find_submission(assignment, student)
-            except MissingEntry:
-                continue
-            failed = tuple(g.name for nb in sub.notebooks for g in nb.grades
-                           if g.cell_type == "code" and g.score < g.max_score)
-            found[(student, assignment)] = (sub.score, sub.max_score, failed)
-    return found

@@ -1,41 +1,40 @@
-"""The instructor's chain: autograde every submission, feedback, grades CSV, a table.
+"""The instructor's chain: autograde submissions, then feedback, grades.csv, the report, a table.
 
-Every submission ends with a grade. Submissions are graded side by side (``jobs`` at a
-time), each by its own ``nbgrader autograde`` under a deadline, into a private gradebook
-that the supervisor then merges into the course's (autograder.instructor.gradebook: one writer). The
-supervisor adopts orphaned processes (so children that called ``setsid()`` are killed too,
-when grading without the sandbox). A submission nbgrader cannot execute, or that runs out
-of time, is recorded with 0 points and the reason, and gets a feedback page that says what
-to fix: it is never silently dropped.
+Every submission ends with a grade or a flag that says why it has none. Submissions are
+graded side by side (``jobs`` at a time), each by its own ``nbgrader autograde`` under a
+deadline, into a private gradebook that the supervisor then merges into the course's
+(autograder.instructor.gradebook: one writer). The supervisor adopts orphaned processes (so
+children that called ``setsid()`` are killed too, when grading without the sandbox). A
+submission nbgrader cannot execute, or that runs out of time, is recorded with 0 points and
+the reason, and gets a feedback page that says what to fix: it is never silently dropped.
+
+What a run grades is a selection (selection.py: everything, a student, an assignment, a
+shard); what it tells is in report.py (the table, grading-report.csv), flags.py (what needs a
+human), grades.py (the numbers, the same everywhere) and feedback.py (pages for final grades).
 """
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from . import gradebook
+from . import feedback, gradebook, grades, roster as rosters
+from .cell_changes import changed_cells
+from .flags import LATE, MANUAL, NOT_EXECUTED, NOT_ON_ROSTER, UNKNOWN_ASSIGNMENT, Flag
+from .flags import from_notebook as flags_from_notebook
 from .nbgrader_cli import nbgrader
+from .report import SubmissionResult, render_table, write_report
+from .roster import Roster
+from .selection import Selection
 from .settings import Grading, course_config
 from autograder.processes import become_subreaper
 
-
-@dataclass
-class SubmissionResult:
-    student: str
-    assignment: str
-    executed: bool
-    reason: str = ""            # why it was not executed, or ""
-    score: float = 0.0
-    max_score: float = 0.0
-    failed_tests: tuple = ()    # grade ids of test cells that lost points
+__all__ = ["SubmissionResult", "assignments", "notebooks_of", "find_submissions", "grade_course"]
 
 
 def assignments(course: Path) -> list[str]:
@@ -82,12 +81,20 @@ def autograded_ok(course: Path, student: str, assignment: str) -> bool:
 
 
 def grade_submission(course: Path, student: str, assignment: str, *, deadline: float, sandbox: bool,
-                     structure: Path | None, workdir: Path) -> tuple[SubmissionResult, Path | None]:
-    """Autograde one submission into a gradebook of its own; returns the result and that
-    gradebook (None when the submission could not be executed). Writes no shared state."""
+                     structure: Path | None, workdir: Path, first_name: str | None = None,
+                     last_name: str | None = None, extension=None) -> tuple[SubmissionResult, Path | None]:
+    """Autograde one submission into a gradebook of its own (with the student's extension, if
+    any); returns the result and that gradebook (None when the submission could not be
+    executed). Writes no shared state."""
+    if assignment not in assignments(course):
+        return SubmissionResult(student, assignment, executed=False, reason=(
+            f"there is no assignment '{assignment}' in source/ (submitted/{student}/{assignment})"),
+            flags=[Flag(UNKNOWN_ASSIGNMENT, f"submitted/{student}/{assignment}/: the assignments are "
+                                            + ", ".join(assignments(course)))]), None
     reason = preflight(course, student, assignment)
     if reason is None:
-        job_db = gradebook.job_gradebook(structure, workdir, student, assignment)
+        job_db = gradebook.job_gradebook(structure, workdir, student, assignment, first_name=first_name,
+                                         last_name=last_name, extension=extension)
         log_path = course / "autograded" / f".log-{student}-{assignment}.txt"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         extra = [] if sandbox else ["--Sandbox.enabled=False"]
@@ -101,7 +108,8 @@ def grade_submission(course: Path, student: str, assignment: str, *, deadline: f
         else:
             log_path.unlink()
             return SubmissionResult(student, assignment, executed=True), job_db
-    return SubmissionResult(student, assignment, executed=False, reason=reason), None
+    return SubmissionResult(student, assignment, executed=False, reason=reason,
+                            flags=[Flag(NOT_EXECUTED, reason)]), None
 
 
 class Progress:
@@ -131,8 +139,11 @@ class Progress:
 
 
 def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, deadline: float,
-              sandbox: bool, jobs: int, names: list[str], workdir: Path, progress: bool) -> list[SubmissionResult]:
-    """Grade ``submissions`` ``jobs`` at a time; this thread alone writes the gradebook."""
+              sandbox: bool, jobs: int, names: list[str], workdir: Path, progress: bool,
+              roster: Roster) -> list[SubmissionResult]:
+    """Grade ``submissions`` ``jobs`` at a time; this thread alone writes the gradebook. A
+    student the roster does not admit is graded into their own gradebook only: their grade is
+    read from it and reported (flagged), and the course's gradebook never hears of them."""
     known = set(assignments(course))
     structure = gradebook.structure_gradebook(course, names, db_url, workdir) if names else None
     bar = Progress(len(submissions), progress)
@@ -140,8 +151,12 @@ def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, 
     def one(student: str, assignment: str):
         bar.started(student)
         try:
+            who = roster.students.get(student)
             return grade_submission(course, student, assignment, deadline=deadline, sandbox=sandbox,
-                                    structure=structure, workdir=workdir)
+                                    structure=structure, workdir=workdir,
+                                    first_name=who.first_name if who else None,
+                                    last_name=who.last_name if who else None,
+                                    extension=roster.extensions.get((student, assignment)))
         finally:
             bar.finished(student)
 
@@ -151,10 +166,17 @@ def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, 
             futures = [pool.submit(one, student, assignment) for student, assignment in submissions]
             for future in as_completed(futures):
                 result, job_db = future.result()
+                admitted = roster.admits(result.student)
+                if not admitted:
+                    result.flags.append(Flag(NOT_ON_ROSTER, f"{result.student} is not in the gradebook's "
+                                                            "students; graded, not recorded"))
                 if job_db is not None:
-                    gradebook.merge_submission(job_db, db_url, result.assignment, result.student)
+                    if admitted:
+                        gradebook.merge_submission(job_db, db_url, result.assignment, result.student)
+                    else:
+                        fill(result, grades.read(f"sqlite:///{job_db}", [(result.student, result.assignment)]))
                     job_db.unlink()
-                elif result.assignment in known:
+                elif result.assignment in known and admitted:
                     gradebook.record_not_executed(course, db_url, result.student, result.assignment,
                                                   result.reason, notebooks_of(course, result.assignment))
                 results.append(result)
@@ -163,36 +185,33 @@ def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, 
     return sorted(results, key=lambda r: (r.student, r.assignment))
 
 
-def fill_scores(db_url: str, results: list[SubmissionResult]) -> None:
-    found = gradebook.scores(db_url, [(r.student, r.assignment) for r in results])
-    for r in results:
-        if (r.student, r.assignment) in found:
-            r.score, r.max_score, r.failed_tests = found[(r.student, r.assignment)]
+def fill(result: SubmissionResult, found: dict) -> None:
+    """The numbers, status and gradebook flags (late, needs manual grading) of ``result``."""
+    grade = found.get((result.student, result.assignment))
+    if grade is None or not grade.submitted:
+        return
+    result.score, result.max_score, result.raw_score = grade.score, grade.max_score, grade.raw_score
+    result.penalty, result.status, result.failed_tests = grade.penalty, grade.status, grade.failed_cells
+    result.flags = [f for f in result.flags if f.kind not in (LATE, MANUAL)]
+    if grade.seconds_late > 0:
+        result.flags.append(Flag(LATE, grade.late_text()))
+    if grade.pending:
+        result.flags.append(Flag(MANUAL, ", ".join(grade.pending_cells) + ": its feedback waits for your grade"))
 
 
-def render_table(results: list[SubmissionResult]) -> str:
-    rows = [("student", "assignment", "score", "status")]
-    for r in results:
-        if not r.executed:
-            status = f"NOT EXECUTED (0 points): {r.reason}"
-        elif r.failed_tests:
-            status = "graded; lost points in " + ", ".join(r.failed_tests)
-        else:
-            status = "graded; full marks" if r.score == r.max_score else "graded"
-        rows.append((r.student, r.assignment, f"{r.score:g} / {r.max_score:g}", status))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3] for row in rows]
-    lines.insert(1, "-" * min(100, max(len(line) for line in lines)))
-    return "\n".join(lines)
-
-
-def write_report(path: Path, results: list[SubmissionResult]) -> None:
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "assignment", "score", "max_score", "executed", "reason", "failed_tests"])
-        for r in results:
-            w.writerow([r.student, r.assignment, r.score, r.max_score, r.executed, r.reason,
-                        " ".join(r.failed_tests)])
+def cell_flags(course: Path, result: SubmissionResult, student_versions: Path) -> list[Flag]:
+    """Deleted or edited locked cells, and what the trusted grader flagged in its notebooks."""
+    found = []
+    for name in notebooks_of(course, result.assignment):
+        autograded = course / "autograded" / result.student / result.assignment / name
+        found += changed_cells(course / "submitted" / result.student / result.assignment / name,
+                               student_versions / result.assignment / name, autograded)
+        if result.executed and autograded.exists():
+            try:
+                found += flags_from_notebook(nbformat.read(autograded, as_version=4))
+            except Exception:
+                pass
+    return found
 
 
 NO_SANDBOX_WARNING = (
@@ -233,15 +252,19 @@ def check_test_cells(course: Path, names: list[str]) -> None:
                     raise UngradableCell(f"{where}: {exc}") from None
 
 
+    from .quiz_keys import verify
+    verify(course, names)
+
+
 def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool = True,
                  jobs: int | None = None, progress: bool | None = None, db_url: str | None = None,
-                 say=print) -> list[SubmissionResult]:
-    """Grade every submission, ``jobs`` at a time, each within ``deadline`` seconds, into the
-    gradebook at ``db_url``; each one left None is the course's setting (c.Grading.jobs,
-    c.Grading.submission_deadline, c.CourseDirectory.db_url in its nbgrader_config.py). Raises
-    SandboxUnavailable when ``sandbox`` and bubblewrap cannot run here, UngradableCell for a
-    test cell the trusted grader cannot score, GradebookError when an assignment cannot be
-    registered."""
+                 selection: Selection = Selection(), say=print) -> list[SubmissionResult]:
+    """Grade the submissions ``selection`` picks (default: all), ``jobs`` at a time, each within
+    ``deadline`` seconds, into the gradebook at ``db_url``; each one left None is the course's
+    setting (c.Grading.jobs, c.Grading.submission_deadline, c.CourseDirectory.db_url in its
+    nbgrader_config.py). Raises SandboxUnavailable when ``sandbox`` and bubblewrap cannot run
+    here, UngradableCell for a test cell the trusted grader cannot score (or a quiz key that
+    disagrees with source/), GradebookError when an assignment cannot be registered."""
     from autograder.sandbox import check_available
 
     course = Path(course).resolve()
@@ -251,34 +274,35 @@ def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool =
         say(NO_SANDBOX_WARNING)
     if not become_subreaper():
         say("warning: not on Linux, so children that leave their session may outlive grading")
-    submissions = find_submissions(course)
-    if not submissions:
-        say(f"No submissions: put them in {course / 'submitted'}/<student>/<assignment>/")
+    chosen = selection.of(find_submissions(course))
+    if not chosen:
+        say(f"No submissions ({selection}): put them in {course / 'submitted'}/<student>/<assignment>/")
         return []
     config = course_config(course)                    # read once for the whole run
     settings = Grading(config=config)
     db_url = db_url or config.CourseDirectory.db_url
     deadline = deadline or settings.submission_deadline
     known = assignments(course)
-    names = sorted({a for _, a in submissions if a in known})
+    names = sorted({a for _, a in chosen if a in known})
     check_test_cells(course, names)
     with tempfile.TemporaryDirectory(prefix="grading-") as tmp:
         workdir = Path(tmp)
         gradebook.register_assignments(course, names, db_url, workdir / "release")
-        results = grade_all(course, submissions, db_url=db_url, deadline=deadline, sandbox=sandbox,
+        roster = rosters.read(db_url)
+        results = grade_all(course, chosen, db_url=db_url, deadline=deadline, sandbox=sandbox,
                             jobs=jobs or settings.job_count(), names=names, workdir=workdir,
-                            progress=sys.stderr.isatty() if progress is None else progress)
-    for assignment in sorted({r.assignment for r in results if r.assignment in known}):
-        run = nbgrader(course, "generate_feedback", assignment, "--force", f"--CourseDirectory.db_url={db_url}",
-                       deadline=settings.command_deadline)
-        if not run.ok:
-            say(f"warning: generate_feedback {assignment} failed: {run.last_error()}")
-    run = nbgrader(course, "export", f"--CsvExportPlugin.to={course / 'grades.csv'}",
-                   f"--CourseDirectory.db_url={db_url}", deadline=settings.command_deadline)
-    if not run.ok:
-        say(f"warning: export failed: {run.last_error()}")
-    fill_scores(db_url, results)
-    write_report(course / "grading-report.csv", results)
+                            progress=sys.stderr.isatty() if progress is None else progress, roster=roster)
+        for result in results:
+            if result.assignment in known:
+                result.flags += cell_flags(course, result, workdir / "release")
+    recorded = [r for r in results if r.assignment in known and roster.admits(r.student)]
+    found = grades.read(db_url, [(r.student, r.assignment) for r in recorded])
+    for result in recorded:
+        fill(result, found)
+    feedback.generate(course, [found[k] for k in ((r.student, r.assignment) for r in recorded) if k in found],
+                      db_url=db_url, deadline=settings.command_deadline, say=say)
+    grades.write_grades_csv(course / "grades.csv", db_url, rosters.read(db_url))
+    write_report(course / "grading-report.csv", results, keep_others=not selection.everything)
     say(render_table(results))
     say(f"\ngrades: {course / 'grades.csv'}   report: {course / 'grading-report.csv'}   "
         f"feedback: {course / 'feedback'}/<student>/<assignment>/")
