@@ -17,7 +17,7 @@ PORT ?= 8888
 HUB_PORT ?= 8000
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9][0-9]-*))
 
-.PHONY: install lab release grade demo hub test bench selfcheck gradescope-bundle clean
+.PHONY: install lab release diagrams grade feedback summary demo hub test bench selfcheck gradescope-bundle clean
 
 install: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
 
@@ -49,19 +49,38 @@ lab: $(STAMP)
 hub: $(HUB_STAMP) $(PROXY_STAMP)
 	$(VENV)/bin/python -m autograder hub --port $(HUB_PORT)
 
+# release/ from source/, the quiz keys from source/, and a picture of any new diagram.
 release: $(STAMP)
 	$(VENV)/bin/python -m autograder release $(ASSIGNMENTS)
 
-# JOBS=N grades N submissions side by side (default: one per core).
+# Mermaid from npm (tools/mermaid/), then a picture of every diagram in source/ that has none.
+diagrams: $(STAMP) $(TEST_STAMP)
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --prefix tools/mermaid --no-audit --no-fund --loglevel=error
+	$(VENV)/bin/python -m autograder release $(ASSIGNMENTS)
+
+# JOBS=N grades N submissions side by side (default: one per core). STUDENT=<id> and/or
+# ASSIGNMENT=<name> grade only those (a regrade: everything else stays as it was);
+# SHARD=i/N grades the i-th of N slices (N machines sharing one PostgreSQL gradebook).
 grade: $(STAMP)
-	$(VENV)/bin/python -m autograder grade $(if $(JOBS),--jobs $(JOBS))
+	$(VENV)/bin/python -m autograder grade $(if $(JOBS),--jobs $(JOBS)) $(if $(STUDENT),--student '$(STUDENT)') \
+		$(if $(ASSIGNMENT),--assignment '$(ASSIGNMENT)') $(if $(SHARD),--shard '$(SHARD)')
+
+# After grading written answers in the formgrader: their feedback, grades.csv, the report.
+feedback: $(STAMP)
+	$(VENV)/bin/python -m autograder feedback
+
+# reports/class-summary.html: score histograms, pass rate per property, common failures, flags.
+summary: $(STAMP)
+	$(VENV)/bin/python -m autograder summary
 
 # GRADEBOOK=postgresql+psycopg://user@host/db grades the demo into that database instead.
 demo: $(STAMP)
 	$(VENV)/bin/python -m autograder demo $(if $(JOBS),--jobs $(JOBS)) $(if $(GRADEBOOK),--gradebook '$(GRADEBOOK)')
 
+# ASSIGNMENT=02-locks: a bundle for that assignment only (it refuses another's notebook).
 gradescope-bundle: $(STAMP)
-	$(VENV)/bin/python -m autograder gradescope-bundle
+	$(VENV)/bin/python -m autograder gradescope-bundle $(if $(ASSIGNMENT),--assignment '$(ASSIGNMENT)')
 
 selfcheck: $(STAMP)
 	$(VENV)/bin/python -m autograder selfcheck $(NB)
@@ -74,4 +93,4 @@ test: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .demo-course build gradescope-autograder.zip exports deploy/node_modules
+	rm -rf $(VENV) .demo-course build gradescope-autograder.zip exports reports deploy/node_modules tools/mermaid/node_modules

@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 from autograder.environment import GRADEBOOK_URL
+from autograder.instructor.feedback import feedback_templates
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
@@ -30,6 +31,9 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# A test cell a student deleted is put back and graded (make grade flags it: "test cell
+# restored"); an edited locked cell is always put back (flagged "test cell edited").
+c.OverwriteCells.add_missing_cells = True
 c.SandboxedExecute.timeout = 40
 c.SandboxedExecute.iopub_timeout = 5   # grace to answer the interrupt
 c.SandboxedExecute.max_output_chars = 20_000
@@ -54,10 +58,19 @@ c.Execute.timeout = 180
 # c.Weights.points = {"safe_counter": {"visible": {"counts_in_one_process": 1,
 #                                                  "atomic_under_controlled_interleavings": 1}}}
 
+# Late submissions: nbgrader's plugin decides the penalty when a submission is autograded
+# (due dates: `nbgrader db assignment add NAME --duedate ...`); every view applies the same one.
+# c.LateSubmissionPlugin.penalty_method = "zero"     # "none" (the default) or "zero"
+
 # Feedback tells a student that a hidden check failed and its one-line reason (the cell's
-# output), never the hidden test's source.
+# output), never the hidden test's source. FeedbackPage names each graded cell by what it
+# checks, says why a late penalty was given and draws the lessons' diagrams as pictures; the
+# course's template (autograder/instructor/templates/course_feedback/) wraps long lines.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "autograder.instructor.preprocessors.FeedbackPage",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+c.HTMLExporter.template_name = "course_feedback"
+c.HTMLExporter.extra_template_basedirs = feedback_templates()

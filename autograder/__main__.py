@@ -1,7 +1,12 @@
-"""Command line: python -m autograder {grade,demo,export,gradescope-bundle,release,lab,hub,selfcheck}.
+"""Command line: python -m autograder {grade,feedback,summary,extension,demo,export,
+gradescope-bundle,release,lab,hub,selfcheck}.
 
 Library code raises exceptions; this is the one place that turns them into messages and
-exit codes.
+exit codes. ``grade`` exits 0 when every submission it graded has a final or pending grade
+and nothing is a problem, 1 when it graded but some submission carries a problem flag (not
+executed, inconclusive, unknown assignment, not on the roster: autograder/instructor/flags.py),
+2 when it refused to start (no sandbox, an ungradable test cell, a stale quiz key, a
+gradebook error, a bad option).
 """
 from __future__ import annotations
 
@@ -33,7 +38,22 @@ def parser() -> argparse.ArgumentParser:
                         "(default: c.Grading.submission_deadline, 300)")
     g.add_argument("--no-sandbox", action="store_true",
                    help="grade without the bubblewrap sandbox (unsafe: student code runs as you)")
+    g.add_argument("--student", default=None, help="grade only this student's submissions (a regrade)")
+    g.add_argument("--assignment", default=None, help="grade only submissions of this assignment")
+    g.add_argument("--shard", default=None, metavar="I/N",
+                   help="grade only the I-th of N deterministic slices (N machines, one gradebook server)")
     _grading_options(g)
+    f = sub.add_parser("feedback", help="feedback for grades that became final (after manual grading), "
+                                        "then grades.csv and grading-report.csv again")
+    _course(f)
+    sm = sub.add_parser("summary", help="write reports/class-summary.html: scores, properties, common failures")
+    _course(sm)
+    sm.add_argument("--out", type=Path, default=None, help="default: <course>/reports/class-summary.html")
+    x = sub.add_parser("extension", help="give a student more time for an assignment (then regrade them)")
+    _course(x)
+    x.add_argument("student")
+    x.add_argument("assignment")
+    x.add_argument("--hours", type=float, required=True, help="hours after the due date (0 removes it)")
     d = sub.add_parser("demo", help="grade the sample submissions in a scratch copy of the course")
     _course(d)
     d.add_argument("--scratch", type=Path, default=None, help="default: <course>/.demo-course")
@@ -41,11 +61,14 @@ def parser() -> argparse.ArgumentParser:
                    help="gradebook database for the demo (default: a SQLite file in the scratch folder)")
     _grading_options(d)
     e = sub.add_parser("export", help="write results.json per graded submission for another platform")
-    e.add_argument("format", choices=("gradescope", "prairielearn"))
+    e.add_argument("format", choices=("gradescope", "prairielearn", "canvas"))
     _course(e)
-    e.add_argument("--out", type=Path, default=None, help="default: <course>/exports/<format>")
+    e.add_argument("--out", type=Path, default=None,
+                   help="default: <course>/exports/<format> (canvas: <course>/exports/canvas.csv)")
     b = sub.add_parser("gradescope-bundle", help="build the autograder zip for Gradescope")
     _course(b)
+    b.add_argument("--assignment", default=None,
+                   help="a bundle for this assignment only, which refuses a notebook of another")
     b.add_argument("--out", type=Path, default=None, help="default: <course>/gradescope-autograder.zip")
     gr = sub.add_parser("gradescope-run", help="what the bundle's run_autograder runs, on Gradescope")
     gr.add_argument("--root", type=Path, default=Path("/autograder"))
@@ -68,35 +91,64 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    from autograder.instructor.diagrams import DiagramsUnavailable
     from autograder.instructor.gradebook import GradebookError
     from autograder.sandbox import SandboxUnavailable
     from autograder.instructor.test_cells import UngradableCell
 
     try:
         return run(args)
-    except (SandboxUnavailable, UngradableCell, GradebookError) as exc:
+    except (SandboxUnavailable, UngradableCell, GradebookError, DiagramsUnavailable, ValueError) as exc:
         print(f"{args.command}: {exc}", file=sys.stderr)
         return 2
 
 
 def run(args) -> int:
     if args.command == "grade":
+        from autograder.instructor.flags import problems
         from autograder.instructor.grading import grade_course
-        grade_course(args.course, deadline=args.deadline, sandbox=not args.no_sandbox, jobs=args.jobs,
-                     progress=args.progress)
+        from autograder.instructor.selection import Selection, Shard
+        selection = Selection(args.student or None, args.assignment or None,
+                              Shard.parse(args.shard) if args.shard else None)
+        results = grade_course(args.course, deadline=args.deadline, sandbox=not args.no_sandbox, jobs=args.jobs,
+                               progress=args.progress, selection=selection)
+        return 1 if problems(results) else 0
+    elif args.command == "feedback":
+        from autograder.instructor.grading import refresh
+        refresh(args.course)
+    elif args.command == "summary":
+        from autograder.instructor.summary import write_summary
+        course = args.course.resolve()
+        print(f"wrote {write_summary(course, args.out or course / 'reports' / 'class-summary.html')}")
+    elif args.command == "extension":
+        from autograder.instructor.roster import grant_extension
+        from autograder.instructor.settings import gradebook_url
+        given = grant_extension(gradebook_url(args.course.resolve()), args.student, args.assignment, hours=args.hours)
+        print(f"{args.student} has {given} more for {args.assignment}; regrade with "
+              f"`make grade STUDENT={args.student} ASSIGNMENT={args.assignment}`")
     elif args.command == "demo":
         from autograder.instructor.demo import run_demo
         run_demo(args.course, args.scratch or args.course / ".demo-course", jobs=args.jobs,
                  progress=args.progress, gradebook_url=args.gradebook)
     elif args.command == "export":
-        from autograder.instructor.exports import export
         from autograder.instructor.settings import gradebook_url
         course = args.course.resolve()
+        if args.format == "canvas":
+            from autograder.instructor.canvas import CanvasExport, write_canvas_csv
+            from autograder.instructor.roster import read
+            from autograder.instructor.settings import course_config
+            db_url = gradebook_url(course)
+            out = args.out or course / "exports" / "canvas.csv"
+            rows = write_canvas_csv(out, db_url, read(db_url), CanvasExport(config=course_config(course)))
+            print(f"{rows} students written to {out}")
+            return 0
+        from autograder.instructor.exports import export
         written = export(course, args.format, db_url=gradebook_url(course), out=args.out)
         print(f"{len(written)} results.json written under {args.out or course / 'exports' / args.format}")
     elif args.command == "gradescope-bundle":
         from autograder.instructor.gradescope import build_bundle
-        print(f"wrote {build_bundle(args.course, args.out or args.course / 'gradescope-autograder.zip')}")
+        out = args.out or args.course / "gradescope-autograder.zip"
+        print(f"wrote {build_bundle(args.course, out, assignment=args.assignment)}")
     elif args.command == "gradescope-run":
         from autograder.instructor.gradescope import run as run_gradescope
         results = run_gradescope(args.root)

@@ -2,7 +2,9 @@
 
 Both come from the same record: the gradebook's score of every graded cell of a submission,
 and the verdict text that the trusted grader wrote as that test cell's output in the
-autograded notebook (for a hidden suite, its one-line form). Nothing here runs student code.
+autograded notebook (for a hidden suite, its one-line form). The total is grades.py's: the
+late penalty applied as everywhere else, and said why. Nothing here runs student code.
+Canvas's gradebook CSV is canvas.py.
 
 * Gradescope (autograder ``results.json``): ``score``, ``tests[]`` with ``name``, ``score``,
   ``max_score``, ``output``, ``visibility`` (``after_published`` for hidden suites).
@@ -17,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from . import grades as gradebook_grades
 
 NOT_GRADED = "Not graded: "
 
@@ -37,14 +41,26 @@ class SubmissionRecord:
     assignment: str
     cells: list[CellResult] = field(default_factory=list)
     not_graded: str = ""  # why the submission could not be run at all, or ""
+    penalty: float = 0.0  # the late penalty (grades.py), already taken off ``score``
+    late: str = ""        # why: "2 h after the due date (...): -4.5 points", or ""
+    pending: bool = False  # a written answer still waits for a grader
 
     @property
     def score(self) -> float:
-        return sum(c.score for c in self.cells)
+        """What the student gets: the cells' points less the late penalty (grades.Grade.score)."""
+        return max(0.0, sum(c.score for c in self.cells) - self.penalty)
 
     @property
     def max_score(self) -> float:
         return sum(c.max_score for c in self.cells)
+
+    def notes(self) -> str:
+        """What the platform shows above the tests: why it was not graded, the late penalty,
+        a written answer still to grade."""
+        notes = [f"This submission could not be graded: {self.not_graded}" if self.not_graded else "",
+                 f"Late: submitted {self.late}." if self.late else "",
+                 "A written answer is still to be graded by your instructor." if self.pending else ""]
+        return "\n".join(n for n in notes if n)
 
 
 def _outputs_text(cell) -> str:
@@ -77,7 +93,7 @@ def records(course: Path, db_url: str, student: str | None = None) -> list[Submi
     with Gradebook(db_url) as gb:
         for assignment in sorted(gb.assignments, key=lambda a: a.name):
             for sub in sorted(assignment.submissions, key=lambda s: s.student.id):
-                if student is not None and sub.student.id != student:
+                if student is not None and sub.student.id != student or not gradebook_grades.is_graded(sub):
                     continue
                 record = SubmissionRecord(sub.student.id, assignment.name)
                 for nb in sorted(sub.notebooks, key=lambda n: n.name):
@@ -96,6 +112,10 @@ def records(course: Path, db_url: str, student: str | None = None) -> list[Submi
                             grade.name, float(grade.score or 0), float(grade.max_score or 0), output,
                             hidden="hidden" in grade.name, manual=manual))
                 found.append(record)
+    final = gradebook_grades.read(db_url, [(r.student, r.assignment) for r in found])
+    for record in found:
+        grade = final[(record.student, record.assignment)]
+        record.penalty, record.late, record.pending = grade.penalty, grade.late_text(), grade.pending
     return found
 
 
@@ -104,8 +124,8 @@ def gradescope_results(record: SubmissionRecord) -> dict:
               "visibility": "after_published" if c.hidden else "visible"} for c in record.cells]
     result = {"score": record.score, "tests": tests, "visibility": "visible",
               "stdout_visibility": "hidden"}
-    if record.not_graded:
-        result["output"] = f"This submission could not be graded: {record.not_graded}"
+    if record.notes():
+        result["output"] = record.notes()
     return result
 
 
@@ -116,7 +136,7 @@ def prairielearn_results(record: SubmissionRecord) -> dict:
     gradable = not record.not_graded
     return {"gradable": gradable, "score": (record.score / record.max_score) if record.max_score else 0.0,
             "format_errors": [] if gradable else [record.not_graded],
-            "message": "" if gradable else f"This submission could not be graded: {record.not_graded}",
+            "message": record.notes(),
             "tests": tests}
 
 

@@ -19,6 +19,17 @@ from .grades import Grade
 from .nbgrader_cli import nbgrader
 
 
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def feedback_templates() -> list[str]:
+    """``c.HTMLExporter.extra_template_basedirs`` for the course's feedback template
+    (templates/course_feedback/, ``c.HTMLExporter.template_name``), which builds on nbgrader's."""
+    import nbgrader
+
+    return [str(TEMPLATES), str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates")]
+
+
 def feedback_folder(course: Path, student: str, assignment: str) -> Path:
     return course / "feedback" / student / assignment
 

@@ -135,7 +135,7 @@ def record_not_executed(course: Path, db_url: str, student: str, assignment: str
         submission = gb.update_or_create_submission(assignment, student)
         for notebook in submission.notebooks:
             for grade in notebook.grades:
-                grade.auto_score = 0.0
+                grade.auto_score, grade.needs_manual_grade = 0.0, False
             for comment in notebook.comments:
                 comment.auto_comment = f"{NOT_GRADED}{reason}"
         gb.db.commit()

@@ -8,6 +8,11 @@ into ``/autograder/source`` and runs ``/autograder/run_autograder``. ``run_autog
 grades the uploaded notebook with exactly the chain ``make grade`` runs, in a scratch course,
 and writes ``results/results.json`` in Gradescope's format. ``root`` is ``/autograder`` on
 Gradescope; tests pass a temporary folder laid out the same way.
+
+``make gradescope-bundle ASSIGNMENT=02-locks`` builds a bundle for one assignment (its
+source/ only, and ``assignment.txt`` naming it): on Gradescope, where each assignment has an
+autograder of its own, an upload of another assignment's notebook is refused with a message
+instead of being graded as that other assignment.
 """
 from __future__ import annotations
 
@@ -47,15 +52,28 @@ PROJECT_FILES = ("pyproject.toml", "README.md", "course", "autograder")
 COURSE_FILES = ("nbgrader_config.py", "source")
 
 
-def build_bundle(course: Path, out: Path) -> Path:
-    """Write the autograder zip Gradescope asks for, for ``course``; returns its path."""
+ONLY = "assignment.txt"   # in a one-assignment bundle: the assignment it grades
+
+
+def build_bundle(course: Path, out: Path, assignment: str | None = None) -> Path:
+    """Write the autograder zip Gradescope asks for, for ``course`` (or only its ``assignment``:
+    ValueError if the course has no such assignment); returns its path."""
+    from .grading import assignments
+
     out = Path(out)
+    course_files = COURSE_FILES
+    if assignment is not None:
+        if assignment not in assignments(Path(course)):
+            raise ValueError(f"the course has no assignment {assignment!r}; it has "
+                             f"{', '.join(assignments(Path(course)))}")
+        course_files = ("nbgrader_config.py", f"source/{assignment}")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)) + (
+                ((ONLY, assignment + "\n"),) if assignment else ()):
             info = zipfile.ZipInfo(name)
-            info.external_attr = 0o755 << 16
+            info.external_attr = (0o644 if name == ONLY else 0o755) << 16
             z.writestr(info, text)
-        for root, name in [(PROJECT, n) for n in PROJECT_FILES] + [(Path(course), n) for n in COURSE_FILES]:
+        for root, name in [(PROJECT, n) for n in PROJECT_FILES] + [(Path(course), n) for n in course_files]:
             path = root / name
             files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
             for f in files:
@@ -65,10 +83,16 @@ def build_bundle(course: Path, out: Path) -> Path:
     return out
 
 
-def _assignment_of(submission: Path, source: Path) -> tuple[str | None, str]:
-    """The assignment whose notebook was uploaded, or (None, why not)."""
+def _assignment_of(submission: Path, source: Path, only: str | None = None) -> tuple[str | None, str]:
+    """The assignment whose notebook was uploaded, or (None, why not). A bundle for ``only``
+    accepts that assignment's notebook alone."""
     known = sorted(d.name for d in source.iterdir() if d.is_dir() and d.name[:2].isdigit())
     uploaded = sorted(p.name for p in submission.rglob("*.ipynb"))
+    if only is not None:
+        if f"{only}.ipynb" in uploaded:
+            return only, ""
+        return None, (f"this autograder grades {only} only: upload {only}.ipynb "
+                      f"(found: {', '.join(uploaded) or 'no notebook'})")
     for name in known:
         if f"{name}.ipynb" in uploaded:
             return name, ""
@@ -86,7 +110,9 @@ def run(root: Path, say=print) -> dict:
     root = Path(root)
     (root / "results").mkdir(parents=True, exist_ok=True)
     source = root / "source" / "source"
-    assignment, why = _assignment_of(root / "submission", source)
+    only = root / "source" / ONLY
+    assignment, why = _assignment_of(root / "submission", source,
+                                     only.read_text().strip() if only.exists() else None)
     if assignment is None:
         results = {"score": 0.0, "output": why, "tests": []}
     else:

@@ -28,7 +28,7 @@ from .cell_changes import changed_cells
 from .flags import LATE, MANUAL, NOT_EXECUTED, NOT_ON_ROSTER, UNKNOWN_ASSIGNMENT, Flag
 from .flags import from_notebook as flags_from_notebook
 from .nbgrader_cli import nbgrader
-from .report import SubmissionResult, render_table, write_report
+from .report import SubmissionResult, read_report, render_table, write_report
 from .roster import Roster
 from .selection import Selection
 from .settings import Grading, course_config
@@ -308,4 +308,26 @@ def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool =
         f"feedback: {course / 'feedback'}/<student>/<assignment>/")
     if not sandbox:
         say(NO_SANDBOX_WARNING)
+    return results
+
+
+def refresh(course: Path, *, db_url: str | None = None, say=print) -> list[SubmissionResult]:
+    """`make feedback`: after grading by hand, feedback for every grade that is now final, and
+    grades.csv and grading-report.csv from the gradebook again (status, numbers, flags);
+    nothing is regraded. Returns the report's rows."""
+    course = Path(course).resolve()
+    config = course_config(course)
+    db_url = db_url or config.CourseDirectory.db_url
+    results = read_report(course / "grading-report.csv")
+    roster = rosters.read(db_url)
+    recorded = [r for r in results if r.assignment in roster.assignments and r.student in roster.students]
+    found = grades.read(db_url, [(r.student, r.assignment) for r in recorded])
+    for result in recorded:
+        fill(result, found)
+    done = feedback.generate(course, [g for g in found.values() if g.submitted], db_url=db_url,
+                             deadline=Grading(config=config).command_deadline, say=say)
+    grades.write_grades_csv(course / "grades.csv", db_url, roster)
+    write_report(course / "grading-report.csv", results)
+    say(render_table(results))
+    say(f"\nfeedback: {len(done)} page(s) in {course / 'feedback'}/<student>/<assignment>/")
     return results

@@ -7,8 +7,12 @@ instructor's process; student code never runs there:
   its filtered outputs come back, for the student to read; no score comes from them.
 * ``TrustedScores`` decides every autograded test cell from the submitted answer cells and
   writes the verdict as the cell's outputs, which nbgrader's SaveAutoGrades records.
+
+``nbgrader generate_feedback`` adds ``FeedbackPage``: titles that say what each graded cell
+checks, the late penalty's reason, the lessons' diagrams as pictures.
 """
+from .feedback_page import FeedbackPage
 from .sandboxed_execute import SandboxedExecute
 from .trusted_scores import TrustedScores
 
-__all__ = ["SandboxedExecute", "TrustedScores"]
+__all__ = ["FeedbackPage", "SandboxedExecute", "TrustedScores"]

@@ -4,9 +4,14 @@ It reads each answer cell from the notebook being graded (the submitted file, wi
 cells restored by nbgrader), runs the exercise's suites on it in sandboxed checkers (after
 the admission check), or evaluates quiz answers and schedules in a sandboxed interpreter and
 judges the values itself; then it replaces each test cell's outputs with the verdict
-(verdicts.py), so nbgrader's SaveAutoGrades records exactly the trusted score.
+(verdicts.py), so nbgrader's SaveAutoGrades records exactly the trusted score. Each check
+cell also keeps its suite's report in ``metadata["autograder"]["report"]`` (the class
+summary reads it); a flag for the instructor goes in ``metadata["autograder"]["flags"]``
+(autograder/instructor/flags.py reads both).
 """
 from __future__ import annotations
+
+import json
 
 from traitlets import Float
 
@@ -53,5 +58,7 @@ class TrustedScores(NbGraderPreprocessor):
                 report = check_answer(call.exercise, call.suite, source, sandbox=sandbox,
                                       deadline=self.check_deadline, table=table, settings=settings)
             cell.outputs = report_outputs(report, hidden=call.suite.startswith("hidden"))
+            # The verdicts, for the instructor's class summary (never shown to the student).
+            cell.metadata.setdefault("autograder", {})["report"] = json.loads(report.to_json())
             self.log.info("%s %s: %g of %g points", call.exercise, call.suite, report.earned, report.total)
         return nb, resources
