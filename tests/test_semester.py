@@ -108,7 +108,9 @@ def hand_in(course):
         return out.parent
 
     def answered(text):
-        return with_answer(solved(release, source), "safe_counter", f"%%exercise safe_counter\n{text}")
+        nb = with_answer(solved(release, source), "safe_counter", f"%%exercise safe_counter\n{text}")
+        return with_answer(nb, "counter_reflection", "Two processes read the same value and both write "
+                                                     "back one more, so one increment is lost.")
 
     write("ada", answered(good))
     write("bob", answered((CORPUS / "bad_plain_int.py").read_text()))
