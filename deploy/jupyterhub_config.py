@@ -36,9 +36,11 @@ STATE = Path(setting("COURSE_HUB_STATE"))
 COURSE_ID = setting("COURSE_ID")
 
 # The class: edit deploy/class.json for yours (with an institution's authenticator, the
-# names are the user names it reports).
+# ids are the user names it reports). A student is a user name or {"id", "first_name",
+# "last_name"}: `make hub` puts the students on the course's roster with their names.
 CLASS = json.loads((DEPLOY / "class.json").read_text())
-INSTRUCTORS, STUDENTS = CLASS["instructors"], CLASS["students"]
+INSTRUCTORS = CLASS["instructors"]
+STUDENTS = [s["id"] if isinstance(s, dict) else s for s in CLASS["students"]]
 
 c.JupyterHub.bind_url = f"http://{setting('COURSE_HUB_IP')}:{setting('COURSE_HUB_PORT')}"
 c.JupyterHub.hub_ip = "127.0.0.1"

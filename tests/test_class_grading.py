@@ -83,7 +83,9 @@ def grade(course, jobs: int, marker: str):
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", "--course", str(course),
                           "--jobs", str(jobs), "--progress"],
                          env=env, capture_output=True, text=True, timeout=PER_SUBMISSION * submissions + 600)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    # Exit 1: graded, but the malformed notebook was not executed (a problem flag).
+    assert run.returncode == 1, run.stdout[-3000:] + run.stderr[-3000:]
+    assert f"! {MALFORMED}/90-safe_counter: not executed" in run.stdout
     with open(course / "grading-report.csv") as f:
         report = {row["student"]: row for row in csv.DictReader(f)}
     return {"course": course, "run": run, "report": report, "cells": cell_scores(course)}

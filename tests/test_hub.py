@@ -1,7 +1,8 @@
 """A class on a real JupyterHub (deploy/jupyterhub_config.py, started as `make hub` does), with
 its gradebook on a real PostgreSQL server: the whole round trip through nbgrader's exchange.
 
-One instructor and two students log in with the hub's password. The instructor releases
+One instructor and two students log in with the hub's password (the students' names are on the
+course's roster from deploy/class.json, as `make hub` puts them there). The instructor releases
 02-locks from the course's grading server (the formgrader's REST API); each student starts a
 server, fetches it through the Assignment List extension, answers in the fetched notebook
 (student1 correctly, student2 with a racy SafeCounter) and submits; the instructor collects,
@@ -22,7 +23,7 @@ import uuid
 import nbformat
 import pytest
 
-from autograder.instructor.hub import class_list
+from autograder.instructor.hub import class_list, class_roster
 from tests.browserkit import chromium, screenshot
 from tests.hubkit import Hub, HubUser
 from tests.testkit import REPO, leaked_shm_after, shm_entries
@@ -30,7 +31,7 @@ from tests.testkit import REPO, leaked_shm_after, shm_entries
 ASSIGNMENT = "02-locks"
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 ANSWERS = {"student1": "correct.py", "student2": "racy.py"}
-ROSTER = {"student1": ("Ada", "Lovelace"), "student2": ("Edsger", "Dijkstra")}
+ROSTER = {s.id: (s.first_name, s.last_name) for s in class_roster()}
 INSTRUCTORS, STUDENTS = class_list()
 
 
@@ -62,9 +63,9 @@ def round_trip(hub):
     instructor = HubUser(hub, INSTRUCTORS[0], hub.password)
     students = {name: HubUser(hub, name, hub.password) for name in STUDENTS}
 
-    # The class roster (Formgrader > Manage Students), then the assignment goes out.
-    for name, (first, last) in ROSTER.items():
-        instructor.formgrader("PUT", f"student/{name}", json={"first_name": first, "last_name": last})
+    # The roster is already in the gradebook (make hub put deploy/class.json there): the
+    # formgrader's Manage Students lists everyone with a name. Then the assignment goes out.
+    seen["roster"] = instructor.formgrader("GET", "students")
     seen["release"] = instructor.formgrader("POST", f"assignment/{ASSIGNMENT}/release")
 
     source = nbformat.read(hub.course / "source" / NOTEBOOK, as_version=4)
@@ -108,6 +109,13 @@ def round_trip(hub):
 def report(hub) -> dict:
     with open(hub.course / "grading-report.csv") as f:
         return {row["student"]: row for row in csv.DictReader(f)}
+
+
+def test_the_hub_starts_without_a_traceback_and_with_the_roster(round_trip, hub):
+    start = hub.log().split("JupyterHub is now running", 1)[0]
+    assert "Traceback" not in start and "Failed to connect to my Hub" not in hub.log()
+    listed = {s["id"]: (s["first_name"], s["last_name"]) for s in round_trip["roster"]}
+    assert listed == ROSTER and all(first and last for first, last in listed.values())
 
 
 def test_both_students_see_and_fetch_the_released_assignment(round_trip):

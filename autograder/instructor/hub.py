@@ -13,12 +13,18 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from autograder.deadlines import Deadline
 
 from . import PROJECT
 from .lab import lab_environment
 from .nbgrader_cli import environment
+from .roster import Student, add_students, read as read_roster
 from .settings import course_config
 
 DEPLOY = PROJECT / "deploy"
@@ -26,6 +32,7 @@ CONFIG = DEPLOY / "jupyterhub_config.py"
 CLASS = DEPLOY / "class.json"
 PROXY = DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"
 STOP_DEADLINE = 120.0           # seconds the hub gets to stop every server it started
+API_DEADLINE = 300.0            # seconds (of machine share) the hub's API may take to answer at start
 
 
 def free_port(ip: str = "127.0.0.1") -> int:
@@ -35,9 +42,27 @@ def free_port(ip: str = "127.0.0.1") -> int:
 
 
 def class_list() -> tuple[list[str], list[str]]:
-    """(instructors, students) of deploy/class.json, which the config file reads too."""
+    """(instructors, students) of deploy/class.json, which the config file reads too: user names."""
     data = json.loads(CLASS.read_text())
-    return data["instructors"], data["students"]
+    return data["instructors"], [s["id"] if isinstance(s, dict) else s for s in data["students"]]
+
+
+def class_roster() -> list[Student]:
+    """The students of deploy/class.json with their names (an entry is a user name, or
+    ``{"id", "first_name", "last_name", "email"}``)."""
+    return [Student(s["id"], s.get("first_name"), s.get("last_name"), s.get("email")) if isinstance(s, dict)
+            else Student(s) for s in json.loads(CLASS.read_text())["students"]]
+
+
+def enrol_class(db_url: str) -> list[str]:
+    """Put the class's students on the course's roster (the gradebook), so the formgrader's
+    *Manage Students* shows their names; a student already there keeps the names given there.
+    Returns the ids added or named."""
+    known = read_roster(db_url).students
+    new = [s for s in class_roster() if s.id not in known or (s.first_name or s.last_name) and
+           not (known[s.id].first_name or known[s.id].last_name)]
+    add_students(db_url, new)
+    return [s.id for s in new]
 
 
 @dataclass
@@ -145,26 +170,50 @@ def stop(proc: subprocess.Popen, deadline: float = STOP_DEADLINE) -> None:
         proc.wait(timeout=30)
 
 
+class HubDidNotStart(RuntimeError):
+    """The hub exited, or its API did not answer in time, before the grading server could start."""
+
+
+def wait_for_api(hub: subprocess.Popen, url: str, deadline: float = API_DEADLINE) -> None:
+    """Until the hub's API answers (the grading server asks it who it is as it starts, and
+    would print a traceback for each refused try)."""
+    clock = Deadline(deadline)
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10):
+                return
+        except (urllib.error.URLError, OSError):
+            pass
+        if hub.poll() is not None:
+            raise HubDidNotStart(f"the hub exited ({hub.returncode}) before its API answered; see its log above")
+        if clock.expired():
+            raise HubDidNotStart(f"the hub's API ({url}) did not answer within {deadline:.0f} s")
+        time.sleep(clock.wait_step(0.3))
+
+
 def serve(settings: HubSettings) -> int:
-    """Run the grading server and the hub until the hub stops, then stop the grading server.
-    The hub stops its proxy and every user's server itself."""
+    """Run the hub and, once its API answers, the grading server, until the hub stops; then
+    stop the grading server. The hub stops its proxy and every user's server itself."""
     settings.prepare()
-    grader = subprocess.Popen(grader_command(), cwd=settings.course, env=settings.grader_environment(),
-                              stdin=subprocess.DEVNULL)
+    hub = subprocess.Popen(hub_command(), cwd=settings.state, env=settings.hub_environment(),
+                           stdin=subprocess.DEVNULL)
+    grader = None
     try:
-        hub = subprocess.Popen(hub_command(), cwd=settings.state, env=settings.hub_environment(),
-                               stdin=subprocess.DEVNULL)
+        wait_for_api(hub, settings.api_url)
+        grader = subprocess.Popen(grader_command(), cwd=settings.course, env=settings.grader_environment(),
+                                  stdin=subprocess.DEVNULL)
         # Ctrl-C reaches the whole process group, so the hub and the grading server stop by
         # themselves; a SIGTERM to this process (a service manager, a test) goes to the hub.
         # (Set only now: children would inherit an ignored SIGINT.)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, lambda *_: hub.terminate())
-        try:
-            return hub.wait()
-        finally:
-            stop(hub)
+        return hub.wait()
     finally:
-        stop(grader)
+        try:
+            stop(hub)
+        finally:
+            if grader is not None:
+                stop(grader)
 
 
 def run_hub(port: int, state: Path, course: Path) -> int:
@@ -182,9 +231,14 @@ def run_hub(port: int, state: Path, course: Path) -> int:
         print(f"make hub: {exc}", file=sys.stderr)
         return 1
     instructors, students = class_list()
+    enrol_class(course_config(settings.course).CourseDirectory.db_url)
     print(f"JupyterHub for the course at {settings.url} (Ctrl-C stops it and every user's server).")
     print(f"  instructors: {', '.join(instructors)}   students: {', '.join(students)}")
     kept = "from COURSE_HUB_PASSWORD" if given else f"kept in {state / 'password.txt'}"
     print(f"  password (everyone): {settings.password}   ({kept})")
     print(f"  course folder: {settings.course}   hub state: {state}", flush=True)
-    return serve(settings)
+    try:
+        return serve(settings)
+    except HubDidNotStart as exc:
+        print(f"make hub: {exc}", file=sys.stderr)
+        return 1
