@@ -80,14 +80,16 @@ def to_cell(flags) -> str:
 
 
 def from_cell(text: str) -> list[Flag]:
-    """The flags of a CSV cell written by :func:`to_cell` (unknown kinds are kept as details of
-    no flag: they are dropped)."""
-    found = []
-    for part in (p.strip() for p in text.split(SEPARATOR) if p.strip()):
-        kind, _, detail = part.partition(": ")
+    """The flags of a CSV cell written by :func:`to_cell`. A part that does not start with a
+    kind belongs to the previous flag's detail (a detail may contain the separator)."""
+    found: list[list[str]] = []
+    for part in text.split(SEPARATOR):
+        kind, _, detail = part.strip().partition(": ")
         if kind in KINDS:
-            found.append(Flag(kind, detail))
-    return found
+            found.append([kind, detail])
+        elif found:
+            found[-1][1] += SEPARATOR + part
+    return [Flag(kind, detail) for kind, detail in found]
 
 
 def from_notebook(nb) -> list[Flag]:
@@ -115,7 +117,7 @@ def attention(rows) -> str:
         return ""
     order = list(KINDS)
     flagged.sort(key=lambda rf: (order.index(rf[1].kind), rf[0].student, rf[0].assignment))
-    lines = ["", "Needs your attention:"]
+    lines = ["", "", "Needs your attention:"]
     for row, flag in flagged:
         mark = "!" if flag.problem else "-"
         lines.append(f"  {mark} {row.student}/{row.assignment}: {flag}")

@@ -171,3 +171,27 @@ def _readable_notebook(submitted: Path, release: Path):
         except Exception:
             continue
     return nbformat.v4.new_notebook()
+
+
+def reassess_late_penalties(db_url: str, config, keys: list[tuple[str, str]]) -> None:
+    """nbgrader's late plugin decides a penalty from the score at autograding; a grade given by
+    hand afterwards changes the score (a "zero" policy would leave the written answer's points).
+    So `make feedback` has the course's plugin (``c.AssignLatePenalties.plugin_class``, e.g.
+    ``c.LateSubmissionPlugin.penalty_method``) decide again, as AssignLatePenalties does."""
+    from nbgrader.api import MissingEntry
+    from nbgrader.preprocessors import AssignLatePenalties
+
+    assigner = AssignLatePenalties(config=config)
+    assigner.init_plugin()
+    with exclusive(db_url), _gradebook(db_url) as gb:
+        for student, assignment in keys:
+            try:
+                submission = gb.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            late = submission.total_seconds_late
+            for notebook in submission.notebooks:
+                penalty = assigner.plugin_inst.late_submission_penalty(student, notebook.score, late) \
+                    if late > 0 else None
+                notebook.late_submission_penalty = None if penalty is None else min(max(penalty, 0), notebook.score)
+        gb.db.commit()

@@ -321,6 +321,7 @@ def refresh(course: Path, *, db_url: str | None = None, say=print) -> list[Submi
     results = read_report(course / "grading-report.csv")
     roster = rosters.read(db_url)
     recorded = [r for r in results if r.assignment in roster.assignments and r.student in roster.students]
+    gradebook.reassess_late_penalties(db_url, config, [(r.student, r.assignment) for r in recorded])
     found = grades.read(db_url, [(r.student, r.assignment) for r in recorded])
     for result in recorded:
         fill(result, found)

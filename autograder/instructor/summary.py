@@ -141,12 +141,12 @@ def common_failures(found: Verdicts, limit: int = 12) -> str:
     parts = []
     for (exercise, prop, kind), members in ordered:
         example = members[0]
-        steps = html.escape(example.timeline) if example.timeline else "(no steps: a real-process or one-process check)"
+        story = "\n".join(filter(None, [example.message, example.timeline])) or "(no message)"
         parts.append(
             f"<section class='failure'><h3>{len(members)} × {html.escape(exercise)} · {html.escape(prop)}</h3>"
-            f"<p class='what'>{html.escape(example.name)}: <b>{html.escape(kind)}</b></p>"
-            f"<p>One example (anonymised): {html.escape(example.message)}</p>"
-            f"<pre>{steps}</pre>"
+            f"<p class='what'>{html.escape(example.name)}</p><p><b>{html.escape(kind)}</b></p>"
+            f"<p>One example (anonymised), with the decisive steps of its story where the check has them:</p>"
+            f"<pre>{html.escape(story)}</pre>"
             + (f"<p><i>Fix:</i> {html.escape(example.fix)}</p>" if example.fix else "") + "</section>")
     return "\n".join(parts)
 
