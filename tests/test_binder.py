@@ -95,3 +95,11 @@ def test_postbuild_runs_and_leaves_learners_only_their_tools(tmp_path):
             proc.kill()
             proc.wait(timeout=30)
     assert survivors(marker) == []
+
+
+def test_the_readme_links_binder_only_to_a_real_repository():
+    """A badge to a placeholder (OWNER/REPO) sends learners to Binder's error page."""
+    readme = (REPO / "README.md").read_text()
+    assert "mybinder.org/v2/gh/OWNER/REPO" not in readme
+    for link in re.findall(r"\(https://mybinder\.org/v2/gh/([^)\s]+)\)", readme):
+        assert "<" not in link and "OWNER" not in link, link
