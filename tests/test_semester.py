@@ -358,3 +358,34 @@ def test_a_one_assignment_gradescope_bundle_refuses_another(semester, tmp_path):
 
 def test_no_process_left_behind(semester):
     assert survivors(semester["marker"]) == []
+
+
+# ---------------------------------------------------------------- the mechanisms alone (no grading)
+def test_the_trusted_grader_can_raise_a_flag_through_the_autograded_notebook():
+    """How a check will raise `inconclusive`: an entry in the test cell's metadata."""
+    from autograder.instructor import flags
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell('check("safe_counter", "hidden")', metadata={
+        "nbgrader": {"grade_id": "safe_counter_test_hidden"},
+        "autograder": {"flags": [{"kind": "inconclusive", "detail": "the search ran out of time"}]}}))
+    found = flags.from_notebook(nb)
+    assert found == [flags.Flag("inconclusive", "safe_counter_test_hidden: the search ran out of time")]
+    assert found[0].problem and flags.from_cell(flags.to_cell(found)) == found
+
+    class Row:
+        student, assignment = "ada", A
+    Row.flags = found
+    assert flags.problems([Row]) == [Row]
+    assert "! ada/20-counter: inconclusive: safe_counter_test_hidden" in flags.attention([Row])
+
+
+def test_shards_split_a_class_into_disjoint_slices():
+    from autograder.instructor.selection import Selection, Shard
+
+    class_ = [(f"s{i}", a) for i in range(40) for a in ("01-x", "02-y")]
+    slices = [Selection(shard=Shard.parse(f"{i}/3")).of(class_) for i in (1, 2, 3)]
+    assert sorted(sum(slices, [])) == sorted(class_) and all(slices)
+    for bad in ("0/3", "4/3", "1-3", ""):
+        with pytest.raises(ValueError):
+            Shard.parse(bad)
