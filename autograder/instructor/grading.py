@@ -27,6 +27,7 @@ from . import feedback, gradebook, grades, roster as rosters
 from .cell_changes import changed_cells
 from .flags import LATE, MANUAL, NOT_EXECUTED, NOT_ON_ROSTER, UNKNOWN_ASSIGNMENT, Flag
 from .flags import from_notebook as flags_from_notebook
+from .quiz_keys import verify as verify_quiz_keys
 from .nbgrader_cli import nbgrader
 from .report import SubmissionResult, read_report, render_table, write_report
 from .roster import Roster
@@ -222,7 +223,8 @@ NO_SANDBOX_WARNING = (
 
 
 def check_test_cells(course: Path, names: list[str]) -> None:
-    """Every autograded test cell of these assignments is one the trusted grader can score."""
+    """Every autograded test cell of these assignments is one the trusted grader can score,
+    and every quiz key agrees with source/."""
     from autograder.checks import suite_table
     from .test_cells import CheckCall, UngradableCell, is_test_cell, read_test_cell
     from .weights import course_table
@@ -250,10 +252,7 @@ def check_test_cells(course: Path, names: list[str]) -> None:
                                 f"c.Weights.points): make them equal, in the notebook or in nbgrader_config.py")
                 except (UngradableCell, ValueError) as exc:
                     raise UngradableCell(f"{where}: {exc}") from None
-
-
-    from .quiz_keys import verify
-    verify(course, names)
+    verify_quiz_keys(course, names)
 
 
 def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool = True,
