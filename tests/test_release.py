@@ -37,3 +37,18 @@ def test_source_notebooks_have_no_outputs():
         dirty = [i for i, c in enumerate(nb.cells)
                  if c.cell_type == "code" and (c.outputs or c.execution_count)]
         assert not dirty, f"{path} has outputs in cells {dirty}: clear them before committing"
+
+
+def test_quiz_keys_are_what_make_release_writes_from_source():
+    from autograder.instructor import quiz_keys
+
+    stored = quiz_keys.read_keys()
+    for question, key in quiz_keys.keys_from_source(REPO).items():
+        assert stored.get(question) == key, f"{question}: run `make release` and commit autograder/checks/quiz_keys.json"
+
+
+def test_every_diagram_in_source_has_its_picture():
+    from autograder.instructor import diagrams
+
+    missing = [code.splitlines()[0] for code in diagrams.diagrams_in(REPO).values() if diagrams.picture(code) is None]
+    assert not missing, f"diagrams without a picture: {missing}: run `make diagrams` and commit the PNGs"
