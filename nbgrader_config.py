@@ -68,8 +68,8 @@ c.Execute.timeout = 180
 # course's template (autograder/instructor/templates/course_feedback/) wraps long lines.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "autograder.instructor.preprocessors.FeedbackPage",     # reads the test cells before hidden tests go
     "nbgrader.preprocessors.ClearHiddenTests",
-    "autograder.instructor.preprocessors.FeedbackPage",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 c.HTMLExporter.template_name = "course_feedback"

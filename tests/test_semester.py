@@ -316,6 +316,7 @@ def test_feedback_waits_for_manual_grading_then_reads_well(semester, tmp_path):
         assert "sequenceDiagram" not in text and "```" not in text
         assert tab.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
         assert "visible checks of your SafeCounter" in text and "quiz question locks_selfcheck_2" in text
+        assert "hidden checks of your SafeCounter" in text
         assert "Test cell" not in text
         tab.close()
 
