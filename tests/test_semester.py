@@ -390,3 +390,15 @@ def test_shards_split_a_class_into_disjoint_slices():
     for bad in ("0/3", "4/3", "1-3", ""):
         with pytest.raises(ValueError):
             Shard.parse(bad)
+
+
+def test_make_passes_student_assignment_shard_and_bundle_assignment_on():
+    def dry(*args):
+        out = subprocess.run(["make", "-n", *args], cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return " ".join(out.stdout.replace("\\\n", " ").split())
+
+    assert "-m autograder grade --student 'eve' --assignment '02-locks' --shard '2/3'" in \
+        dry("grade", "STUDENT=eve", "ASSIGNMENT=02-locks", "SHARD=2/3")
+    assert "-m autograder gradescope-bundle --assignment '02-locks'" in dry("gradescope-bundle", "ASSIGNMENT=02-locks")
+    assert "-m autograder summary" in dry("summary") and "-m autograder feedback" in dry("feedback")
