@@ -91,6 +91,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    # nbgrader creates a new gradebook's tables by running `alembic` from PATH (as the Makefile
+    # says): this interpreter's own bin folder first, for the gradebooks opened in this process.
+    import os
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     from autograder.instructor.diagrams import DiagramsUnavailable
     from autograder.instructor.gradebook import GradebookError
     from autograder.sandbox import SandboxUnavailable
