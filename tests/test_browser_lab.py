@@ -166,6 +166,9 @@ def test_student_clicks_through_a_schedule_that_breaks_the_counter(lab, tmp_path
         cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
         cells.nth(len(release.cells) - 1).wait_for(state="attached")
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached")
+        news = page.get_by_role("button", name="No", exact=True)       # JupyterLab's "notify about news?"
+        if news.count():
+            news.first.click()
         for index in (1, show_at, step_at):         # the imports, the puzzle, the widget
             cells.nth(index).locator(".cm-content").click()
             page.keyboard.press("Shift+Enter")

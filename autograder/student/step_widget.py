@@ -95,7 +95,14 @@ class StepWidget:
 
     # ------------------------------------------------------------------ drawing
     def refresh(self) -> None:
+        """Redraw everything for the schedule so far: the picture first, the outcome last (so
+        that whoever sees the outcome sees the picture of the same position)."""
         position = self.stepper.position(self.schedule)
+        self.picture.clear_output(wait=True)
+        if position.steps:
+            with self.picture:
+                show_figure(plot_steps(position.steps, marked=position.decisive, show=False,
+                                       title=f"{self.stepper.title}: the steps so far"))
         for pid, button in enumerate(self.buttons, 1):
             step = position.next_steps.get(pid)
             button.disabled = step is None
@@ -119,11 +126,6 @@ class StepWidget:
         else:
             self.outcome.value = ("<div style='color:#555'>Click a process to let it take one step "
                                   "(one operation on a shared object).</div>")
-        self.picture.clear_output(wait=True)
-        if position.steps:
-            with self.picture:
-                show_figure(plot_steps(position.steps, marked=position.decisive, show=False,
-                                       title=f"{self.stepper.title}: the steps so far"))
 
     def _code_html(self, position) -> str:
         if not self.source:
