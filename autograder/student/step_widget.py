@@ -33,6 +33,7 @@ class StepWidget:
         self.stepper = stepper
         self.variable = variable
         self.schedule: list[int] = []
+        self._lengths: list[int] = []          # the schedule's length before each click (Undo)
         self.source = _source_lines(cls)
         self.title = w.HTML(f"<b>{html.escape(stepper.title)}</b>")
         self.buttons = [w.Button(description=f"P{pid}", layout=w.Layout(width="auto"),
@@ -68,18 +69,23 @@ class StepWidget:
 
     # ------------------------------------------------------------------ actions
     def click(self, pid: int) -> None:
-        self.schedule.append(pid)
+        """Let process ``pid`` take its next step (the entries that step needs, usually one)."""
+        position = self.stepper.position(self.schedule)
+        if position.next_steps.get(pid) is None:
+            return
+        self._lengths.append(len(self.schedule))
+        self.schedule = self.schedule + [pid] * position.entries[pid]
         self.copied.value = ""
         self.refresh()
 
     def back(self) -> None:
-        if self.schedule:
-            self.schedule.pop()
+        if self._lengths:
+            self.schedule = self.schedule[:self._lengths.pop()]
             self.copied.value = ""
             self.refresh()
 
     def restart(self) -> None:
-        self.schedule = []
+        self.schedule, self._lengths = [], []
         self.copied.value = ""
         self.refresh()
 
