@@ -33,6 +33,9 @@ class Unread:
     def __bool__(self):
         return False
 
+    def __format__(self, spec):          # f"{read_back(...):,}" prints the reason, not a ValueError
+        return repr(self)
+
 
 def read_back(reader, *args, ctx=None, deadline: float = DEADLINE):
     """``reader(*args)`` in a child process: its return value, or an :class:`Unread` that
