@@ -163,7 +163,7 @@ def _programs():
     for n, published, classes in ((2, 2, 2), (3, 6, 6)):
         out.append(ReferenceProgram(f"mutex_order_{n}", "mutex_order.inc", published, classes,
                                     lambda n=n: mutex_order(n)))
-    for n, published, classes in ((2, 19, 42), (3, 31, 0)):
+    for n, published, classes in ((2, 19, 42), (3, 31, 126)):
         out.append(ReferenceProgram(f"opt_lock_{n}", "opt_lock.inc", published, classes,
                                     lambda n=n: opt_lock(n)))
     return out
