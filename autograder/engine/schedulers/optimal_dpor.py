@@ -70,7 +70,7 @@ class _Node:
     """One state along the current path, and what the search knows about it."""
 
     __slots__ = ("options", "pending", "sleep", "wut", "branch", "did", "blocked", "forced",
-                 "disabled")
+                 "disabled", "resumed")
 
     def __init__(self, options, pending, sleep, wut):
         self.options = options     # pids the engine offered here (the clock as 0)
@@ -83,6 +83,7 @@ class _Node:
         self.blocked = False       # it was an acquire that found its lock held
         self.forced = False        # every process left waits for a lock: not a choice
         self.disabled = ()         # pids that could run here and not after the transition
+        self.resumed = False       # the transition resumes a process a release woke up
 
 
 def _weak_initial(pid, accesses, seq):
@@ -221,6 +222,9 @@ class OptimalDPORScheduler(Scheduler):
                 node.branch = _Branch(chosen.pid, None)
                 node.wut.insert(0, node.branch)
         node.forced = not enabled
+        # a process a release woke declares a take, and takes the lock if it was waiting
+        # in acquire, not if it was notified in Condition.wait (it acquires next)
+        node.resumed = chosen.woken_by is not None
         self.last = chosen
         self.depth = d + 1
         return chosen
@@ -236,11 +240,9 @@ class OptimalDPORScheduler(Scheduler):
 
     def _default(self, node, enabled, runnable, current):
         """The choice at a state no wakeup branch prescribes: a process not asleep (the
-        current one if it can go on), or, when every process left waits for a lock, the
-        first of them (it blocks: the deadlock is reached in one order only)."""
-        if not enabled:
-            return runnable[0]
-        awake = [p for p in enabled if p.pid not in node.sleep]
+        current one if it can go on).  When every process left waits for a lock, one of
+        them tries and blocks: the deadlock is near."""
+        awake = [p for p in (enabled or runnable) if p.pid not in node.sleep]
         if not awake:
             return None
         return current if current in awake else awake[0]
@@ -266,7 +268,9 @@ class OptimalDPORScheduler(Scheduler):
             node.disabled = sorted(before - after)
             for key, mode in last.did:
                 if mode == TAKE:
-                    if not blocked:
+                    if node.resumed:           # who holds it is not known: say nobody
+                        self.held.pop(key, None)
+                    elif not blocked:
                         self.held[key] = pid
                 elif mode:
                     self.held.pop(key, None)
@@ -397,8 +401,7 @@ class OptimalDPORScheduler(Scheduler):
             node = path[d]
             done = node.branch
             node.wut[:] = [b for b in node.wut if b is not done]
-            if not node.forced:
-                node.sleep[done.pid] = node.did
+            node.sleep[done.pid] = node.did
             if node.wut:
                 del path[d + 1:]
                 self._forget(d)
