@@ -337,11 +337,11 @@ class OptimalDPORScheduler(Scheduler):
         its race check ignores)]).  Per key: a read follows the last write; a write follows
         that write and the reads since.  A take follows the gives before it without racing
         with them (they enabled it): an acquire's candidate is the previous acquire of its
-        lock, the release in between ignored."""
+        lock, the release in between ignored (unless that release also woke this process)."""
         preds, candidates = [], []
         if pid in self.last_of:
             preds.append(self.last_of[pid])
-        enablers = []
+        enablers, wakers = [], []
         for key, mode in node.did:
             entries = self.history.get(key)
             if not entries:
@@ -364,7 +364,10 @@ class OptimalDPORScheduler(Scheduler):
                     candidates.append((i, chain))
                 break
             enablers += chain
-        return preds, [(i, ignore) for i, ignore in candidates if i not in enablers]
+            if isinstance(key, tuple) and key[0] == _PROC:
+                wakers += chain
+        return preds, [(i, [k for k in ignore if k not in wakers]) for i, ignore in candidates
+                       if i not in enablers]
 
     def _reverse(self, i, j):
         """Race between events ``i`` and ``j``: insert ``notdep(i).j`` into the wakeup
