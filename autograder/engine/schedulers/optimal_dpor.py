@@ -183,25 +183,7 @@ class OptimalDPORScheduler(Scheduler):
             self.procs = {p.pid: p for p in runnable if p.pid}
         else:
             self._transition_ended(self.path[d - 1], runnable)
-        options = [p.pid for p in runnable]
-        pending = {pid: p.pending + (((_PROC, pid), TAKE),)
-                   for pid, p in self.procs.items() if not p.finished}
-        clock = runnable[-1].pending if not runnable[-1].pid else _TICK
-        pending[0] = clock + (((_PROC, 0), TAKE),)
-        enabled = [p for p in runnable if not p.pid or not self._waits_for_lock(p.pending)]
-        if d < self.replay:                    # repeating: the state must be the same one
-            node = self.path[d]
-            if node.options != options:
-                self.diverged = True
-            node.options, node.pending = options, pending
-            want = node.branch.pid
-        else:
-            parent = self.path[d - 1] if d else None
-            node = _Node(options, pending, self._sleep_after(parent) if parent else {},
-                         parent.branch.children if parent else [])
-            self.path.append(node)
-            want = node.wut[0].pid if node.wut else None
-        created = d >= self.replay
+        node, want = self._node_at(d, runnable)
         chosen = None
         if want is not None:
             chosen = next((p for p in runnable if p.pid == want), None)
@@ -210,10 +192,11 @@ class OptimalDPORScheduler(Scheduler):
             if chosen is None:                 # the branch cannot be followed here
                 self.diverged = True
                 node.wut[:] = [b for b in node.wut if b.pid != want]
+        enabled = [p for p in runnable if not p.pid or not self._waits_for_lock(p.pending)]
         if chosen is None:
             chosen = self._default(node, enabled, runnable, current)
             if chosen is None:                 # only explored classes can follow
-                del self.path[d if created else d + 1:]
+                del self.path[d if d >= self.replay else d + 1:]
                 self._stopped = True
                 return None
         if node.branch is None or node.branch.pid != chosen.pid:
@@ -228,6 +211,25 @@ class OptimalDPORScheduler(Scheduler):
         self.last = chosen
         self.depth = d + 1
         return chosen
+
+    def _node_at(self, d, runnable):
+        """(the state at decision ``d``, the pid a replay or a wakeup branch wants there)."""
+        options = [p.pid for p in runnable]
+        pending = {pid: p.pending + (((_PROC, pid), TAKE),)
+                   for pid, p in self.procs.items() if not p.finished}
+        clock = runnable[-1].pending if not runnable[-1].pid else _TICK
+        pending[0] = clock + (((_PROC, 0), TAKE),)
+        if d < self.replay:                    # repeating: the state must be the same one
+            node = self.path[d]
+            if node.options != options:
+                self.diverged = True
+            node.options, node.pending = options, pending
+            return node, node.branch.pid
+        parent = self.path[d - 1] if d else None
+        node = _Node(options, pending, self._sleep_after(parent) if parent else {},
+                     parent.branch.children if parent else [])
+        self.path.append(node)
+        return node, node.wut[0].pid if node.wut else None
 
     def _fair_first(self, node, runnable):
         """The branch wants the clock, which the engine withholds until a process it has
