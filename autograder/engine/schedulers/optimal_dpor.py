@@ -5,7 +5,7 @@ Reduction", JACM 64(4), 2017, Algorithm 2 "Optimal-DPOR").
 Two interleavings that differ only in the order of independent transitions (touching no
 common key, or only reading it) reach the same state; this scheduler runs exactly one
 execution of each class (of maximal executions), and none that its sleep sets cut short
-(in theory; see "abandoned" below).  After each execution it finds every *race*: two
+(in theory: the additions below may leave a few).  After each execution it finds every *race*: two
 dependent transitions of different processes, the first happening immediately before the
 second.  For each, the sequence ``v`` that reverses it (the transitions after the first
 that do not depend on it, then the second) is inserted in the *wakeup tree* of the state
@@ -23,11 +23,16 @@ What this engine adds to the paper's model:
   (the release in between does not order them: reversing the race runs the second
   critical section first).  Only when every process left is waiting for a lock do they
   try (and block): the execution ends in a deadlock, whose failed acquires race with the
-  acquires that took the locks, so every order leading to it is explored.
+  acquires that took the locks, so every order leading to it is explored.  A process a
+  release wakes declares a take it may not make (a notified Condition waiter acquires at
+  its next step): after it, the lock's holder is unknown, taken to be nobody (at worst an
+  acquire then fails, which changes nothing and is no event).
 * **Enabling**: a transition that makes another process runnable or not (the clock waking
   a sleeper; a sleep making the clock a choice; the clock's fairness bound) is ordered
   before that process's next transition, like a release before an acquire: dependent,
-  never a race (the second could not run first).
+  never a race (the second could not run first).  A transition that disables a process
+  (e.g. wakes the one whose timeout the clock would have ended) races with that
+  process's pending transition, which never ran.
 * **The clock** (pid 0) is a process like the others (see ``dpor.py``).
 * **Fairness**: the engine withholds the clock once it has passed over a runnable process
   twice.  A wakeup branch that wants the clock then runs that process first.
