@@ -75,7 +75,7 @@ class _Node:
     """One state along the current path, and what the search knows about it."""
 
     __slots__ = ("options", "pending", "sleep", "wut", "branch", "did", "blocked", "forced",
-                 "disabled", "resumed")
+                 "disabled", "resumed", "due")
 
     def __init__(self, options, pending, sleep, wut):
         self.options = options     # pids the engine offered here (the clock as 0)
@@ -89,6 +89,7 @@ class _Node:
         self.forced = False        # every process left waits for a lock: not a choice
         self.disabled = ()         # pids that could run here and not after the transition
         self.resumed = False       # the transition resumes a process a release woke up
+        self.due = ()              # pids whose timed waits end if the clock moves from here
 
 
 def _weak_initial(pid, accesses, seq):
@@ -187,7 +188,7 @@ class OptimalDPORScheduler(Scheduler):
         if d == 0:
             self.procs = {p.pid: p for p in runnable if p.pid}
         else:
-            self._transition_ended(self.path[d - 1], runnable)
+            self._transition_ended(self.path[d - 1], runnable, repeated=d < self.replay)
         node, want = self._node_at(d, runnable)
         chosen = None
         if want is not None:
@@ -197,9 +198,11 @@ class OptimalDPORScheduler(Scheduler):
             if chosen is None:                 # the branch cannot be followed here
                 self.diverged = True
                 node.wut[:] = [b for b in node.wut if b.pid != want]
-        enabled = [p for p in runnable if not p.pid or not self._waits_for_lock(p.pending)]
-        if chosen is None:
-            chosen = self._default(node, enabled, runnable, current)
+        if chosen is None or d >= self.replay:
+            enabled = [p for p in runnable if not p.pid or not self._waits_for_lock(p.pending)]
+            node.forced = not enabled
+            if chosen is None:
+                chosen = self._default(node, enabled, runnable, current)
             if chosen is None:                 # only explored classes can follow
                 del self.path[d if d >= self.replay else d + 1:]
                 self._stopped = True
@@ -209,7 +212,6 @@ class OptimalDPORScheduler(Scheduler):
             if node.branch is None:
                 node.branch = _Branch(chosen.pid, None)
                 node.wut.insert(0, node.branch)
-        node.forced = not enabled
         # a process a release woke declares a take, and takes the lock if it was waiting
         # in acquire, not if it was notified in Condition.wait (it acquires next)
         node.resumed = chosen.woken_by is not None
@@ -220,21 +222,30 @@ class OptimalDPORScheduler(Scheduler):
     def _node_at(self, d, runnable):
         """(the state at decision ``d``, the pid a replay or a wakeup branch wants there)."""
         options = [p.pid for p in runnable]
-        pending = {pid: p.pending + (((_PROC, pid), TAKE),)
-                   for pid, p in self.procs.items() if not p.finished}
-        clock = runnable[-1].pending if not runnable[-1].pid else _TICK
-        pending[0] = clock + (((_PROC, 0), TAKE),)
         if d < self.replay:                    # repeating: the state must be the same one
             node = self.path[d]
             if node.options != options:
                 self.diverged = True
-            node.options, node.pending = options, pending
+                node.options = options
             return node, node.branch.pid
+        pending = {pid: p.pending + (((_PROC, pid), TAKE),)
+                   for pid, p in self.procs.items() if not p.finished}
+        clock = runnable[-1].pending if not runnable[-1].pid else _TICK
+        pending[0] = clock + (((_PROC, 0), TAKE),)
         parent = self.path[d - 1] if d else None
         node = _Node(options, pending, self._sleep_after(parent) if parent else {},
                      parent.branch.children if parent else [])
+        node.due = self._due()
         self.path.append(node)
         return node, node.wut[0].pid if node.wut else None
+
+    def _due(self):
+        """The processes whose timed waits end when the clock next moves."""
+        deadlines = {pid: p.deadline for pid, p in self.procs.items() if p.deadline is not None}
+        if not deadlines:
+            return ()
+        first = min(deadlines.values())
+        return tuple(pid for pid, t in deadlines.items() if t == first)
 
     def _fair_first(self, node, runnable):
         """The branch wants the clock, which the engine withholds until a process it has
@@ -259,20 +270,13 @@ class OptimalDPORScheduler(Scheduler):
         return bool(accesses) and all(mode == TAKE and key in self.held for key, mode in accesses)
 
     # ---------------------------------------------------------------- bookkeeping
-    def _transition_ended(self, node, runnable):
-        """``runnable``: the choices now (None: the execution has ended)."""
+    def _transition_ended(self, node, runnable, repeated=False):
+        """``runnable``: the choices now (None: the execution has ended).  ``repeated``: the
+        transition repeats one of the previous execution: only the locks are followed."""
         last = self.last
         pid = last.pid
-        did = tuple(last.did) + (((_PROC, pid), TAKE),)
         blocked = bool(pid) and not last.finished and (runnable is None or last not in runnable)
-        # an acquire that found its lock held: it changed nothing
-        node.blocked = blocked and bool(last.did) and all(m == TAKE for _, m in last.did)
         if runnable is not None:
-            mover = {pid}
-            before = set(node.options) - mover
-            after = {p.pid for p in runnable} - mover
-            did += tuple(((_PROC, q), GIVE) for q in sorted(before ^ after))
-            node.disabled = sorted(before - after)
             for key, mode in last.did:
                 if mode == TAKE:
                     if node.resumed:           # who holds it is not known: say nobody
@@ -281,6 +285,19 @@ class OptimalDPORScheduler(Scheduler):
                         self.held[key] = pid
                 elif mode:
                     self.held.pop(key, None)
+        if repeated:
+            return
+        did = tuple(last.did) + (((_PROC, pid), TAKE),)
+        # an acquire that found its lock held: it changed nothing
+        node.blocked = blocked and bool(last.did) and all(m == TAKE for _, m in last.did)
+        if runnable is not None:
+            mover = {pid}
+            before = set(node.options) - mover
+            after = {p.pid for p in runnable} - mover
+            did += tuple(((_PROC, q), GIVE) for q in sorted(before ^ after))
+            node.disabled = sorted(before - after)
+            if 0 in before and 0 in after and self._due() != node.due:
+                node.disabled.append(0)        # a new deadline: the clock's move is another
         node.did = node.branch.accesses = did
 
     def _end_execution(self):
@@ -349,6 +366,8 @@ class OptimalDPORScheduler(Scheduler):
         if pid in self.last_of:
             preds.append(self.last_of[pid])
         enablers, wakers = [], []
+        if not pid:                            # the clock: the waits it ends made it possible
+            enablers += [self.last_of[q] for q in node.due if q in self.last_of]
         for key, mode in node.did:
             entries = self.history.get(key)
             if not entries:
