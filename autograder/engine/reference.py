@@ -26,14 +26,16 @@ Two counts per program:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Callable, Optional
 
 from ._sim import READ, TAKE
-from .explore import Scenario
+from ._vtime import Watchdog, real_perf_counter, virtual_time
+from .explore import Scenario, _run_once
+from .schedulers import DFSScheduler
 
 __all__ = ["ReferenceProgram", "PROGRAMS", "program", "philosophers", "count_classes",
-           "count_executions"]
+           "count_executions", "Counts"]
 
 NIDHUGG = "https://github.com/nidhugg/nidhugg/blob/master/tests/smoke/"
 
@@ -209,9 +211,9 @@ class Counts:
     executions: int = 0             # run, abandoned ones included
     complete: int = 0               # ran to their end (a deadlock is an end)
     blocked: int = 0                # abandoned by the scheduler (sleep-set blocked)
-    failures: dict = None           # failure kind -> executions that ended with it
-    first_failure: int = None       # executions run up to and including the first failure
-    first_failure_seconds: float = None
+    failures: dict = field(default_factory=dict)   # failure kind -> executions ending so
+    first_failure: Optional[int] = None  # executions run up to and including the first failure
+    first_failure_seconds: Optional[float] = None
     finished: bool = False          # the scheduler had nothing left to run
     exhaustive: bool = False        # ... and says every class was explored
     seconds: float = 0.0
@@ -221,10 +223,7 @@ def count_executions(scenario, scheduler, limit=None, stop_at_failure=False):
     """Run ``scenario`` under ``scheduler`` until it has nothing left (or ``limit``
     executions, or the first failure with ``stop_at_failure``), without shrinking or
     reports, and count: unlike :func:`explore`, a failure need not end the exploration."""
-    from ._vtime import Watchdog, real_perf_counter, virtual_time
-    from .explore import _run_once
-
-    counts = Counts(failures={})
+    counts = Counts()
     t0 = real_perf_counter()
     with virtual_time(), Watchdog(scenario.hang_timeout) as wd:
         while True:
@@ -331,8 +330,6 @@ def count_classes(scenario, limit=200_000):
     """Every interleaving of ``scenario`` (plain depth-first search, no reduction),
     grouped: (interleavings, Mazurkiewicz classes, reads-from classes).  None if there
     are more than ``limit`` interleavings."""
-    from .schedulers import DFSScheduler
-
     recording = _Recording(DFSScheduler(max_preemptions=10 ** 9))
     counts = count_executions(scenario, recording, limit=limit)
     recording._close()
