@@ -103,6 +103,9 @@ def _weak_initial(pid, accesses, seq):
             break
         for key, mode in acc:
             seen[key] = seen.get(key, False) or bool(mode)
+    else:
+        if accesses is None:       # a transition not run yet: assume it conflicts
+            return not seen
     for key, mode in accesses:
         if key in seen and (mode or seen[key]):
             return False
