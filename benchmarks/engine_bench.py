@@ -250,6 +250,7 @@ def graded_scenarios(cap):
         print(f"  3+ processes: DFS needs {min(ratios):,.1f}x to {max(ratios):,.1f}x the executions "
               f"of DPOR (median {statistics.median(ratios):,.1f}x; DFS capped at {cap:,}, so these are "
               f"lower bounds) [goal: >= 10x]")
+    return len(rows)
 
 
 # --------------------------------------------------------------------------- 2. and 3.
@@ -296,7 +297,10 @@ def main(argv=None):
     seeds = range(5 if args.quick else 20)
     cap = 2000
 
-    graded_scenarios(2_000 if args.quick else 20_000)
+    if not graded_scenarios(2_000 if args.quick else 20_000):
+        print("measured no graded scenario: the checks no longer explore through "
+              "autograder.engine.explore, which section 1 wraps", file=sys.stderr)
+        return 1
 
     print("\n== 2. throughput: counter scenario, 2 processes x 2 increments, ctx.Value with lock")
     sc = counter(SafeCounter)

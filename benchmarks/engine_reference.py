@@ -22,8 +22,8 @@ import sys
 import time
 
 from autograder.engine import DFSScheduler, DPORScheduler
-from autograder.engine.reference import PROGRAMS, count_classes, count_executions, philosophers
-from autograder.engine.schedulers.dpor import DPORScheduler as FlanaganGodefroidDPOR
+from autograder.engine import count_executions
+from autograder.engine.reference import PROGRAMS, count_classes, philosophers
 
 NIDHUGG = "github.com/nidhugg/nidhugg tests/smoke/reference.results.txt (run as nidhuggc --sc --rf)"
 FRONTRUN = ("github.com/lucaswiman/interlace (the frontrun package) commit 1642957: "
@@ -39,14 +39,13 @@ def reference_programs(cap):
           "reference), abandoned none, and the enumeration (when run) agrees: Maz = reference "
           "and rf = Nidhugg's published count")
     print(f"   {'program':<22} {'Nidhugg':>7} {'rf':>4} {'Maz':>4} {'reference':>9} | "
-          f"{'complete':>8} {'blocked':>7} {'s':>5} | {'before':>9} | match")
+          f"{'complete':>8} {'blocked':>7} {'s':>5} | match")
     matched = 0
     published_equal = 0
     for prog in PROGRAMS:
         t0 = time.perf_counter()
         ours = count_executions(prog.scenario(), DPORScheduler())
         seconds = time.perf_counter() - t0
-        before = count_executions(prog.scenario(), FlanaganGodefroidDPOR())
         brute = count_classes(prog.scenario(), limit=cap)
         ok = ours.exhaustive and ours.complete == prog.classes and ours.blocked == 0
         rf = maz = "-"
@@ -56,11 +55,8 @@ def reference_programs(cap):
         matched += ok
         published_equal += ours.complete == prog.nidhugg
         print(f"   {prog.name:<22} {prog.nidhugg:>7} {rf:>4} {maz:>4} {prog.classes:>9} | "
-              f"{ours.complete:>8} {ours.blocked:>7} {seconds:>5.2f} | "
-              f"{before.complete:>4}/{before.blocked:<4} | {'yes' if ok else 'NO'}")
+              f"{ours.complete:>8} {ours.blocked:>7} {seconds:>5.2f} | {'yes' if ok else 'NO'}")
     n = len(PROGRAMS)
-    print("   before: the previous \"dpor\" (Flanagan-Godefroid with sleep sets, dpor.py), "
-          "complete/blocked; fewer complete than the reference means classes it never ran")
     print(f"   our complete executions equal Nidhugg's published (reads-from) count on "
           f"{published_equal} of {n}: the others write one location from several processes")
     print(f"matches the reference on {matched} of {n}")
@@ -87,8 +83,6 @@ def dining_philosophers():
         count_executions(philosophers(4), DPORScheduler()), False)
     row("dpor (optimal), complete exploration, resource ordering",
         count_executions(philosophers(4, ordered=True), DPORScheduler()), False)
-    row("previous dpor (Flanagan-Godefroid), to the first deadlock",
-        count_executions(philosophers(4), FlanaganGodefroidDPOR(), stop_at_failure=True), True)
     row("exhaustive DFS, preemption bound 2, to the first deadlock",
         count_executions(philosophers(4), DFSScheduler(max_preemptions=2), stop_at_failure=True),
         True)

@@ -7,7 +7,7 @@
 ``pct``        :class:`PCTScheduler`: probabilistic concurrency testing, bug depth ``depth``
 ``exhaustive`` :class:`DFSScheduler`: depth-first with at most ``max_preemptions`` preemptions
 ``dfs``        the same (its own name)
-``dpor``       :class:`DPORScheduler` (:class:`OptimalDPORScheduler`): optimal dynamic
+``dpor``       :class:`DPORScheduler`: optimal dynamic
                partial-order reduction, one execution per class, complete when it ends
 ``replay``     :class:`ReplayScheduler`: one execution along a given schedule
 (not a name)   :class:`StepScheduler`: one execution along a schedule of steps (a timeline's
@@ -18,18 +18,13 @@ from __future__ import annotations
 
 from .base import Scheduler
 from .dfs import DFSScheduler
-from .optimal_dpor import OptimalDPORScheduler
+from .dpor import DPORScheduler
 from .pct import PCTScheduler
 from .random_walk import RandomScheduler
 from .replay import ReplayScheduler
 from .steps import StepScheduler
 
-#: what strategy "dpor" runs.  (dpor.py's Flanagan-Godefroid DPOR with sleep sets, the
-#: previous "dpor", can miss classes: see README "Reference suite".)
-DPORScheduler = OptimalDPORScheduler
-
 __all__ = ["Scheduler", "RandomScheduler", "PCTScheduler", "DFSScheduler", "DPORScheduler",
-           "OptimalDPORScheduler",
            "ReplayScheduler", "StepScheduler", "make_scheduler", "STRATEGIES"]
 
 #: how explore() builds a scheduler from a strategy name ("exhaustive" is the bounded DFS's
