@@ -20,12 +20,15 @@ c.CourseDirectory.db_url = os.environ.get(GRADEBOOK_URL, f"sqlite:///{root / 'gr
 # records. Under grading the kernel does not run the checks itself (their output is replaced),
 # so a cell that takes 40 s is stuck; a kernel that ignores the interrupt is replaced
 # (RobustExecute, inside the sandbox) instead of nbgrader dropping the whole submission.
+# BrowserSafe leaves nothing that runs in a browser (the formgrader shows the autograded
+# notebook with your session): active HTML in a markdown cell is shown as text.
 c.Autograde.autograde_preprocessors = [
     "autograder.instructor.preprocessors.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "autograder.instructor.preprocessors.TrustedScores",
+    "autograder.instructor.preprocessors.BrowserSafe",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
@@ -54,10 +57,15 @@ c.Execute.timeout = 180
 # c.Weights.points = {"safe_counter": {"visible": {"counts_in_one_process": 1,
 #                                                  "atomic_under_controlled_interleavings": 1}}}
 
+# grades.csv (`nbgrader export`, also from the formgrader): nbgrader's columns, written with
+# cells no spreadsheet reads as a formula (autograder/spreadsheet.py).
+c.ExportApp.plugin_class = "autograder.instructor.csv_export.SafeCsvExportPlugin"
+
 # Feedback tells a student that a hidden check failed and its one-line reason (the cell's
 # output), never the hidden test's source.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "autograder.instructor.preprocessors.BrowserSafe",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -6,11 +6,13 @@ that the supervisor then merges into the course's (autograder.instructor.gradebo
 supervisor adopts orphaned processes (so children that called ``setsid()`` are killed too,
 when grading without the sandbox). A submission nbgrader cannot execute, or that runs out
 of time, is recorded with 0 points and the reason, and gets a feedback page that says what
-to fix: it is never silently dropped.
+to fix: it is never silently dropped. Nothing of a submission is read where it was handed in:
+the intake (intake.py) copies it into a private folder first, and a submission whose folder
+names are not safe (names.py) is flagged and not graded. One submission's failure is its own
+flag: it never stops the grading or the feedback of another (feedback_jobs.py).
 """
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import tempfile
@@ -21,10 +23,12 @@ from pathlib import Path
 
 import nbformat
 
-from . import gradebook
+from . import gradebook, intake
+from .feedback_jobs import feedback_for_each
 from .nbgrader_cli import nbgrader
 from .settings import Grading, course_config
 from autograder.processes import become_subreaper
+from autograder.spreadsheet import write_rows
 
 
 @dataclass
@@ -36,6 +40,7 @@ class SubmissionResult:
     score: float = 0.0
     max_score: float = 0.0
     failed_tests: tuple = ()    # grade ids of test cells that lost points
+    flags: tuple = ()           # intake.Flag: what an instructor should look at
 
 
 def assignments(course: Path) -> list[str]:
@@ -47,21 +52,19 @@ def notebooks_of(course: Path, assignment: str) -> list[str]:
 
 
 def find_submissions(course: Path) -> list[tuple[str, str]]:
-    submitted = course / "submitted"
-    if not submitted.is_dir():
-        return []
-    return sorted((s.name, a.name) for s in submitted.iterdir() if s.is_dir()
-                  for a in s.iterdir() if a.is_dir())
+    """(student, assignment) of every submission folder with safe names (intake.py)."""
+    return intake.submission_folders(course)[0]
 
 
-def preflight(course: Path, student: str, assignment: str) -> str | None:
-    """Why nbgrader could not even start on this submission, or None."""
+def preflight(course: Path, student: str, assignment: str, folder: Path | None = None) -> str | None:
+    """Why nbgrader could not even start on this submission (read from ``folder``, its private
+    copy; default: where it was handed in), or None."""
     if assignment not in assignments(course):
         return f"there is no assignment '{assignment}' in source/ (submitted/{student}/{assignment})"
-    folder = course / "submitted" / student / assignment
+    folder = folder or course / "submitted" / student / assignment
     for name in notebooks_of(course, assignment):
         path = folder / name
-        rel = path.relative_to(course)
+        rel = f"submitted/{student}/{assignment}/{name}"
         if not path.exists():
             found = ", ".join(sorted(p.name for p in folder.glob("*.ipynb"))) or "no notebook"
             return f"{rel} is missing (found {found}); submit the notebook under its original name"
@@ -82,17 +85,27 @@ def autograded_ok(course: Path, student: str, assignment: str) -> bool:
 
 
 def grade_submission(course: Path, student: str, assignment: str, *, deadline: float, sandbox: bool,
-                     structure: Path | None, workdir: Path) -> tuple[SubmissionResult, Path | None]:
+                     structure: Path | None, workdir: Path,
+                     caps: intake.Intake | None = None) -> tuple[SubmissionResult, Path | None]:
     """Autograde one submission into a gradebook of its own; returns the result and that
-    gradebook (None when the submission could not be executed). Writes no shared state."""
-    reason = preflight(course, student, assignment)
+    gradebook (None when the submission could not be executed). Writes no shared state.
+    nbgrader reads the submission's private copy (intake.take_in), never the handed-in files."""
+    private = workdir / "intake"
+    try:
+        flags = tuple(intake.take_in(course, student, assignment, private, caps or intake.Intake()))
+    except (intake.SubmissionRefused, TimeoutError) as exc:
+        flag = intake.Flag(student, assignment, intake.REFUSED_FILE, str(exc))
+        return SubmissionResult(student, assignment, executed=False, reason=str(exc), flags=(flag,)), None
+    refused = [f.detail for f in flags for name in notebooks_of(course, assignment) if f.detail.startswith(f"{name} ")]
+    reason = refused[0] if refused else preflight(course, student, assignment, private / student / assignment)
     if reason is None:
         job_db = gradebook.job_gradebook(structure, workdir, student, assignment)
         log_path = course / "autograded" / f".log-{student}-{assignment}.txt"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         extra = [] if sandbox else ["--Sandbox.enabled=False"]
         run = nbgrader(course, "autograde", assignment, "--student", student, "--force",
-                       f"--CourseDirectory.db_url=sqlite:///{job_db}", *extra, deadline=deadline,
+                       f"--CourseDirectory.db_url=sqlite:///{job_db}",
+                       f"--CourseDirectory.submitted_directory={private}", *extra, deadline=deadline,
                        log_path=log_path)
         if run.returncode is None:
             reason = f"grading took longer than {deadline:.0f} s and was stopped"
@@ -100,8 +113,8 @@ def grade_submission(course: Path, student: str, assignment: str, *, deadline: f
             reason = f"nbgrader could not execute it: {run.last_error()}"
         else:
             log_path.unlink()
-            return SubmissionResult(student, assignment, executed=True), job_db
-    return SubmissionResult(student, assignment, executed=False, reason=reason), None
+            return SubmissionResult(student, assignment, executed=True, flags=flags), job_db
+    return SubmissionResult(student, assignment, executed=False, reason=reason, flags=flags), None
 
 
 class Progress:
@@ -136,12 +149,15 @@ def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, 
     known = set(assignments(course))
     structure = gradebook.structure_gradebook(course, names, db_url, workdir) if names else None
     bar = Progress(len(submissions), progress)
+    caps = intake.Intake(config=course_config(course))
 
     def one(student: str, assignment: str):
         bar.started(student)
         try:
             return grade_submission(course, student, assignment, deadline=deadline, sandbox=sandbox,
-                                    structure=structure, workdir=workdir)
+                                    structure=structure, workdir=workdir, caps=caps)
+        except Exception as exc:            # this submission's failure, never the run's
+            return _grader_error(SubmissionResult(student, assignment, executed=False), exc), None
         finally:
             bar.finished(student)
 
@@ -151,16 +167,27 @@ def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, 
             futures = [pool.submit(one, student, assignment) for student, assignment in submissions]
             for future in as_completed(futures):
                 result, job_db = future.result()
-                if job_db is not None:
-                    gradebook.merge_submission(job_db, db_url, result.assignment, result.student)
-                    job_db.unlink()
-                elif result.assignment in known:
-                    gradebook.record_not_executed(course, db_url, result.student, result.assignment,
-                                                  result.reason, notebooks_of(course, result.assignment))
+                try:
+                    if job_db is not None:
+                        gradebook.merge_submission(job_db, db_url, result.assignment, result.student)
+                        job_db.unlink()
+                    elif result.assignment in known:
+                        gradebook.record_not_executed(course, db_url, result.student, result.assignment,
+                                                      result.reason, notebooks_of(course, result.assignment),
+                                                      workdir / "intake" / result.student / result.assignment)
+                except Exception as exc:        # this submission's failure, never the run's
+                    result = _grader_error(result, exc)
                 results.append(result)
     finally:
         bar.close()
     return sorted(results, key=lambda r: (r.student, r.assignment))
+
+
+def _grader_error(result: SubmissionResult, exc: Exception) -> SubmissionResult:
+    why = f"the grader failed on this submission: {type(exc).__name__}: {exc}"[:500]
+    result.executed, result.reason = False, result.reason or why
+    result.flags += (intake.Flag(result.student, result.assignment, intake.GRADER_ERROR, why),)
+    return result
 
 
 def fill_scores(db_url: str, results: list[SubmissionResult]) -> None:
@@ -179,7 +206,10 @@ def render_table(results: list[SubmissionResult]) -> str:
             status = "graded; lost points in " + ", ".join(r.failed_tests)
         else:
             status = "graded; full marks" if r.score == r.max_score else "graded"
-        rows.append((r.student, r.assignment, f"{r.score:g} / {r.max_score:g}", status))
+        if r.flags:
+            status += "  [flags: " + "; ".join(str(f) for f in r.flags) + "]"
+        rows.append((intake.shown(r.student), intake.shown(r.assignment), f"{r.score:g} / {r.max_score:g}",
+                     status))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3] for row in rows]
     lines.insert(1, "-" * min(100, max(len(line) for line in lines)))
@@ -188,11 +218,9 @@ def render_table(results: list[SubmissionResult]) -> str:
 
 def write_report(path: Path, results: list[SubmissionResult]) -> None:
     with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "assignment", "score", "max_score", "executed", "reason", "failed_tests"])
-        for r in results:
-            w.writerow([r.student, r.assignment, r.score, r.max_score, r.executed, r.reason,
-                        " ".join(r.failed_tests)])
+        write_rows(f, ["student", "assignment", "score", "max_score", "executed", "reason", "failed_tests", "flags"],
+                   ([r.student, r.assignment, r.score, r.max_score, r.executed, r.reason,
+                     " ".join(r.failed_tests), "; ".join(str(flag) for flag in r.flags)] for r in results))
 
 
 NO_SANDBOX_WARNING = (
@@ -251,8 +279,8 @@ def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool =
         say(NO_SANDBOX_WARNING)
     if not become_subreaper():
         say("warning: not on Linux, so children that leave their session may outlive grading")
-    submissions = find_submissions(course)
-    if not submissions:
+    submissions, refused = intake.submission_folders(course)
+    if not submissions and not refused:
         say(f"No submissions: put them in {course / 'submitted'}/<student>/<assignment>/")
         return []
     config = course_config(course)                    # read once for the whole run
@@ -268,11 +296,14 @@ def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool =
         results = grade_all(course, submissions, db_url=db_url, deadline=deadline, sandbox=sandbox,
                             jobs=jobs or settings.job_count(), names=names, workdir=workdir,
                             progress=sys.stderr.isatty() if progress is None else progress)
-    for assignment in sorted({r.assignment for r in results if r.assignment in known}):
-        run = nbgrader(course, "generate_feedback", assignment, "--force", f"--CourseDirectory.db_url={db_url}",
-                       deadline=settings.command_deadline)
-        if not run.ok:
-            say(f"warning: generate_feedback {assignment} failed: {run.last_error()}")
+    intake.add_flags(results, intake.look_alike_flags(submissions, gradebook.student_ids(db_url)))
+    failed = feedback_for_each(course, [(r.student, r.assignment) for r in results if r.assignment in known],
+                               db_url=db_url, deadline=settings.command_deadline,
+                               jobs=jobs or settings.job_count())
+    intake.add_flags(results, failed)
+    results += [SubmissionResult(f.student, f.assignment, executed=False, reason=f.detail, flags=(f,))
+                for f in refused]
+    results.sort(key=lambda r: (r.student, r.assignment))
     run = nbgrader(course, "export", f"--CsvExportPlugin.to={course / 'grades.csv'}",
                    f"--CourseDirectory.db_url={db_url}", deadline=settings.command_deadline)
     if not run.ok:

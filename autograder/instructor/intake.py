@@ -236,3 +236,13 @@ def take_in(course: Path, student: str, assignment: str, private: Path, caps: In
             os.close(fd)
         os.close(submitted)
     return copy.flags
+
+
+def add_flags(results, flags) -> None:
+    """Attach each flag to the result (anything with ``student``, ``assignment`` and a
+    ``flags`` tuple) of its submission."""
+    by_submission: dict[tuple[str, str], list[Flag]] = {}
+    for flag in flags:
+        by_submission.setdefault((flag.student, flag.assignment), []).append(flag)
+    for result in results:
+        result.flags += tuple(by_submission.get((result.student, result.assignment), ()))

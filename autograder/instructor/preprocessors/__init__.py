@@ -7,8 +7,11 @@ instructor's process; student code never runs there:
   its filtered outputs come back, for the student to read; no score comes from them.
 * ``TrustedScores`` decides every autograded test cell from the submitted answer cells and
   writes the verdict as the cell's outputs, which nbgrader's SaveAutoGrades records.
+* ``BrowserSafe`` leaves nothing in the notebook that could run in a browser (the
+  formgrader shows it with the instructor's session); feedback runs it again.
 """
+from .browser_safe import BrowserSafe
 from .sandboxed_execute import SandboxedExecute
 from .trusted_scores import TrustedScores
 
-__all__ = ["SandboxedExecute", "TrustedScores"]
+__all__ = ["BrowserSafe", "SandboxedExecute", "TrustedScores"]
