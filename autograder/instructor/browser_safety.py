@@ -5,7 +5,8 @@ can change grades; feedback pages are opened by instructors too. Every renderer 
 HTML export for feedback and for the formgrader, JupyterLab, a platform that shows the
 notebook) gets the notebook that ``make_browser_safe`` leaves:
 
-* a markdown cell is kept as written when what nbconvert renders from it (mistune, the
+* a markdown cell is kept as written when it is not too long to render quickly and what
+  nbconvert renders from it (mistune, the
   renderer of the feedback and the formgrader) holds only inert HTML (``SAFE_TAGS``, and
   attributes ``attribute_is_safe`` allows: no event handler, no style but table alignment,
   links to http(s), mailto or the page itself, images only from data or attachments),
@@ -120,8 +121,18 @@ def quoted(text: str, note: str = "") -> str:
     return f"{note}\n\n{fence}text\n{text}\n{fence}" if note else f"{fence}text\n{text}\n{fence}"
 
 
+#: Markdown longer than this is shown as text without being rendered: some inputs take
+#: nbconvert's renderer time that grows faster than their length, and the formgrader renders
+#: on every visit (the lessons' longest cell has 1,500 characters).
+MAX_RENDERED_CHARS = 50_000
+LONG_NOTE = (f"**The grader shows this cell as text:** it has more than {MAX_RENDERED_CHARS:,} "
+             "characters. What it says:")
+
+
 def safe_markdown(source: str, attachments: dict | None = None) -> str:
     """``source`` if it renders to inert HTML, else the same text shown literally."""
+    if len(source) > MAX_RENDERED_CHARS:
+        return quoted(source, LONG_NOTE)
     try:
         if is_inert(rendered(source, attachments)):
             return source
