@@ -277,7 +277,7 @@ def test_nothing_is_left_running(graded):
     assert survivors(graded["marker"]) == []
 
 
-def formgrader_page(course, student: str, out) -> "Path | None":
+def formgrader_page(course, student: str, out):
     """The autograded notebook as the formgrader shows it: nbgrader's SubmissionHandler renders
     it with nbconvert's HTMLExporter and its ``formgrade`` template (the same call here)."""
     from nbconvert.exporters import HTMLExporter
