@@ -114,7 +114,10 @@ def graded(tmp_path_factory, listener):
     key, value = marker.split("=")
     env = {**os.environ, key: value, "COURSE_GRADEBOOK_URL": f"sqlite:///{course / 'gradebook.db'}",
            "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"}
-    (course / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text() + f"# {SECRET}\n")
+    # A job's memory as a whole is 4 GiB here (8 GiB by default), so that the attack on it
+    # (memory_many_processes) stays small on a shared machine.
+    (course / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text() + f"# {SECRET}\n"
+                                               "c.Sandbox.job_memory = 4 * 1024 ** 3\n")
     nb = lesson_cells("safe_counter", extra_grade_ids=(QUIZ, f"{QUIZ}_test"))
     (course / "source" / ASSIGNMENT).mkdir(parents=True)
     nbformat.write(nb, course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
