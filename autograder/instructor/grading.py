@@ -206,8 +206,9 @@ def render_table(results: list[SubmissionResult]) -> str:
             status = "graded; lost points in " + ", ".join(r.failed_tests)
         else:
             status = "graded; full marks" if r.score == r.max_score else "graded"
-        if r.flags:
-            status += "  [flags: " + "; ".join(str(f) for f in r.flags) + "]"
+        flags = [str(f) for f in r.flags if f.detail != r.reason]     # not the reason twice
+        if flags:
+            status += "  [flags: " + "; ".join(flags) + "]"
         rows.append((intake.shown(r.student), intake.shown(r.assignment), f"{r.score:g} / {r.max_score:g}",
                      status))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
