@@ -17,7 +17,7 @@ PORT ?= 8888
 HUB_PORT ?= 8000
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9][0-9]-*))
 
-.PHONY: install lab release grade demo hub test bench selfcheck gradescope-bundle clean
+.PHONY: install lab release grade demo hub test test-fast test-full bench selfcheck gradescope-bundle clean
 
 install: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
 
@@ -70,8 +70,17 @@ selfcheck: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python -m course.contention.bench $(if $(QUEUE_FROM),--queue-from $(QUEUE_FROM))
 
+# Everything (what CI runs, as test-fast then test-full). The tiers: tests/conftest.py FAST_TIER.
 test: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# Static, engine and check tests: no nbgrader run, no npm, PostgreSQL or Chromium (about 2 min).
+test-fast: $(STAMP) $(TEST_STAMP)
+	$(VENV)/bin/python -m pytest -m "not full" $(PYTEST_ARGS)
+
+# The rest: notebooks, nbgrader runs, the hub, the browser, PostgreSQL, the whole corpus.
+test-full: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
+	$(VENV)/bin/python -m pytest -m full $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .demo-course build gradescope-autograder.zip exports deploy/node_modules
