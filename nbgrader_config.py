@@ -57,6 +57,10 @@ c.Execute.timeout = 180
 # c.Weights.points = {"safe_counter": {"visible": {"counts_in_one_process": 1,
 #                                                  "atomic_under_controlled_interleavings": 1}}}
 
+# Collect (the formgrader's button) copies submissions out of the exchange without following
+# links or opening special files: students can write to its inbound folder (safe_collect.py).
+c.ExchangeFactory.collect = "autograder.instructor.safe_collect.SafeExchangeCollect"
+
 # grades.csv (`nbgrader export`, also from the formgrader): nbgrader's columns, written with
 # cells no spreadsheet reads as a formula (autograder/spreadsheet.py).
 c.ExportApp.plugin_class = "autograder.instructor.csv_export.SafeCsvExportPlugin"

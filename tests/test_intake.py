@@ -115,3 +115,24 @@ def test_look_alikes():
     assert found == {"ac-victim": ["ас-victim"], "ас-victim": ["ac-victim"], "rnary": ["mary"], "Bob": ["bob"]}
     flags = intake.look_alike_flags([("ас-victim", "02-locks"), ("alice", "02-locks")], known_ids=["ac-victim"])
     assert [(f.student, f.kind) for f in flags] == [("ас-victim", intake.LOOKS_LIKE)]
+
+
+def test_collect_from_the_exchange_follows_no_link(course, tmp_path):
+    """nbgrader's Collect, as the course configures it (safe_collect.py)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    from autograder.instructor.safe_collect import SafeExchangeCollect
+
+    inbound = tmp_path / "inbound" / "eve+02-locks+2026-01-01 00:00:00.000000 UTC+abc"
+    inbound.mkdir(parents=True)
+    (inbound / "02-locks.ipynb").write_text("{}")
+    os.symlink(tmp_path / "secret.txt", inbound / "notes.txt")
+    os.mkfifo(inbound / "pipe")
+    collect = SafeExchangeCollect(coursedir=CourseDirectory(assignment_id="02-locks"))
+    dest = tmp_path / "collected"
+    done = []
+    worker = threading.Thread(target=lambda: done.append(collect.do_copy(inbound, dest)), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert done, "collect blocked"
+    assert sorted(p.name for p in dest.iterdir()) == ["02-locks.ipynb"]

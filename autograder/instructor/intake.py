@@ -213,6 +213,23 @@ class _Copy:
             os.close(fd)
 
 
+def copy_folder(source: Path, dest: Path, student: str, assignment: str, caps: Intake) -> list[Flag]:
+    """Copy the folder ``source`` (opened without following a link) into ``dest`` as
+    ``take_in`` does; returns the flags. Raises SubmissionRefused if ``source`` is not a folder
+    (a link to one included), TimeoutError past ``caps.deadline``."""
+    copy = _Copy(student, assignment, caps, Deadline(caps.deadline))
+    try:
+        fd = os.open(source, _DIR_FLAGS)
+    except OSError as exc:
+        raise SubmissionRefused(f"{source} could not be opened as a folder without following links "
+                                f"({exc.strerror})") from None
+    try:
+        copy.folder(fd, Path(dest), "", 0)
+    finally:
+        os.close(fd)
+    return copy.flags
+
+
 def take_in(course: Path, student: str, assignment: str, private: Path, caps: Intake) -> list[Flag]:
     """Copy ``submitted/<student>/<assignment>`` into ``private/<student>/<assignment>`` (see the
     module docstring); returns the flags of what was not copied. Raises SubmissionRefused if
