@@ -33,6 +33,13 @@ def test_active_markdown_is_shown_as_text(name):
     assert is_inert(rendered(safe))
 
 
+@pytest.mark.parametrize("text", [ACTIVE["script"], "`" * 5 + "x" * 60_000, "[a](" * 20_000])
+def test_a_cell_shown_as_text_stays_as_it_is(text):
+    """Feedback runs BrowserSafe again on the autograded notebook."""
+    once = safe_markdown(text)
+    assert once != text and safe_markdown(once) == once
+
+
 def test_fences_in_the_text_cannot_close_the_block():
     text = "```\n<script>fetch('x')</script>\n````\n<img src=x onerror=alert(1)>"
     assert is_inert(rendered(safe_markdown(text)))

@@ -129,8 +129,23 @@ LONG_NOTE = (f"**The grader shows this cell as text:** it has more than {MAX_REN
              "characters. What it says:")
 
 
+def _is_quoted(source: str) -> bool:
+    """Whether ``source`` is already what ``quoted`` makes after one of the notes (feedback
+    runs BrowserSafe again on the autograded notebook: it must not quote twice)."""
+    for note in (NOTE, LONG_NOTE):
+        if source.startswith(note + "\n\n"):
+            body = source[len(note) + 2:]
+            fence = re.match(r"`{3,}", body)
+            if fence and body.startswith(fence.group() + "text\n") and body.endswith("\n" + fence.group()):
+                inner = body[len(fence.group()) + 5:-len(fence.group()) - 1]
+                return max((len(run) for run in re.findall(r"`+", inner)), default=0) < len(fence.group())
+    return False
+
+
 def safe_markdown(source: str, attachments: dict | None = None) -> str:
     """``source`` if it renders to inert HTML, else the same text shown literally."""
+    if _is_quoted(source):
+        return source
     if len(source) > MAX_RENDERED_CHARS:
         return quoted(source, LONG_NOTE)
     try:
