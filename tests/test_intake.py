@@ -136,3 +136,11 @@ def test_collect_from_the_exchange_follows_no_link(course, tmp_path):
     worker.join(timeout=30)
     assert done, "collect blocked"
     assert sorted(p.name for p in dest.iterdir()) == ["02-locks.ipynb"]
+
+
+def test_messages_reach_the_terminal_without_control_characters():
+    from autograder.instructor.grading import SubmissionResult, render_table
+
+    table = render_table([SubmissionResult("eve", "02-locks", executed=False,
+                                           reason="found \x1b[2J\x1b]0;owned\x07.ipynb\rX")])
+    assert "\x1b" not in table and "\r" not in table and "\\x1b[2J" in table

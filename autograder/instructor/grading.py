@@ -210,7 +210,7 @@ def render_table(results: list[SubmissionResult]) -> str:
         if flags:
             status += "  [flags: " + "; ".join(flags) + "]"
         rows.append((intake.shown(r.student), intake.shown(r.assignment), f"{r.score:g} / {r.max_score:g}",
-                     status))
+                     intake.printable(status)))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3] for row in rows]
     lines.insert(1, "-" * min(100, max(len(line) for line in lines)))

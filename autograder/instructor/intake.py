@@ -25,7 +25,7 @@ from traitlets import Float, Integer
 from traitlets.config import Configurable
 
 from autograder.deadlines import Deadline
-from .names import look_alikes, name_problem, shown
+from .names import look_alikes, name_problem, printable, shown  # noqa: F401 (printable: for grading.py)
 
 # Flag kinds: (name, problem, what the instructor does). A *problem* means a grade may be
 # wrong or missing until someone acts.

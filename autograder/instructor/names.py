@@ -53,6 +53,12 @@ def shown(name: str) -> str:
     return name if name_problem(name) is None else ascii(name)
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on (escape sequences, carriage
+    returns, newlines) written as its Python escape: for messages that quote file names."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 @functools.lru_cache(maxsize=1)
 def _prototypes() -> dict[str, str]:
     """{character: its prototype}, from the confusables table of confusable-homoglyphs
