@@ -33,7 +33,7 @@ def test_active_markdown_is_shown_as_text(name):
     assert is_inert(rendered(safe))
 
 
-@pytest.mark.parametrize("text", [ACTIVE["script"], "`" * 5 + "x" * 60_000, "[a](" * 20_000])
+@pytest.mark.parametrize("text", [ACTIVE["script"], "`" * 5 + "x" * 60_000, "[a](" * 20_000, "x" * 1_500])
 def test_a_cell_shown_as_text_stays_as_it_is(text):
     """Feedback runs BrowserSafe again on the autograded notebook."""
     once = safe_markdown(text)
@@ -73,3 +73,21 @@ def test_outputs_metadata_and_attachments():
     assert code.metadata == {"nbgrader": {"grade": False}}
     assert md.attachments == {"a.png": {"image/png": "iVBORw0KGgo="}}
     assert raw.metadata == {}
+
+
+def test_markdown_that_renders_slowly_is_cut_and_every_render_stays_fast():
+    """nbconvert's export takes time that grows with the square of a line's length; a
+    notebook of 900 kB of "[a](" (one line) and 300 cells of 20 kB renders in seconds."""
+    import time
+
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("[a](" * 225_000)] + \
+        [nbformat.v4.new_markdown_cell(("[" * 999 + "\n") * 20) for _ in range(300)]
+    make_browser_safe(nb)
+    assert len(nb.cells[0].source) < 25_000 and "more characters not shown" in nb.cells[0].source
+    assert sum(len(c.source) for c in nb.cells) < 250_000
+    started = time.process_time()
+    HTMLExporter().from_notebook_node(nb)
+    assert time.process_time() - started < 20

@@ -5,8 +5,8 @@ can change grades; feedback pages are opened by instructors too. Every renderer 
 HTML export for feedback and for the formgrader, JupyterLab, a platform that shows the
 notebook) gets the notebook that ``make_browser_safe`` leaves:
 
-* a markdown cell is kept as written when it is not too long to render quickly and what
-  nbconvert renders from it (mistune, the
+* a markdown cell is kept as written when it is short enough to render quickly
+  (``MAX_CELL_CHARS``, ``MAX_LINE_CHARS``, ``MAX_NOTEBOOK_CHARS``) and what nbconvert renders from it (mistune, the
   renderer of the feedback and the formgrader) holds only inert HTML (``SAFE_TAGS``, and
   attributes ``attribute_is_safe`` allows: no event handler, no style but table alignment,
   links to http(s), mailto or the page itself, images only from data or attachments),
@@ -121,12 +121,27 @@ def quoted(text: str, note: str = "") -> str:
     return f"{note}\n\n{fence}text\n{text}\n{fence}" if note else f"{fence}text\n{text}\n{fence}"
 
 
-#: Markdown longer than this is shown as text without being rendered: some inputs take
-#: nbconvert's renderer time that grows faster than their length, and the formgrader renders
-#: on every visit (the lessons' longest cell has 1,500 characters).
-MAX_RENDERED_CHARS = 50_000
-LONG_NOTE = (f"**The grader shows this cell as text:** it has more than {MAX_RENDERED_CHARS:,} "
-             "characters. What it says:")
+# Rendering must stay fast (the formgrader renders on every visit): nbconvert's HTML export
+# runs a regular expression over each line of a rendered cell whose time grows with the square
+# of the line's length (nbconvert.filters.strip_files_prefix: 40,000 "[" on one line take 4 s).
+# So a markdown cell is rendered as written only if it is short, with short lines, and a
+# notebook's markdown has a total budget; the lessons' longest cell has 1,500 characters.
+MAX_CELL_CHARS = 20_000
+MAX_LINE_CHARS = 1_000
+MAX_NOTEBOOK_CHARS = 200_000
+LONG_NOTE = (f"**The grader shows this cell as text:** it is longer than {MAX_CELL_CHARS:,} characters "
+             f"or has a line longer than {MAX_LINE_CHARS:,}. What it says (long lines wrapped):")
+OVER_BUDGET = (f"**The grader left this markdown cell out:** the notebook's markdown is longer than "
+               f"{MAX_NOTEBOOK_CHARS:,} characters.")
+
+
+def _shortened(text: str) -> str:
+    """The first MAX_CELL_CHARS characters of ``text``, lines wrapped at MAX_LINE_CHARS."""
+    kept = text[:MAX_CELL_CHARS]
+    lines = [line[i:i + MAX_LINE_CHARS] for line in kept.split("\n")
+             for i in range(0, max(len(line), 1), MAX_LINE_CHARS)]
+    cut = len(text) - len(kept)
+    return "\n".join(lines) + (f"\n[... {cut:,} more characters not shown]" if cut else "")
 
 
 def _is_quoted(source: str) -> bool:
@@ -146,8 +161,8 @@ def safe_markdown(source: str, attachments: dict | None = None) -> str:
     """``source`` if it renders to inert HTML, else the same text shown literally."""
     if _is_quoted(source):
         return source
-    if len(source) > MAX_RENDERED_CHARS:
-        return quoted(source, LONG_NOTE)
+    if len(source) > MAX_CELL_CHARS or max(map(len, source.split("\n"))) > MAX_LINE_CHARS:
+        return quoted(_shortened(source), LONG_NOTE)
     try:
         if is_inert(rendered(source, attachments)):
             return source
@@ -199,7 +214,7 @@ def _safe_outputs(outputs) -> list:
 def make_browser_safe(nb) -> int:
     """Make ``nb`` (an nbformat v4 notebook, changed in place) inert in any browser (see the
     module docstring); returns how many markdown cells are now shown as text."""
-    shown_as_text = 0
+    shown_as_text, budget = 0, MAX_NOTEBOOK_CHARS
     nb.metadata = {k: v for k, v in nb.get("metadata", {}).items() if k in NOTEBOOK_METADATA}
     for cell in nb.cells:
         cell.metadata = {k: v for k, v in cell.get("metadata", {}).items() if k in CELL_METADATA}
@@ -208,7 +223,8 @@ def make_browser_safe(nb) -> int:
         if "attachments" in cell:
             cell.attachments = _safe_attachments(cell.attachments)
         if cell.cell_type == "markdown":
-            safe = safe_markdown(cell.source, cell.get("attachments"))
+            safe = safe_markdown(cell.source, cell.get("attachments")) if budget > 0 else OVER_BUDGET
+            budget -= len(safe)
             shown_as_text += safe != cell.source
             cell.source = safe
         if cell.cell_type == "code":
