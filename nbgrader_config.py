@@ -50,6 +50,10 @@ c.Execute.timeout = 180
 # c.Checks.seed = 0; c.Checks.start_methods = ["fork", "spawn", "forkserver"]
 # The sandbox's limits (autograder/sandbox/settings.py has them all, with their help):
 # c.Sandbox.memory_limit = 4 * 1024**3; c.Sandbox.max_processes = 64; ...
+# and the memory of a job as a whole (all its processes together; keep jobs x job_memory below
+# the machine's memory): c.Sandbox.job_memory = 8 * 1024**3
+# What a submission may hand in (autograder/instructor/intake.py; the rest is flagged):
+# c.Intake.max_files = 100; c.Intake.max_file_bytes = 32 * 1024**2; c.Intake.max_bytes = 64 * 1024**2
 
 # Points per property (the default table, and why, is autograder/checks/weights.py; the README
 # shows it). Override any part of it here; each autograded test cell's points in source/ must
