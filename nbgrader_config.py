@@ -21,12 +21,15 @@ c.CourseDirectory.db_url = os.environ.get(GRADEBOOK_URL, f"sqlite:///{root / 'gr
 # records. Under grading the kernel does not run the checks itself (their output is replaced),
 # so a cell that takes 40 s is stuck; a kernel that ignores the interrupt is replaced
 # (RobustExecute, inside the sandbox) instead of nbgrader dropping the whole submission.
+# BrowserSafe leaves nothing that runs in a browser (the formgrader shows the autograded
+# notebook with your session): active HTML in a markdown cell is shown as text.
 c.Autograde.autograde_preprocessors = [
     "autograder.instructor.preprocessors.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "autograder.instructor.preprocessors.TrustedScores",
+    "autograder.instructor.preprocessors.BrowserSafe",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
@@ -51,6 +54,10 @@ c.Execute.timeout = 180
 # c.Checks.seed = 0; c.Checks.start_methods = ["fork", "spawn", "forkserver"]
 # The sandbox's limits (autograder/sandbox/settings.py has them all, with their help):
 # c.Sandbox.memory_limit = 4 * 1024**3; c.Sandbox.max_processes = 64; ...
+# and the memory of a job as a whole (all its processes together; keep jobs x job_memory below
+# the machine's memory): c.Sandbox.job_memory = 8 * 1024**3
+# What a submission may hand in (autograder/instructor/intake.py; the rest is flagged):
+# c.Intake.max_files = 100; c.Intake.max_file_bytes = 32 * 1024**2; c.Intake.max_bytes = 64 * 1024**2
 
 # Points per property (the default table, and why, is autograder/checks/weights.py; the README
 # shows it). Override any part of it here; each autograded test cell's points in source/ must
@@ -62,6 +69,14 @@ c.Execute.timeout = 180
 # (due dates: `nbgrader db assignment add NAME --duedate ...`); every view applies the same one.
 # c.LateSubmissionPlugin.penalty_method = "zero"     # "none" (the default) or "zero"
 
+# Collect (the formgrader's button) copies submissions out of the exchange without following
+# links or opening special files: students can write to its inbound folder (safe_collect.py).
+c.ExchangeFactory.collect = "autograder.instructor.safe_collect.SafeExchangeCollect"
+
+# grades.csv (`nbgrader export`, also from the formgrader): nbgrader's columns, written with
+# cells no spreadsheet reads as a formula (autograder/spreadsheet.py).
+c.ExportApp.plugin_class = "autograder.instructor.csv_export.SafeCsvExportPlugin"
+
 # Feedback tells a student that a hidden check failed and its one-line reason (the cell's
 # output), never the hidden test's source. FeedbackPage names each graded cell by what it
 # checks, says why a late penalty was given and draws the lessons' diagrams as pictures; the
@@ -70,6 +85,7 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "autograder.instructor.preprocessors.FeedbackPage",     # reads the test cells before hidden tests go
     "nbgrader.preprocessors.ClearHiddenTests",
+    "autograder.instructor.preprocessors.BrowserSafe",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 c.HTMLExporter.template_name = "course_feedback"

@@ -227,3 +227,31 @@ def test_a_job_imports_only_what_its_kind_needs(kind, heavy):
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "False", f"a {kind} job imported {heavy}"
+
+
+def test_a_jobs_memory_is_limited_as_a_whole(process_marker):
+    """Each process stays under its own address-space limit, but together they pass the job's
+    memory (c.Sandbox.job_memory): the grader stops the whole job (memory_watch.py)."""
+    code = textwrap.dedent("""
+        import multiprocessing, time
+        def hold():
+            ballast = bytearray(200 * 1024 ** 2)     # touched: resident
+            time.sleep(60)
+        children = [multiprocessing.get_context("fork").Process(target=hold) for _ in range(4)]
+        for child in children:
+            child.start()
+        time.sleep(60)
+        result = "not stopped"
+    """)
+    sandbox = Sandbox(memory_limit=1 * GiB, job_memory=512 * MiB)
+    job = run_job("quiz", {"cells": [{"id": "probe", "source": code, "name": "result"}]},
+                  sandbox=sandbox, deadline=50)
+    assert job.reply is None
+    assert job.problem == "your code's processes together used more than 512 MiB of memory, the limit " \
+                          "for a submission, and were stopped"
+    assert job.elapsed < 40
+    assert survivors(process_marker) == []
+
+
+def test_the_per_process_limit_never_exceeds_the_jobs():
+    assert Sandbox(memory_limit=4 * GiB, job_memory=2 * GiB).limits().memory == 2 * GiB

@@ -14,11 +14,12 @@ Canvas leaves ungraded.
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from traitlets import Dict, Enum
 from traitlets.config import Configurable
+
+from autograder.spreadsheet import SafeWriter
 
 from . import grades
 from .roster import Roster
@@ -48,7 +49,7 @@ def write_canvas_csv(path: Path, db_url: str, roster: Roster, settings: CanvasEx
     found = grades.read(db_url, [(s, a) for s in sorted(roster.students) for a in names])
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
-        w = csv.writer(f)
+        w = SafeWriter(f)       # no cell a spreadsheet reads as a formula
         w.writerow(IDENTITY + [column(n, settings) for n in names])
         maxima = [next((found[(s, n)].max_score for s in roster.students), 0.0) for n in names]
         w.writerow(["Points Possible", "", "", "", ""] + [f"{m:g}" for m in maxima])

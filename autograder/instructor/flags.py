@@ -2,8 +2,10 @@
 
 A flag is a kind and a detail (``Flag("late", "2 h 5 min after the due date: -4.5 points")``).
 Every part of grading feeds the same list per submission (grading.SubmissionResult.flags):
-the intake (a folder for an assignment the course does not have, a student who is not on the
-roster), the cell comparison (a test cell deleted and restored, a locked cell edited), the
+the intake (an unsafe name, a look-alike id, a link or special file not copied, a folder for
+an assignment the course does not have, a student who is not on the roster; intake.py names
+the submission a flag belongs to, since it finds flags before there is a result to attach
+them to), a grader error or a feedback page that failed, the cell comparison (a test cell deleted and restored, a locked cell edited), the
 gradebook (late, a written answer to grade by hand), the run itself (not executed) and the
 trusted grader, which writes ``{"kind": ..., "detail": ...}`` entries into an autograded test
 cell's ``metadata["autograder"]["flags"]`` (read back by :func:`from_notebook`; a later
@@ -16,7 +18,9 @@ then exits 1 (the README's exit codes). The others are the normal work of a seme
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .names import printable, shown
 
 
 @dataclass(frozen=True)
@@ -34,12 +38,25 @@ NOT_ON_ROSTER = "not on the roster"
 UNKNOWN_ASSIGNMENT = "unknown assignment"
 NOT_EXECUTED = "not executed"
 INCONCLUSIVE = "inconclusive"
+UNSAFE_NAME = "unsafe name"
+LOOKS_LIKE = "looks like another id"
+REFUSED_FILE = "file refused"
+TOO_BIG = "submission too big"
+GRADER_ERROR = "grader error"
+FEEDBACK_FAILED = "feedback failed"
 
 KINDS = {k.name: k for k in (
     Kind(NOT_EXECUTED, True, "scored 0 with the reason; fix the cause or ask the student to resubmit, "
                              "then `make grade STUDENT=<id> ASSIGNMENT=<name>`"),
     Kind(INCONCLUSIVE, True, "the checks could not decide; look at the autograded notebook and grade it "
                              "by hand in the formgrader, or regrade it"),
+    Kind(UNSAFE_NAME, True, "not graded: rename the folder to the student's real id (letters, digits, "
+                            "_ . -; see autograder/instructor/names.py) and grade again"),
+    Kind(GRADER_ERROR, True, "the grader failed on this submission (its detail says how); the others were "
+                             "graded: fix the cause and `make grade STUDENT=<id> ASSIGNMENT=<name>`"),
+    Kind(FEEDBACK_FAILED, True, "its feedback page was not made (the others were): see the detail, then "
+                                "`make feedback`"),
+    Kind(LOOKS_LIKE, True, "graded, but the id looks like another one: check that both are real students"),
     Kind(UNKNOWN_ASSIGNMENT, True, "no such assignment in source/: rename the folder to the assignment's "
                                    "name, or delete it"),
     Kind(NOT_ON_ROSTER, True, "graded, but kept out of the gradebook: add the student "
@@ -51,6 +68,9 @@ KINDS = {k.name: k for k in (
     Kind(RESTORED, False, "a test cell the student deleted was put back and graded; nothing to do "
                           "unless you want a word with them"),
     Kind(EDITED, False, "the student changed a locked cell; the original was graded"),
+    Kind(REFUSED_FILE, False, "a link, FIFO, device or other special file in the submission was not copied "
+                              "(only regular files are graded)"),
+    Kind(TOO_BIG, False, "files past the size or count limit (c.Intake.*) were not copied"),
 )}
 
 
@@ -58,6 +78,10 @@ KINDS = {k.name: k for k in (
 class Flag:
     kind: str             # one of KINDS
     detail: str = ""      # the case: which cell, how late, why not executed
+    # The submission it belongs to, when it is found before the submission's result exists
+    # (the intake, feedback); not part of what the flag says.
+    student: str = field(default="", compare=False)
+    assignment: str = field(default="", compare=False)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -120,7 +144,7 @@ def attention(rows) -> str:
     lines = ["", "", "Needs your attention:"]
     for row, flag in flagged:
         mark = "!" if flag.problem else "-"
-        lines.append(f"  {mark} {row.student}/{row.assignment}: {flag}")
+        lines.append(f"  {mark} {shown(row.student)}/{shown(row.assignment)}: {printable(str(flag))}")
     lines.append("")
     for kind in dict.fromkeys(f.kind for _, f in flagged):
         lines.append(f"  {kind}: {KINDS[kind].action}")

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_markdown_cell
 
+from .browser_safety import make_browser_safe, quoted
 from .nbgrader_cli import nbgrader
 
 NOT_GRADED = "Not graded: "
@@ -127,8 +128,10 @@ def merge_submission(job_db: Path, db_url: str, assignment: str, student: str) -
 
 
 def record_not_executed(course: Path, db_url: str, student: str, assignment: str, reason: str,
-                        notebooks: list[str]) -> None:
-    """0 points with the reason in the gradebook, and a notebook that feedback can render."""
+                        notebooks: list[str], submitted: Path | None = None) -> None:
+    """0 points with the reason in the gradebook, and a notebook that feedback can render,
+    made from the submission's private copy ``submitted`` (intake.py; nothing is read where
+    students hand in) and safe in a browser (browser_safety.py: the reason quotes student text)."""
     with exclusive(db_url), _gradebook(db_url) as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _student(gb, student)
@@ -143,14 +146,14 @@ def record_not_executed(course: Path, db_url: str, student: str, assignment: str
     out = course / "autograded" / student / assignment
     out.mkdir(parents=True, exist_ok=True)
     for name in notebooks:
-        nb = _readable_notebook(course / "submitted" / student / assignment / name,
-                                course / "release" / assignment / name)
+        nb = _readable_notebook(submitted / name if submitted else None, course / "release" / assignment / name)
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
+        make_browser_safe(nb)
         nb.cells.insert(0, new_markdown_cell(
-            f"## This submission could not be graded automatically\n\n**Reason:** {reason}\n\n"
-            "Every test scored 0. Fix the problem and submit again, or ask your instructor."))
+            "## This submission could not be graded automatically\n\n" + quoted(reason, "**Reason:**") +
+            "\n\nEvery test scored 0. Fix the problem and submit again, or ask your instructor."))
         nbformat.write(nb, out / name)
 
 
@@ -164,8 +167,8 @@ def _student(gb, student: str) -> None:
         gb.add_student(student)
 
 
-def _readable_notebook(submitted: Path, release: Path):
-    for path in (submitted, release):
+def _readable_notebook(submitted: Path | None, release: Path):
+    for path in (p for p in (submitted, release) if p is not None):
         try:
             return nbformat.read(path, as_version=4)
         except Exception:
@@ -195,3 +198,9 @@ def reassess_late_penalties(db_url: str, config, keys: list[tuple[str, str]]) ->
                     if late > 0 else None
                 notebook.late_submission_penalty = None if penalty is None else min(max(penalty, 0), notebook.score)
         gb.db.commit()
+
+
+def student_ids(db_url: str) -> list[str]:
+    """The ids of every student in the gradebook (to spot a new id that looks like one)."""
+    with _gradebook(db_url) as gb:
+        return [s.id for s in gb.students]

@@ -16,11 +16,11 @@ gradebook's, roster.py), with a status:
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.spreadsheet import write_rows
 from .roster import Roster, gradebook
 
 SUBMITTED, LATE, MANUAL, NOT_SUBMITTED = "submitted", "late", "needs manual grading", "not submitted"
@@ -145,11 +145,11 @@ def write_grades_csv(path: Path, db_url: str, roster: Roster) -> int:
     roster and released assignment. Returns the number of rows."""
     grades = read(db_url, [(s, a) for a in sorted(roster.assignments) for s in sorted(roster.students)])
     with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(GRADES_COLUMNS)
+        rows = []
         for (student_id, name), g in grades.items():
             s = roster.students[student_id]
-            w.writerow([name, g.duedate or "", g.timestamp or "", student_id, s.last_name or "",
-                        s.first_name or "", s.email or "", f"{g.raw_score:g}", f"{g.penalty:g}",
-                        f"{g.score:g}", f"{g.max_score:g}", g.status])
+            rows.append([name, g.duedate or "", g.timestamp or "", student_id, s.last_name or "",
+                         s.first_name or "", s.email or "", f"{g.raw_score:g}", f"{g.penalty:g}",
+                         f"{g.score:g}", f"{g.max_score:g}", g.status])
+        write_rows(f, GRADES_COLUMNS, rows)      # no cell a spreadsheet reads as a formula
     return len(grades)

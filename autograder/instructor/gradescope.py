@@ -104,6 +104,7 @@ def run(root: Path, say=print) -> dict:
     """Grade ``root/submission`` and write ``root/results/results.json``; returns the results."""
     from . import exports
     from .grading import grade_course
+    from .intake import Intake, copy_folder
     from .settings import gradebook_url
     from autograder.sandbox import SandboxUnavailable, check_available
 
@@ -122,7 +123,8 @@ def run(root: Path, say=print) -> dict:
             shutil.copytree(source / assignment, course / "source" / assignment)
             target = course / "submitted" / STUDENT / assignment
             target.parent.mkdir(parents=True)
-            shutil.copytree(root / "submission", target)
+            # The upload is the student's: regular files only, no link followed (intake.py).
+            copy_folder(root / "submission", target, STUDENT, assignment, Intake())
             try:
                 check_available()
                 sandbox = True

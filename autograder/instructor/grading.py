@@ -7,6 +7,10 @@ deadline, into a private gradebook that the supervisor then merges into the cour
 children that called ``setsid()`` are killed too, when grading without the sandbox). A
 submission nbgrader cannot execute, or that runs out of time, is recorded with 0 points and
 the reason, and gets a feedback page that says what to fix: it is never silently dropped.
+Nothing of a submission is read where it was handed in: the intake (intake.py) copies it
+into a private folder first, and a submission whose folder names are not safe (names.py) is
+flagged and not graded. One submission's failure is its own flag: it never stops the
+grading or the feedback of another (feedback_jobs.py).
 
 What a run grades is a selection (selection.py: everything, a student, an assignment, a
 shard); what it tells is in report.py (the table, grading-report.csv), flags.py (what needs a
@@ -23,9 +27,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import feedback, gradebook, grades, roster as rosters
+from . import feedback, gradebook, grades, intake, roster as rosters
 from .cell_changes import changed_cells
-from .flags import LATE, MANUAL, NOT_EXECUTED, NOT_ON_ROSTER, UNKNOWN_ASSIGNMENT, Flag
+from .flags import (FEEDBACK_FAILED, GRADER_ERROR, LATE, MANUAL, NOT_EXECUTED, NOT_ON_ROSTER, REFUSED_FILE,
+                    UNKNOWN_ASSIGNMENT, Flag)
 from .flags import from_notebook as flags_from_notebook
 from .quiz_keys import verify as verify_quiz_keys
 from .nbgrader_cli import nbgrader
@@ -47,21 +52,19 @@ def notebooks_of(course: Path, assignment: str) -> list[str]:
 
 
 def find_submissions(course: Path) -> list[tuple[str, str]]:
-    submitted = course / "submitted"
-    if not submitted.is_dir():
-        return []
-    return sorted((s.name, a.name) for s in submitted.iterdir() if s.is_dir()
-                  for a in s.iterdir() if a.is_dir())
+    """(student, assignment) of every submission folder with safe names (intake.py)."""
+    return intake.submission_folders(course)[0]
 
 
-def preflight(course: Path, student: str, assignment: str) -> str | None:
-    """Why nbgrader could not even start on this submission, or None."""
+def preflight(course: Path, student: str, assignment: str, folder: Path | None = None) -> str | None:
+    """Why nbgrader could not even start on this submission (read from ``folder``, its private
+    copy; default: where it was handed in), or None."""
     if assignment not in assignments(course):
         return f"there is no assignment '{assignment}' in source/ (submitted/{student}/{assignment})"
-    folder = course / "submitted" / student / assignment
+    folder = folder or course / "submitted" / student / assignment
     for name in notebooks_of(course, assignment):
         path = folder / name
-        rel = path.relative_to(course)
+        rel = f"submitted/{student}/{assignment}/{name}"
         if not path.exists():
             found = ", ".join(sorted(p.name for p in folder.glob("*.ipynb"))) or "no notebook"
             return f"{rel} is missing (found {found}); submit the notebook under its original name"
@@ -83,16 +86,25 @@ def autograded_ok(course: Path, student: str, assignment: str) -> bool:
 
 def grade_submission(course: Path, student: str, assignment: str, *, deadline: float, sandbox: bool,
                      structure: Path | None, workdir: Path, first_name: str | None = None,
-                     last_name: str | None = None, extension=None) -> tuple[SubmissionResult, Path | None]:
+                     last_name: str | None = None, extension=None,
+                     caps: intake.Intake | None = None) -> tuple[SubmissionResult, Path | None]:
     """Autograde one submission into a gradebook of its own (with the student's extension, if
     any); returns the result and that gradebook (None when the submission could not be
-    executed). Writes no shared state."""
+    executed). Writes no shared state. nbgrader reads the submission's private copy
+    (intake.take_in, into ``workdir/intake``), never the handed-in files."""
     if assignment not in assignments(course):
         return SubmissionResult(student, assignment, executed=False, reason=(
             f"there is no assignment '{assignment}' in source/ (submitted/{student}/{assignment})"),
             flags=[Flag(UNKNOWN_ASSIGNMENT, f"submitted/{student}/{assignment}/: the assignments are "
                                             + ", ".join(assignments(course)))]), None
-    reason = preflight(course, student, assignment)
+    private = workdir / "intake"
+    try:
+        flags = list(intake.take_in(course, student, assignment, private, caps or intake.Intake()))
+    except (intake.SubmissionRefused, TimeoutError) as exc:
+        return SubmissionResult(student, assignment, executed=False, reason=str(exc),
+                                flags=[Flag(REFUSED_FILE, str(exc))]), None
+    refused = [f.detail for f in flags for name in notebooks_of(course, assignment) if f.detail.startswith(f"{name} ")]
+    reason = refused[0] if refused else preflight(course, student, assignment, private / student / assignment)
     if reason is None:
         job_db = gradebook.job_gradebook(structure, workdir, student, assignment, first_name=first_name,
                                          last_name=last_name, extension=extension)
@@ -100,7 +112,8 @@ def grade_submission(course: Path, student: str, assignment: str, *, deadline: f
         log_path.parent.mkdir(parents=True, exist_ok=True)
         extra = [] if sandbox else ["--Sandbox.enabled=False"]
         run = nbgrader(course, "autograde", assignment, "--student", student, "--force",
-                       f"--CourseDirectory.db_url=sqlite:///{job_db}", *extra, deadline=deadline,
+                       f"--CourseDirectory.db_url=sqlite:///{job_db}",
+                       f"--CourseDirectory.submitted_directory={private}", *extra, deadline=deadline,
                        log_path=log_path)
         if run.returncode is None:
             reason = f"grading took longer than {deadline:.0f} s and was stopped"
@@ -108,9 +121,9 @@ def grade_submission(course: Path, student: str, assignment: str, *, deadline: f
             reason = f"nbgrader could not execute it: {run.last_error()}"
         else:
             log_path.unlink()
-            return SubmissionResult(student, assignment, executed=True), job_db
-    return SubmissionResult(student, assignment, executed=False, reason=reason,
-                            flags=[Flag(NOT_EXECUTED, reason)]), None
+            return SubmissionResult(student, assignment, executed=True, flags=flags), job_db
+    flags.append(Flag(NOT_EXECUTED, reason))
+    return SubmissionResult(student, assignment, executed=False, reason=reason, flags=flags), None
 
 
 class Progress:
@@ -148,6 +161,7 @@ def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, 
     known = set(assignments(course))
     structure = gradebook.structure_gradebook(course, names, db_url, workdir) if names else None
     bar = Progress(len(submissions), progress)
+    caps = intake.Intake(config=course_config(course))
 
     def one(student: str, assignment: str):
         bar.started(student)
@@ -157,7 +171,9 @@ def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, 
                                     structure=structure, workdir=workdir,
                                     first_name=who.first_name if who else None,
                                     last_name=who.last_name if who else None,
-                                    extension=roster.extensions.get((student, assignment)))
+                                    extension=roster.extensions.get((student, assignment)), caps=caps)
+        except Exception as exc:            # this submission's failure, never the run's
+            return _grader_error(SubmissionResult(student, assignment, executed=False), exc), None
         finally:
             bar.finished(student)
 
@@ -167,23 +183,34 @@ def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, 
             futures = [pool.submit(one, student, assignment) for student, assignment in submissions]
             for future in as_completed(futures):
                 result, job_db = future.result()
-                admitted = roster.admits(result.student)
-                if not admitted:
-                    result.flags.append(Flag(NOT_ON_ROSTER, f"{result.student} is not in the gradebook's "
-                                                            "students; graded, not recorded"))
-                if job_db is not None:
-                    if admitted:
-                        gradebook.merge_submission(job_db, db_url, result.assignment, result.student)
-                    else:
-                        fill(result, grades.read(f"sqlite:///{job_db}", [(result.student, result.assignment)]))
-                    job_db.unlink()
-                elif result.assignment in known and admitted:
-                    gradebook.record_not_executed(course, db_url, result.student, result.assignment,
-                                                  result.reason, notebooks_of(course, result.assignment))
+                try:
+                    admitted = roster.admits(result.student)
+                    if not admitted:
+                        result.flags.append(Flag(NOT_ON_ROSTER, f"{result.student} is not in the gradebook's "
+                                                                "students; graded, not recorded"))
+                    if job_db is not None:
+                        if admitted:
+                            gradebook.merge_submission(job_db, db_url, result.assignment, result.student)
+                        else:
+                            fill(result, grades.read(f"sqlite:///{job_db}", [(result.student, result.assignment)]))
+                        job_db.unlink()
+                    elif result.assignment in known and admitted:
+                        gradebook.record_not_executed(course, db_url, result.student, result.assignment,
+                                                      result.reason, notebooks_of(course, result.assignment),
+                                                      workdir / "intake" / result.student / result.assignment)
+                except Exception as exc:        # this submission's failure, never the run's
+                    result = _grader_error(result, exc)
                 results.append(result)
     finally:
         bar.close()
     return sorted(results, key=lambda r: (r.student, r.assignment))
+
+
+def _grader_error(result: SubmissionResult, exc: Exception) -> SubmissionResult:
+    why = f"the grader failed on this submission: {type(exc).__name__}: {exc}"[:500]
+    result.executed, result.reason = False, result.reason or why
+    result.flags.append(Flag(GRADER_ERROR, why))
+    return result
 
 
 def fill(result: SubmissionResult, found: dict) -> None:
@@ -200,12 +227,13 @@ def fill(result: SubmissionResult, found: dict) -> None:
         result.flags.append(Flag(MANUAL, ", ".join(grade.pending_cells) + ": its feedback waits for your grade"))
 
 
-def cell_flags(course: Path, result: SubmissionResult, student_versions: Path) -> list[Flag]:
-    """Deleted or edited locked cells, and what the trusted grader flagged in its notebooks."""
+def cell_flags(course: Path, result: SubmissionResult, student_versions: Path, handed_in: Path) -> list[Flag]:
+    """Deleted or edited locked cells (the private copy in ``handed_in`` against the student
+    version), and what the trusted grader flagged in its notebooks."""
     found = []
     for name in notebooks_of(course, result.assignment):
         autograded = course / "autograded" / result.student / result.assignment / name
-        found += changed_cells(course / "submitted" / result.student / result.assignment / name,
+        found += changed_cells(handed_in / result.student / result.assignment / name,
                                student_versions / result.assignment / name, autograded)
         if result.executed and autograded.exists():
             try:
@@ -273,8 +301,10 @@ def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool =
         say(NO_SANDBOX_WARNING)
     if not become_subreaper():
         say("warning: not on Linux, so children that leave their session may outlive grading")
-    chosen = selection.of(find_submissions(course))
-    if not chosen:
+    submissions, refused = intake.submission_folders(course)
+    chosen = selection.of(submissions)
+    refused = [f for f in refused if selection.holds(f.student, f.assignment)]
+    if not chosen and not refused:
         say(f"No submissions ({selection}): put them in {course / 'submitted'}/<student>/<assignment>/")
         return []
     config = course_config(course)                    # read once for the whole run
@@ -293,13 +323,19 @@ def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool =
                             progress=sys.stderr.isatty() if progress is None else progress, roster=roster)
         for result in results:
             if result.assignment in known:
-                result.flags += cell_flags(course, result, workdir / "release")
+                result.flags += cell_flags(course, result, workdir / "release", workdir / "intake")
+    intake.add_flags(results, intake.look_alike_flags(chosen, gradebook.student_ids(db_url)))
+    results += [SubmissionResult(f.student, f.assignment, executed=False, reason=f.detail, flags=[f])
+                for f in refused]
+    results.sort(key=lambda r: (r.student, r.assignment))
     recorded = [r for r in results if r.assignment in known and roster.admits(r.student)]
     found = grades.read(db_url, [(r.student, r.assignment) for r in recorded])
     for result in recorded:
         fill(result, found)
-    feedback.generate(course, [found[k] for k in ((r.student, r.assignment) for r in recorded) if k in found],
-                      db_url=db_url, deadline=settings.command_deadline, say=say)
+    _, failed = feedback.generate(course, [found[k] for k in ((r.student, r.assignment) for r in recorded)
+                                           if k in found],
+                                  db_url=db_url, deadline=settings.command_deadline, jobs=jobs or settings.job_count())
+    intake.add_flags(results, failed)
     grades.write_grades_csv(course / "grades.csv", db_url, rosters.read(db_url))
     write_report(course / "grading-report.csv", results, keep_others=not selection.everything)
     say(render_table(results))
@@ -324,8 +360,12 @@ def refresh(course: Path, *, db_url: str | None = None, say=print) -> list[Submi
     found = grades.read(db_url, [(r.student, r.assignment) for r in recorded])
     for result in recorded:
         fill(result, found)
-    done = feedback.generate(course, [g for g in found.values() if g.submitted], db_url=db_url,
-                             deadline=Grading(config=config).command_deadline, say=say)
+    settings = Grading(config=config)
+    done, failed = feedback.generate(course, [g for g in found.values() if g.submitted], db_url=db_url,
+                                     deadline=settings.command_deadline, jobs=settings.job_count())
+    for result in results:          # a page that failed before and was made now is no longer flagged
+        result.flags = [f for f in result.flags if f.kind != FEEDBACK_FAILED]
+    intake.add_flags(results, failed)
     grades.write_grades_csv(course / "grades.csv", db_url, roster)
     write_report(course / "grading-report.csv", results)
     say(render_table(results))

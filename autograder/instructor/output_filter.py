@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from nbformat.notebooknode import NotebookNode
 
 from autograder.sandbox import Limits
+from .browser_safety import is_base64
 from .verdicts import error, stream
 
 TEXT_MIMETYPES = ("text/plain",)
@@ -35,8 +36,11 @@ class OutputFilter:
             elif kind in ("display_data", "execute_result"):
                 data = out.get("data") if isinstance(out.get("data"), dict) else {}
                 clean = {m: _text(data[m]) for m in TEXT_MIMETYPES if m in data}
+                # An image is base64 text, pasted into an <img src="data:..."> unescaped by
+                # nbconvert's templates: anything else could close the attribute.
                 clean.update({m: _text(data[m]) for m in IMAGE_MIMETYPES
-                              if m in data and len(_text(data[m])) <= self.max_image_bytes})
+                              if m in data and len(_text(data[m])) <= self.max_image_bytes
+                              and is_base64(_text(data[m]))})
                 if not clean:
                     continue
                 piece = NotebookNode(output_type=kind, data=clean, metadata={})

@@ -13,8 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.spreadsheet import write_dicts
 from . import flags as flagging
 from .flags import Flag
+from .names import printable, shown
 
 COLUMNS = ["student", "assignment", "status", "score", "max_score", "raw_score", "late_penalty", "executed",
            "reason", "failed_tests", "flags"]
@@ -55,7 +57,9 @@ def render_table(results: list[SubmissionResult]) -> str:
         if r.penalty:
             status += f" (late penalty -{r.penalty:g})"
         score = "-" if r.score is None else f"{r.score:g} / {r.max_score:g}"
-        rows.append((r.student, r.assignment, score, status))
+        # Names and reasons come from students (folder and file names): control characters
+        # are written as escapes, so they cannot move the terminal's cursor (names.py).
+        rows.append((shown(r.student), shown(r.assignment), score, printable(status)))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3] for row in rows]
     lines.insert(1, "-" * min(100, max(len(line) for line in lines)))
@@ -86,9 +90,7 @@ def write_report(path: Path, results: list[SubmissionResult], *, keep_others: bo
         rows.sort(key=lambda row: (row.get("student", ""), row.get("assignment", "")))
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "w", newline="") as f:
-            w = csv.DictWriter(f, COLUMNS, extrasaction="ignore")
-            w.writeheader()
-            w.writerows(rows)
+            write_dicts(f, COLUMNS, rows)     # no cell a spreadsheet reads as a formula
         tmp.replace(path)
 
 

@@ -23,6 +23,7 @@ from autograder.processes import kill_tree
 from . import bwrap
 from .channel import ForgedReply, verify
 from .limits import Limits, describe_signal
+from .memory_watch import MemoryWatch
 from .settings import Sandbox
 
 MAX_LOG_CHARS = 20_000
@@ -76,6 +77,8 @@ def run_job(kind: str, payload: dict, *, sandbox: Sandbox | None, deadline: floa
     finally:
         os.close(write_fd)
     log = _LogTail(proc.stdout)
+    # The job's memory as a whole (its rlimits are per process): killing bwrap ends its PID namespace.
+    watch = MemoryWatch(proc.pid, limits.job_memory, proc.kill) if sandbox is not None else None
     try:
         try:
             proc.stdin.write(json.dumps(request).encode())
@@ -90,11 +93,16 @@ def run_job(kind: str, payload: dict, *, sandbox: Sandbox | None, deadline: floa
             else:
                 time.sleep(clock.wait_step(0.05))
     finally:
+        if watch is not None:
+            watch.stop()
         os.close(read_fd)
         _stop(proc, sandboxed=sandbox is not None)
         log.join()
     result = JobResult(None, log=log.text(), returncode=proc.returncode,
                        elapsed=time.monotonic() - started, limits=limits or Limits())
+    if watch is not None and watch.exceeded:
+        result.problem = result.limits.job_memory_exceeded()
+        return result
     if timed_out:
         result.problem = (f"did not finish within {deadline:.0f} s: the code probably deadlocks, "
                           f"waits forever, or loops endlessly")

@@ -1,7 +1,9 @@
 """Resource limits for everything a submission runs, and what to tell a student who hits one.
 
 The limits are POSIX rlimits, set by the sandbox's entry point (``inside.py``) before any
-student code runs; every process the submission starts inherits them. The number of
+student code runs; every process the submission starts inherits them. They are per process,
+so the job as a whole has one more: ``job_memory``, the memory all its processes may hold
+together, which the grader enforces from outside (``memory_watch.py``). The number of
 processes counts per user: the sandbox gives each job its own uid (or, run by a non-root
 instructor, its own user namespace), so one submission's fork bomb cannot starve another's.
 """
@@ -22,6 +24,7 @@ class Limits:
     file_size: int = 64 * MiB      # largest file a process may write (RLIMIT_FSIZE)
     cpu_seconds: int = 600         # CPU time per process (RLIMIT_CPU): a spin cannot outlive it
     open_files: int = 1024         # RLIMIT_NOFILE
+    job_memory: int = 8 * GiB      # resident memory of all the job's processes together (memory_watch.py)
 
     def apply(self) -> None:
         """Lower this process's limits (inherited by everything it starts). Never raises them."""
@@ -38,6 +41,10 @@ class Limits:
     @classmethod
     def from_dict(cls, data: dict) -> "Limits":
         return cls(**{k: int(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def job_memory_exceeded(self) -> str:
+        return (f"your code's processes together used more than {_size(self.job_memory)} of memory, "
+                f"the limit for a submission, and were stopped")
 
     def explain(self, error: str) -> str | None:
         """A sentence for a student whose code failed with ``error`` ("Type: message") because

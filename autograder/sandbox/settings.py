@@ -18,7 +18,12 @@ class Sandbox(Configurable):
         "Run every notebook and every check in a bubblewrap sandbox. False grades without one "
         "(student code then runs as the grader's user, with its files and network); every run "
         "prints a warning.")).tag(config=True)
-    memory_limit = Integer(4 * GiB, help="Bytes of address space per process of a job.").tag(config=True)
+    memory_limit = Integer(4 * GiB, help=(
+        "Bytes of address space per process of a job (at most job_memory).")).tag(config=True)
+    job_memory = Integer(8 * GiB, help=(
+        "Bytes of memory all the processes of one job may hold together (resident memory, "
+        "measured by the grader every 0.1 s); past it the job is stopped. With several jobs side "
+        "by side (c.Grading.jobs), keep jobs x job_memory below the machine's memory.")).tag(config=True)
     max_processes = Integer(64, help="Processes a job may have at once.").tag(config=True)
     max_file_size = Integer(64 * MiB, help="Largest file a job may write, in bytes.").tag(config=True)
     cpu_time_limit = Integer(600, help="CPU seconds any one process of a job may use.").tag(config=True)
@@ -29,8 +34,9 @@ class Sandbox(Configurable):
         "per-user process limit is per job (uids need not exist in /etc/passwd).")).tag(config=True)
 
     def limits(self) -> Limits:
-        return Limits(memory=self.memory_limit, processes=self.max_processes,
-                      file_size=self.max_file_size, cpu_seconds=self.cpu_time_limit)
+        return Limits(memory=min(self.memory_limit, self.job_memory), processes=self.max_processes,
+                      file_size=self.max_file_size, cpu_seconds=self.cpu_time_limit,
+                      job_memory=self.job_memory)
 
     def job_uid(self) -> int | None:
         """A uid for the next job when grading as root (None otherwise: bwrap maps one)."""

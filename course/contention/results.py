@@ -37,6 +37,8 @@ import math
 import statistics
 from pathlib import Path
 
+from autograder.spreadsheet import write_dicts
+
 __all__ = [
     "ROW_FIELDS",
     "WORKER_FIELDS",
@@ -101,10 +103,7 @@ def write_csv(rows, path, fields=None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(fields), extrasaction="ignore")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: _cell(r.get(k)) for k in fields})
+        write_dicts(f, fields, ({k: _cell(r.get(k)) for k in fields} for r in rows))
     return path
 
 

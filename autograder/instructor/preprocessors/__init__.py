@@ -7,12 +7,15 @@ instructor's process; student code never runs there:
   its filtered outputs come back, for the student to read; no score comes from them.
 * ``TrustedScores`` decides every autograded test cell from the submitted answer cells and
   writes the verdict as the cell's outputs, which nbgrader's SaveAutoGrades records.
+* ``BrowserSafe`` leaves nothing in the notebook that could run in a browser (the
+  formgrader shows it with the instructor's session); feedback runs it again.
 
 ``nbgrader generate_feedback`` adds ``FeedbackPage``: titles that say what each graded cell
 checks, the late penalty's reason, the lessons' diagrams as pictures.
 """
+from .browser_safe import BrowserSafe
 from .feedback_page import FeedbackPage
 from .sandboxed_execute import SandboxedExecute
 from .trusted_scores import TrustedScores
 
-__all__ = ["FeedbackPage", "SandboxedExecute", "TrustedScores"]
+__all__ = ["BrowserSafe", "FeedbackPage", "SandboxedExecute", "TrustedScores"]
