@@ -46,10 +46,11 @@ class SubmissionResult:
 def render_table(results: list[SubmissionResult]) -> str:
     rows = [("student", "assignment", "score", "status")]
     for r in results:
-        if r.score is None:
+        if not r.executed:
+            status = (f"not graded: {r.reason}" if r.score is None
+                      else f"NOT EXECUTED (0 points): {r.reason}")
+        elif r.score is None:
             status = "no grade"
-        elif not r.executed:
-            status = f"NOT EXECUTED (0 points): {r.reason}"
         elif r.failed_tests:
             status = f"{r.status}; lost points in " + ", ".join(r.failed_tests)
         else:
