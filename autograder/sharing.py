@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 
 __all__ = ["ATOMS", "children", "describe", "walk_names", "find_path", "find_unpicklable",
+           "real_multiprocessing_types", "is_real_primitive",
            "unpicklable_sentence", "foreign_sentence", "foreign_created_sentence", "REAL_PROCESS_REFUSED"]
 
 ATOMS = (str, bytes, bytearray, int, float, complex, bool, type(None), range)
@@ -112,6 +113,20 @@ def find_path(root, wanted, stop, max_depth=5, max_nodes=3000):
         except Exception:  # noqa: BLE001
             continue
     return None
+
+
+def real_multiprocessing_types() -> tuple:
+    """The classes of multiprocessing's own primitives (those a ctx of the grader's is not)."""
+    import multiprocessing.queues as qs
+    import multiprocessing.sharedctypes as sc
+    import multiprocessing.synchronize as sy
+    return (sy.SemLock, sy.Condition, sy.Event, sy.Barrier, sc.SynchronizedBase, qs.Queue, qs.SimpleQueue)
+
+
+def is_real_primitive(obj, types) -> bool:
+    """Whether ``obj`` is a real multiprocessing primitive (one of ``types``, from
+    real_multiprocessing_types(), or a raw shared ctypes object of multiprocessing.sharedctypes)."""
+    return isinstance(obj, types) or (hasattr(type(obj), "_type_") and hasattr(obj, "_wrapper"))
 
 
 def find_unpicklable(root, dumps):

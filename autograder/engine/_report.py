@@ -7,8 +7,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Optional
 
-from autograder.sharing import (describe, find_path, find_unpicklable, foreign_sentence, unpicklable_sentence,
-                                walk_names)
+from autograder.sharing import (describe, find_path, find_unpicklable, foreign_sentence, is_real_primitive,
+                                real_multiprocessing_types, unpicklable_sentence, walk_names)
 
 from .context import PRIMITIVE_TYPES, ControlledContext
 from .primitives import Condition, Lock, RLock, Semaphore
@@ -210,27 +210,13 @@ def unpicklable_message(root, path, obj, err):
     return unpicklable_sentence(type(root).__name__, path, describe(obj), f"{type(err).__name__}: {err}")
 
 
-def _foreign_types():
-    import multiprocessing.sharedctypes as sc
-    import multiprocessing.synchronize as sy
-    import multiprocessing.queues as qs
-    return (sy.SemLock, sy.Condition, sy.Event, sy.Barrier, sc.SynchronizedBase,
-            qs.Queue, qs.SimpleQueue)
-
-
-def is_foreign(obj, foreign) -> bool:
-    """Whether ``obj`` is a real multiprocessing primitive (one of ``foreign``, or a raw
-    shared ctypes object of multiprocessing.sharedctypes)."""
-    return isinstance(obj, foreign) or (hasattr(type(obj), "_type_") and hasattr(obj, "_wrapper"))
-
-
 def find_foreign(root):
     """Primitives from a real multiprocessing context, i.e. not created from ``ctx``."""
     try:
-        foreign = _foreign_types()
+        foreign = real_multiprocessing_types()
     except ImportError:
         return None
-    return find_path(root, lambda o: is_foreign(o, foreign),
+    return find_path(root, lambda o: is_real_primitive(o, foreign),
                      lambda o: isinstance(o, PRIMITIVE_TYPES) or isinstance(o, ControlledContext))
 
 

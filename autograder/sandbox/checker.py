@@ -58,20 +58,24 @@ def _checked(exercise_id, suite, cell_source, sandbox, deadline, table, settings
     except SyntaxError as exc:
         return Report.not_checked(exercise_id, suite, table,
                                   f"your answer cell has a syntax error on line {exc.lineno}: {exc.msg}")
+    # The judge runs here, unconfined: it never runs the answer. Only the worker host it starts
+    # for the answer is confined by ``sandbox``.
+    box = {name: getattr(sandbox, name) for name in sandbox.trait_names(config=True)} if sandbox else None
     job = run_job("checks", {"exercise": exercise_id, "suite": suite, "source": cell_source,
-                             "settings": settings.to_dict()}, sandbox=sandbox, deadline=deadline)
+                             "settings": settings.to_dict(), "sandbox": box}, sandbox=None, deadline=deadline)
     if job.reply is None:
         return Report.not_checked(exercise_id, suite, table, f"the checks {job.problem}")
     try:
         report = Report.from_untrusted(job.reply.get("report"), exercise_id, suite, table)
     except ValueError as exc:
         return Report.not_checked(exercise_id, suite, table, f"the checks' report was rejected: {exc}")
+    limits = sandbox.limits() if sandbox is not None else job.limits
     for result in report.results:
-        hit = job.limits.explain(result.message)
+        hit = limits.explain(result.message)
         if hit:
             result.message = f"{result.message.rstrip('. ')}: {hit}"
-    if report.problem and job.limits.explain(report.problem):
-        report.problem = f"{report.problem.rstrip('. ')}: {job.limits.explain(report.problem)}"
+    if report.problem and limits.explain(report.problem):
+        report.problem = f"{report.problem.rstrip('. ')}: {limits.explain(report.problem)}"
     return report
 
 

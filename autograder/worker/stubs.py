@@ -1,0 +1,528 @@
+"""The ``ctx`` a controlled worker hands the student's class: every operation is a request.
+
+A controlled worker is one simulated process (or the parent, which runs setup and the check)
+of one execution. The judge owns the primitives, the scheduler, the virtual clock and all
+shared state; here each ``ctx.Lock()``, ``acquire()``, ``value`` read or write, Condition
+wait, ``time.monotonic()`` or ``time.sleep()`` is a message to the judge (:class:`Relay`),
+which performs it on its own primitive, exactly as when the engine runs the class in its
+own interpreter, and answers. A stub knows only its handle (the primitive's position in the
+run's creation order) and what never changes (a length, a number of parties).
+
+Nothing here is a wall: the student's code runs in this process and may replace any of it.
+What it could gain by that is nothing: the verdict is the judge's.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+
+from autograder.sharing import REAL_PROCESS_REFUSED, foreign_created_sentence
+
+from .wire import ProtocolError, decode_plain, encode
+
+__all__ = ["Relay", "ControlledContext", "Stub", "ForeignPrimitiveError", "install_guards", "virtual_time",
+           "per_process_id", "per_process_hash", "patch_module_globals", "STUB_TYPES"]
+
+_MASK = (1 << 64) - 1
+
+#: what the judge may raise back for an operation, by name
+_ERRORS = {cls.__name__: cls for cls in (ValueError, AssertionError, TypeError, IndexError, RuntimeError,
+                                         OverflowError, OSError, AttributeError, NotImplementedError,
+                                         KeyError, ZeroDivisionError)}
+_ERRORS["BrokenBarrierError"] = threading.BrokenBarrierError
+
+
+class ForeignPrimitiveError(RuntimeError):
+    """A real multiprocessing lock created in a simulated process (see the engine's own)."""
+
+
+class Relay:
+    """This worker's link to the judge while a call runs: :meth:`ask` sends an operation and
+    returns the judge's answer. While it waits, the judge may ask what the objects here hold
+    (primitives' names), which ``names`` (a function) answers."""
+
+    def __init__(self, channel, module_file: str, pid: int, names):
+        self.channel = channel
+        self.module_file = module_file
+        self.pid = pid
+        self.names = names
+        self.stubs: dict[int, Stub] = {}
+
+    def where(self):
+        """The line of the answer's module that made the current operation (None if none)."""
+        frame = sys._getframe(2)
+        while frame is not None:
+            if frame.f_code.co_filename == self.module_file:
+                return frame.f_lineno
+            frame = frame.f_back
+        return None
+
+    def ask(self, request: dict):
+        request["at"] = self.where()
+        self.channel.send(request)
+        while True:
+            reply = self.channel.recv()
+            if "r" in reply:
+                return decode_plain(reply["r"], {"$stub": self.stub})
+            if "e" in reply:
+                error = reply["e"] if type(reply["e"]) is dict else {}
+                cls = _ERRORS.get(error.get("type"), RuntimeError)
+                raise cls(str(error.get("msg", "")))
+            if "names?" in reply:
+                self.channel.send({"names": self.names()})
+                continue
+            raise ProtocolError("an unexpected message while waiting for the judge")
+
+    def op(self, stub, method: str, *args):
+        return self.ask({"op": "call", "h": stub._h, "m": method, "a": [encode(a, _ref) for a in args]})
+
+    def new(self, kind: str, *args):
+        return self.ask({"op": "new", "kind": kind, "a": [encode(a, _ref) for a in args]})
+
+    def stub(self, info):
+        """The one stub of this worker for a primitive the judge describes (``info``: its
+        handle, kind and what never changes)."""
+        if type(info) is not dict or type(info.get("h")) is not int or info.get("kind") not in _KINDS:
+            raise ProtocolError("a malformed primitive")
+        found = self.stubs.get(info["h"])
+        if found is None:
+            found = self.stubs[info["h"]] = _KINDS[info["kind"]](self, info)
+        return found
+
+
+def _ref(value):
+    if isinstance(value, Stub):
+        return {"$h": value._h}
+    return None
+
+
+# ------------------------------------------------------------------ primitives
+class Stub:
+    """A primitive of the judge's, seen from this worker."""
+
+    kind = "Primitive"
+    __slots__ = ("_rt", "_h", "_info", "__weakref__")
+
+    def __init__(self, rt, info):
+        self._rt = rt
+        self._h = info["h"]
+        self._info = info
+
+    def _related(self, key):
+        return self._rt.stub(self._info[key])
+
+    def __repr__(self):
+        return self._rt.ask({"op": "repr", "h": self._h})
+
+    def __reduce__(self):
+        raise RuntimeError(f"{self.kind} objects should only be shared between processes through inheritance")
+
+
+class _LockLike(Stub):
+    __slots__ = ()
+
+    def acquire(self, block=True, timeout=None):
+        return self._rt.op(self, "acquire", block, timeout)
+
+    def release(self):
+        return self._rt.op(self, "release")
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *args):
+        return self.release()
+
+
+class Lock(_LockLike):
+    kind = "Lock"
+    __slots__ = ()
+
+
+class RLock(_LockLike):
+    kind = "RLock"
+    __slots__ = ()
+
+
+class Semaphore(_LockLike):
+    kind = "Semaphore"
+    __slots__ = ()
+
+    def get_value(self):
+        return self._rt.op(self, "get_value")
+
+
+class BoundedSemaphore(Semaphore):
+    kind = "BoundedSemaphore"
+    __slots__ = ()
+
+
+class Condition(_LockLike):
+    kind = "Condition"
+    __slots__ = ()
+
+    def wait(self, timeout=None):
+        return self._rt.op(self, "wait", timeout)
+
+    def wait_for(self, predicate, timeout=None):
+        # the engine's Condition.wait_for, with its clock reads as requests: the same points
+        result = predicate()
+        if result:
+            return result
+        clock = self._rt.ask
+        endtime = None if timeout is None else clock({"op": "clock"}) + timeout
+        waittime = None
+        while not result:
+            if endtime is not None:
+                waittime = endtime - clock({"op": "clock"})
+                if waittime <= 0:
+                    break
+            self.wait(waittime)
+            result = predicate()
+        return result
+
+    def notify(self, n=1):
+        return self._rt.op(self, "notify", n)
+
+    def notify_all(self):
+        return self._rt.op(self, "notify_all")
+
+
+class Event(Stub):
+    kind = "Event"
+    __slots__ = ()
+
+    def is_set(self):
+        return self._rt.op(self, "is_set")
+
+    def set(self):
+        return self._rt.op(self, "set")
+
+    def clear(self):
+        return self._rt.op(self, "clear")
+
+    def wait(self, timeout=None):
+        return self._rt.op(self, "wait", timeout)
+
+
+class Barrier(Stub):
+    kind = "Barrier"
+    __slots__ = ()
+
+    @property
+    def parties(self):
+        return self._info["parties"]
+
+    @property
+    def n_waiting(self):
+        return self._rt.op(self, "get:n_waiting")
+
+    @property
+    def broken(self):
+        return self._rt.op(self, "get:broken")
+
+    def wait(self, timeout=None):
+        return self._rt.op(self, "wait", timeout)
+
+    def abort(self):
+        return self._rt.op(self, "abort")
+
+    def reset(self):
+        return self._rt.op(self, "reset")
+
+
+class RawValue(Stub):
+    kind = "Value"
+    __slots__ = ()
+
+    @property
+    def value(self):
+        return self._rt.op(self, "get:value")
+
+    @value.setter
+    def value(self, v):
+        self._rt.op(self, "set:value", v)
+
+    @property
+    def _type_(self):
+        return self._info["type"]
+
+
+class RawArray(Stub):
+    kind = "Array"
+    __slots__ = ()
+
+    def __len__(self):
+        return self._info["len"]
+
+    def __getitem__(self, i):
+        return self._rt.op(self, "getitem", i)
+
+    def __setitem__(self, i, v):
+        self._rt.op(self, "setitem", i, v)
+
+    @property
+    def value(self):
+        return self._rt.op(self, "get:value")
+
+    @value.setter
+    def value(self, v):
+        self._rt.op(self, "set:value", v)
+
+    @property
+    def raw(self):
+        return self._rt.op(self, "get:raw")
+
+    @raw.setter
+    def raw(self, v):
+        self._rt.op(self, "set:raw", v)
+
+    @property
+    def _type_(self):
+        return self._info["type"]
+
+    @property
+    def _length_(self):
+        return self._info["len"]
+
+
+class Synchronized(Stub):
+    kind = "Value"
+    __slots__ = ()
+
+    def acquire(self, *args, **kwargs):
+        return self.get_lock().acquire(*args, **kwargs)
+
+    def release(self):
+        return self.get_lock().release()
+
+    def __enter__(self):
+        return self.get_lock().__enter__()
+
+    def __exit__(self, *args):
+        return self.get_lock().__exit__(*args)
+
+    def get_obj(self):
+        return self._related("raw")
+
+    def get_lock(self):
+        return self._related("lock")
+
+    @property
+    def value(self):
+        return self._rt.op(self, "get:value")
+
+    @value.setter
+    def value(self, v):
+        self._rt.op(self, "set:value", v)
+
+
+class SynchronizedArray(Synchronized):
+    kind = "Array"
+    __slots__ = ()
+
+    def __len__(self):
+        return self._info["len"]
+
+    def __getitem__(self, i):
+        return self._rt.op(self, "getitem", i)
+
+    def __setitem__(self, i, v):
+        self._rt.op(self, "setitem", i, v)
+
+    @property
+    def raw(self):
+        return self._rt.op(self, "get:raw")
+
+    @raw.setter
+    def raw(self, v):
+        self._rt.op(self, "set:raw", v)
+
+
+_KINDS = {cls.__name__: cls for cls in (Lock, RLock, Semaphore, BoundedSemaphore, Condition, Event, Barrier,
+                                        RawValue, RawArray, Synchronized, SynchronizedArray)}
+STUB_TYPES = tuple(_KINDS.values())
+
+
+def inner(stub):
+    """What a primitive holds, for naming (autograder.sharing.walk_names)."""
+    info = stub._info
+    if isinstance(stub, Synchronized):
+        return [(stub._rt.stub(info["raw"]), None, 0), (stub._rt.stub(info["lock"]), ".get_lock()", 1)]
+    if isinstance(stub, Condition):
+        return [(stub._rt.stub(info["lock"]), None, 1)]
+    return []
+
+
+# ------------------------------------------------------------------ the context
+def _typecode(typecode_or_type):
+    if isinstance(typecode_or_type, type) and typecode_or_type.__module__ == "ctypes":
+        return {"$ctype": typecode_or_type.__name__}
+    return typecode_or_type
+
+
+class ControlledContext:
+    """What the student's class gets as ``ctx`` in a controlled worker."""
+
+    __slots__ = ("_rt", "__weakref__")
+
+    def __init__(self, rt):
+        self._rt = rt
+
+    def Lock(self):
+        return self._rt.new("Lock")
+
+    def RLock(self):
+        return self._rt.new("RLock")
+
+    def Semaphore(self, value=1):
+        return self._rt.new("Semaphore", value)
+
+    def BoundedSemaphore(self, value=1):
+        return self._rt.new("BoundedSemaphore", value)
+
+    def Condition(self, lock=None):
+        return self._rt.new("Condition", lock)
+
+    def Event(self):
+        return self._rt.new("Event")
+
+    def Barrier(self, parties, action=None, timeout=None):
+        if action is not None:
+            raise NotImplementedError("ctx.Barrier(action=...) is not available in the controlled grading "
+                                      "context: call the action yourself after wait()")
+        return self._rt.new("Barrier", parties, timeout)
+
+    def RawValue(self, typecode_or_type, *args):
+        return self._rt.new("RawValue", _typecode(typecode_or_type), list(args))
+
+    def RawArray(self, typecode_or_type, size_or_initializer):
+        init = size_or_initializer if isinstance(size_or_initializer, int) else list(size_or_initializer)
+        return self._rt.new("RawArray", _typecode(typecode_or_type), init)
+
+    def Value(self, typecode_or_type, *args, lock=True):
+        return self._rt.new("Value", _typecode(typecode_or_type), list(args), lock)
+
+    def Array(self, typecode_or_type, size_or_initializer, *, lock=True):
+        init = size_or_initializer if isinstance(size_or_initializer, int) else list(size_or_initializer)
+        return self._rt.new("Array", _typecode(typecode_or_type), init, lock)
+
+    def get_start_method(self, allow_none=False):
+        return "controlled"
+
+    def get_context(self, method=None):
+        return self
+
+    def cpu_count(self):
+        return os.cpu_count() or 1
+
+    def _unsupported(name):  # noqa: N805 - helper evaluated in the class body
+        def method(self, *args, **kwargs):
+            raise NotImplementedError(
+                f"ctx.{name}() is not available in the controlled grading context: "
+                f"build the exercise from ctx's locks, conditions, semaphores and "
+                f"shared memory (Value/Array)")
+        method.__name__ = name
+        return method
+
+    Queue = _unsupported("Queue")
+    SimpleQueue = _unsupported("SimpleQueue")
+    JoinableQueue = _unsupported("JoinableQueue")
+    Pipe = _unsupported("Pipe")
+    Manager = _unsupported("Manager")
+    Pool = _unsupported("Pool")
+    Process = _unsupported("Process")
+    del _unsupported
+
+    def __repr__(self):
+        return "<ControlledContext>"
+
+
+# ------------------------------------------------------------------ time, ids and guards
+_REAL_TIME = {name: getattr(time, name) for name in (
+    "sleep", "monotonic", "perf_counter", "time", "monotonic_ns", "perf_counter_ns", "time_ns")}
+
+
+def virtual_time(rt) -> dict:
+    """Make ``time``'s clocks and sleep requests to the judge's virtual clock; returns
+    {real function: its virtual replacement} (for names bound by ``from time import ...``)."""
+    def clock(name):
+        def read():
+            return rt.ask({"op": "time", "fn": name})
+        read.__name__ = name
+        return read
+
+    def sleep(secs):
+        rt.ask({"op": "sleep", "s": secs})
+
+    replacements = {name: clock(name) for name in _REAL_TIME if name != "sleep"}
+    replacements["sleep"] = sleep
+    for name, fn in replacements.items():
+        setattr(time, name, fn)
+    return {_REAL_TIME[name]: fn for name, fn in replacements.items()}
+
+
+def per_process_id(rt):
+    """id() as a spawned process sees the shared primitives (the engine's hooks.per_process_id)."""
+    real_id = id
+
+    def fake_id(obj):
+        pid = rt.pid
+        if pid < 1 or not isinstance(obj, Stub):
+            return real_id(obj)
+        base = 1_000_000 + 64 * obj._h
+        if pid == 1:
+            return base
+        if pid == 2:
+            return _MASK - base
+        return ((base * (0x9E3779B97F4A7C15 + 2 * pid)) ^ (pid * 0x5851F42D4C957F2D)) & _MASK
+    return fake_id
+
+
+def per_process_hash(rt, fake_id):
+    real_hash = hash
+
+    def fake_hash(obj):
+        if isinstance(obj, Stub) and rt.pid >= 1:
+            return real_hash(fake_id(obj))
+        return real_hash(obj)
+    return fake_hash
+
+
+def patch_module_globals(namespace: dict, real_to_virtual: dict, ids=None) -> None:
+    """Names the answer bound with ``from time import ...`` follow the virtual clock; with
+    ``ids`` (id, hash), id() and hash() of shared primitives differ per process."""
+    for name, value in list(namespace.items()):
+        try:
+            replacement = real_to_virtual.get(value)
+        except Exception:      # an unhashable (or oddly hashing) global
+            continue
+        if replacement is not None:
+            namespace[name] = replacement
+    if ids is not None:
+        namespace["id"], namespace["hash"] = ids
+
+
+def install_guards(simulated: bool) -> None:
+    """As in the engine's own runs: no real process may start; in a simulated process
+    (``simulated``) no real multiprocessing lock may be created."""
+    def refuse(*args, **kwargs):
+        raise RuntimeError(REAL_PROCESS_REFUSED)
+
+    os.fork = refuse
+    try:
+        import _posixsubprocess
+        _posixsubprocess.fork_exec = refuse
+    except ImportError:  # pragma: no cover - not POSIX
+        pass
+    if simulated:
+        try:
+            import multiprocessing.synchronize as mp_sync
+        except ImportError:  # pragma: no cover - no sem_open
+            return
+
+        def guarded_init(self, *args, **kwargs):
+            raise ForeignPrimitiveError(foreign_created_sentence(type(self).__name__))
+        mp_sync.SemLock.__init__ = guarded_init
