@@ -185,8 +185,10 @@ class Execution:
         info = {"h": self.index[id(prim)], "kind": kind}
         if kind == "Barrier":
             info["parties"] = prim.parties
-        elif kind in ("RawValue", "RawArray"):
-            info["type"] = prim._type_
+        elif kind == "RawValue":
+            info["type"] = prim._type_                  # the ctypes typecode, e.g. "q"
+        elif kind == "RawArray":
+            info["type"] = prim._type_.__name__         # the element's ctypes type, e.g. "c_long"
         if kind in ("RawArray", "SynchronizedArray"):
             info["len"] = len(prim)
         if kind in ("Synchronized", "SynchronizedArray"):

@@ -1,15 +1,18 @@
-"""Checking one answer: admission, then one suite of checks in a job of its own.
+"""Checking one answer: one suite of checks, judged in a job of its own.
 
-``check_answer`` is the one way an answer is checked, by the grader (in a sandbox) and by a
-student's test cell or self-check (autograder.student; in a plain subprocess on their machine): the cell text
-passes the static admission check (autograder.checks.admission), runs in a fresh process with a
-deadline whose output goes to a log (nbgrader zeroes a test cell that writes to stderr),
-and its verdict counts only if it comes back signed, in the suite's exact shape.
+``check_answer`` is the one way an answer is checked, by the grader and by a student's test
+cell or self-check (autograder.student, on their machine). The cell text is read for friendly
+warnings first (autograder.checks.admission: advice, never a refusal; a syntax error stops it);
+then a judge runs the suite in a fresh process with a deadline (sandbox/job_checks.py): it
+never runs the answer itself, but reaches it through workers it starts, confined by
+``sandbox`` when grading. Its verdict counts only in the suite's exact shape, with the points
+of the grader's table; the judge's output goes to a log (nbgrader zeroes a test cell that
+writes to stderr).
 """
 from __future__ import annotations
 
 
-from autograder.checks.admission import AnswerRefused, admit
+from autograder.checks.admission import lint, notes_text
 from autograder.checks import suite_table
 from autograder.checks.answers import placeholders
 from autograder.checks.report import NOT_ANSWERED, Report
@@ -52,9 +55,7 @@ def _not_answered(functions: list[str]) -> str:
 
 def _checked(exercise_id, suite, cell_source, sandbox, deadline, table, settings) -> Report:
     try:
-        admit(exercise_id, cell_source)
-    except AnswerRefused as exc:
-        return Report.not_checked(exercise_id, suite, table, str(exc))
+        notes = notes_text(lint(exercise_id, cell_source))
     except SyntaxError as exc:
         return Report.not_checked(exercise_id, suite, table,
                                   f"your answer cell has a syntax error on line {exc.lineno}: {exc.msg}")
@@ -76,6 +77,7 @@ def _checked(exercise_id, suite, cell_source, sandbox, deadline, table, settings
             result.message = f"{result.message.rstrip('. ')}: {hit}"
     if report.problem and limits.explain(report.problem):
         report.problem = f"{report.problem.rstrip('. ')}: {limits.explain(report.problem)}"
+    report.notes = notes
     return report
 
 

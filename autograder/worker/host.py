@@ -5,10 +5,11 @@ student's own machine) and talks to it over one socket (the *control* socket). T
 the answer's module to its folder and compiles it, but never executes it; then, per request:
 
 * ``{"fork": [spec, ...]}``: one worker per spec (serve.Worker: its role, its process number,
-  and for a controlled process the shared object's pickled state). Each worker gets a fresh
-  socket pair; the host keeps nothing of it and sends the judge's ends back with the reply
-  ``{"forked": [id, ...]}`` (SCM_RIGHTS). A worker runs in a process group of its own.
-* ``{"kill": [id, ...]}``: those workers and what they started are killed and reaped.
+  and for a controlled process the shared object's pickled state). Each worker has a socket
+  pair of its own; the host writes the spec into it, keeps nothing of it and sends the judge's
+  end back with the reply ``{"forked": [id, ...]}`` (SCM_RIGHTS). Workers are forked ahead of
+  need while the judge asks nothing (a pool), and each runs in a process group of its own.
+* ``{"kill": [id, ...]}``: those workers and what they started are killed (and reaped soon).
 * ``{"stop": true}`` or the end of the control socket: everything is killed; the host exits.
 
 The host is not dumpable, so no worker (same uid) can attach to it: every socket passes
@@ -17,9 +18,11 @@ through it, and the workers must not be able to reach one that is not theirs.
 from __future__ import annotations
 
 import base64
+import collections
 import ctypes
 import importlib
 import os
+import select
 import signal
 import socket
 import sys
@@ -42,6 +45,8 @@ PRELOADED = ("multiprocessing", "multiprocessing.synchronize", "multiprocessing.
              "weakref", "copy", "inspect", "traceback", "pickle", "json", "signal", "inspect")
 PR_SET_DUMPABLE = 4
 ROLES = ("plain", "real", "controlled")
+#: workers forked ahead of need (a controlled execution takes one per process, and the parent)
+POOL = 8
 
 
 def serve(control_fd: int, exercise_id: str, source: str) -> None:
@@ -85,14 +90,20 @@ class _Host:
         self.code = code
         self.workers: dict[int, tuple[int, str]] = {}   # id -> (pid, role), until reaped
         self.ids: dict[int, int] = {}                     # pid -> id, while not reaped
+        self.pool: collections.deque = collections.deque()   # (pid, socket) forked ahead, not assigned
         self.next_id = 1
 
     def loop(self) -> None:
         while True:
-            try:
-                message = self.channel.recv()
-            except Closed:
-                return
+            message = self.channel.next_message()
+            if message is None:
+                if len(self.pool) < POOL and not select.select([self.channel.sock], [], [], 0)[0]:
+                    self._prefork()       # while the judge has nothing to ask
+                    continue
+                try:
+                    message = self.channel.recv()
+                except Closed:
+                    return
             if "fork" in message:
                 self.fork(message["fork"])
             elif "kill" in message:
@@ -104,36 +115,51 @@ class _Host:
                 raise ProtocolError("an unknown request to the host")
             self.reap()
 
+    def _prefork(self) -> None:
+        """One worker forked ahead of need: it keeps only its socket and waits for its role
+        (forking is what costs; the answer's module runs only once the role is known)."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            self._become_worker(theirs)
+        theirs.close()
+        self.pool.append((pid, ours))
+
     def fork(self, specs) -> None:
         if type(specs) is not list or not 0 < len(specs) <= 32:
             raise ProtocolError("a malformed fork request")
-        idents, fds = [], []
-        sys.stdout.flush()
-        sys.stderr.flush()
-        for spec in specs:
-            role, state = spec.get("role"), spec.get("state")
-            if role not in ROLES:
-                raise ProtocolError("a worker of an unknown role")
-            ours, theirs = socket.socketpair()
-            pid = os.fork()
-            if pid == 0:
-                ours.close()
-                self._become_worker(theirs, spec, base64.b64decode(state) if state else None)
-            theirs.close()
-            ident = self.next_id
-            self.next_id += 1
-            self.workers[ident] = (pid, role)
-            self.ids[pid] = ident
-            idents.append(ident)
-            fds.append(ours)
+        idents, socks = [], []
         try:
-            self.channel.send({"forked": idents}, fds=[s.fileno() for s in fds])
+            for spec in specs:
+                if type(spec) is not dict or spec.get("role") not in ROLES:
+                    raise ProtocolError("a worker of an unknown role")
+                while True:
+                    if not self.pool:
+                        self._prefork()
+                    pid, sock = self.pool.popleft()
+                    try:
+                        Channel(sock).send({"assign": spec})
+                        break
+                    except OSError:          # it was killed while it waited: take another
+                        sock.close()
+                        self._signal(pid)
+                ident = self.next_id
+                self.next_id += 1
+                self.workers[ident] = (pid, spec["role"])
+                self.ids[pid] = ident
+                idents.append(ident)
+                socks.append(sock)
+            self.channel.send({"forked": idents}, fds=[s.fileno() for s in socks])
         finally:
-            for s in fds:
-                s.close()
+            for sock in socks:
+                sock.close()
 
-    def _become_worker(self, sock: socket.socket, spec: dict, state) -> None:
-        """In the forked child: keep only its own socket, then serve; never return."""
+    def _become_worker(self, sock: socket.socket) -> None:
+        """In the forked child: keep only its own socket, wait for its role, then serve;
+        never return."""
         code = 0
         try:
             os.setpgid(0, 0)
@@ -146,12 +172,15 @@ class _Host:
             os.close(devnull)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             channel = Channel(sock)
-            pid = spec.get("pid", 0)
+            spec = channel.recv().get("assign")
+            if type(spec) is not dict:
+                return
+            pid, state = spec.get("pid", 0), spec.get("state")
             worker = Worker(channel, self.module_name, self.module_file, self.code, role=spec["role"],
                             pid=pid if type(pid) is int else 0, globals_mode=spec.get("globals"),
                             method=spec.get("method"))
-            if state is not None:
-                channel.send(start_copy(worker, state))
+            if state:
+                channel.send(start_copy(worker, base64.b64decode(state)))
             worker.serve()
         except BaseException:  # noqa: BLE001 - a worker ends, the host goes on
             code = 1
@@ -164,16 +193,20 @@ class _Host:
             return                   # never was, or already reaped: its pid may be another's now
         pid, role = found
         self.ids.pop(pid, None)
-        try:
-            if role == "controlled":
-                os.killpg(pid, signal.SIGKILL)
-            else:
+        if role == "controlled":
+            self._signal(pid)        # reaped later (reap): no waiting here
+        else:
+            try:
                 kill_tree([pid])     # a real run's resource tracker is spared until it has cleaned up
-        except (ProcessLookupError, PermissionError):
-            pass
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    @staticmethod
+    def _signal(pid: int) -> None:
+        """SIGKILL a child's process group (the child is not reaped yet, so the id is its own)."""
         try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
             pass
 
     def reap(self) -> None:
@@ -188,9 +221,14 @@ class _Host:
             ident = self.ids.pop(pid, None)
             if ident is not None:
                 self.workers.pop(ident, None)
+            for entry in [e for e in self.pool if e[0] == pid]:
+                self.pool.remove(entry)
+                entry[1].close()
 
     def kill_everything(self) -> None:
         self.workers.clear()
         kill_tree(include_my_children=True)
         self.reap()
+        for _, sock in self.pool:
+            sock.close()
         self.channel.close()

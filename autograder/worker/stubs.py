@@ -13,6 +13,7 @@ What it could gain by that is nothing: the verdict is the judge's.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 import threading
@@ -281,7 +282,7 @@ class RawArray(Stub):
 
     @property
     def _type_(self):
-        return self._info["type"]
+        return getattr(ctypes, self._info["type"], None)
 
     @property
     def _length_(self):
