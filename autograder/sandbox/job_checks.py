@@ -15,7 +15,7 @@ from autograder.checks import exercise_for
 from autograder.checks.answers import AnswerError, cell_to_module_source
 from autograder.checks.report import Report
 from autograder.checks.settings import Checks, use
-from autograder.judge import HostLink, HostLost, LoadFailure, Session
+from autograder.judge import HostLink, HostLost, LoadFailure, Session, WorkerLost
 from autograder.processes import become_subreaper, kill_tree
 from .jobs import start_worker_host
 from .settings import Sandbox
@@ -36,6 +36,8 @@ class _AnswerModule:
                 raise AnswerError(f"your answer cell has a syntax error on line {line}: {message}") from None
             kind, message = failure.raised
             raise AnswerError(f"running your answer cell raised {kind}: {message}") from None
+        except (WorkerLost, HostLost) as exc:
+            raise AnswerError(f"running your answer cell failed: {exc}") from None
 
 
 def run_suite(exercise_id: str, suite: str, session: Session) -> Report:

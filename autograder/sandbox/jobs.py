@@ -196,9 +196,10 @@ def _read_until(fd: int, clock: Deadline, limit: int) -> tuple[bytes | None, boo
 def _stop(proc: subprocess.Popen, *, sandboxed: bool) -> None:
     if sandboxed:
         # bwrap's child is the PID namespace's init: when bwrap dies (--die-with-parent), the
-        # kernel kills every process in the namespace.
+        # kernel kills every process in the namespace, but in its own time. Killing the tree
+        # first (they are all bwrap's descendants) makes them gone when this returns.
         if proc.poll() is None:
-            proc.kill()
+            kill_tree([proc])
     else:
         kill_tree([proc])
     try:
