@@ -98,12 +98,16 @@ class ControlledProperty:
         code runs in workers, each simulated process in one of its own)."""
         notes = []
         runtime = cls.session.runtime(self.globals_mode) if isinstance(cls, RemoteClass) else None
-        with self.globals_for(cls):
-            for plan in self.plans(cls):
-                failure, note = plan.explore(runtime)
-                if failure is not None:
-                    return plan, failure, notes
-                notes.append(note)
+        try:
+            with self.globals_for(cls):
+                for plan in self.plans(cls):
+                    failure, note = plan.explore(runtime)
+                    if failure is not None:
+                        return plan, failure, notes
+                    notes.append(note)
+        finally:
+            if runtime is not None:
+                runtime.close()
         return None, None, notes
 
     def __call__(self, cls) -> PropertyResult:

@@ -58,10 +58,10 @@ class Execution:
     """One execution's workers, and the handles of its primitives (their positions in the
     engine's creation order, the same in every worker)."""
 
-    def __init__(self, session, ctx, globals_mode):
+    def __init__(self, session, ctx, runtime: "RemoteRuntime"):
         self.session = session
         self.ctx = ctx                       # the engine's ControlledContext of this execution
-        self.globals_mode = globals_mode
+        self.runtime = runtime
         self.parent: WorkerLink | None = None
         self.processes: list[WorkerLink] = []
         self.table: list = []                # handle -> primitive
@@ -69,15 +69,18 @@ class Execution:
         self.condition_locks: dict[int, object] = {}
 
     def parent_link(self) -> WorkerLink:
+        """The worker that runs this execution's setup and check: the last execution's, told
+        to forget its objects, when it is free; else a new one."""
         if self.parent is None:
-            self.parent = self.session.host.fork([{"role": "controlled", "pid": 0,
-                                                   "globals": self.globals_mode}])[0]
+            runtime = self.runtime
+            link = runtime.parent
+            if link is not None and not link.closed and link.clean:
+                link.send({"forget": True})
+            else:
+                link = runtime.parent = self.session.host.fork([{"role": "controlled", "pid": 0,
+                                                                 "globals": runtime.globals_mode}])[0]
+            self.parent = link
         return self.parent
-
-    def close(self) -> None:
-        for link in [self.parent, *self.processes]:
-            if link is not None:
-                link.close()
 
     # ---------------------------------------------------------------- operations
     def perform(self, message: dict) -> dict:
@@ -233,22 +236,40 @@ def _names_of(link) -> list:
 
 
 class RemoteRuntime(ProcessRuntime):
-    """The engine's process runtime for an answer that runs in workers (see the module doc)."""
+    """The engine's process runtime for an answer that runs in workers (see the module doc).
+
+    Workers serve execution after execution: the parent worker builds a new object each time,
+    and process Pi's worker gets a fresh copy of the shared object each time (as a spawned
+    process would). A worker that still owes a reply when an execution ends (it was blocked
+    in an operation, or never started) is replaced; forking is what costs most."""
 
     def __init__(self, session, globals_mode: str | None):
         self.session = session
         self.globals_mode = globals_mode
         self.execution: Execution | None = None
-        self.last_names: dict = {}
+        self.parent: WorkerLink | None = None
+        self.workers: dict[int, WorkerLink] = {}      # pid -> the worker of process Pi
 
     def begin(self, sim, ctx):
-        self.execution = self.session.current_execution = Execution(self.session, ctx, self.globals_mode)
+        self.execution = self.session.current_execution = Execution(self.session, ctx, self)
 
     def end(self, sim):
-        execution, self.execution = self.execution, None
+        self.execution = None
         self.session.current_execution = None
-        if execution is not None:
-            execution.close()
+        if self.parent is not None and (self.parent.closed or not self.parent.clean):
+            self.parent.close()
+            self.parent = None
+        for pid, link in list(self.workers.items()):
+            if link.closed or not link.clean:
+                link.close()
+                del self.workers[pid]
+
+    def close(self) -> None:
+        """Release every worker (the property is done)."""
+        for link in [self.parent, *self.workers.values()]:
+            if link is not None:
+                link.close()
+        self.parent, self.workers = None, {}
 
     def _root(self, root) -> tuple[WorkerLink, int]:
         execution = self.execution
@@ -274,14 +295,28 @@ class RemoteRuntime(ProcessRuntime):
             raise RemoteUnpicklable(shared["unpicklable"])
         if type(shared.get("state")) is not str:
             raise WorkerLost("the process running the answer broke the protocol: a malformed copy")
-        specs = [{"role": "controlled", "pid": pid, "globals": self.globals_mode, "state": shared["state"]}
-                 for pid in range(1, processes + 1)]
-        self.execution.processes = self.session.host.fork(specs)
+        state = shared["state"]
+        missing = []
+        for pid in range(1, processes + 1):
+            link = self.workers.get(pid)
+            if link is not None and not link.closed and link.clean:
+                link.send({"reset": state})
+                link.clean = False                 # it owes its "ready"
+            else:
+                missing.append(pid)
+        if missing:
+            specs = [{"role": "controlled", "pid": pid, "globals": self.globals_mode, "state": state}
+                     for pid in missing]
+            for pid, link in zip(missing, self.session.host.fork(specs)):
+                link.clean = False
+                self.workers[pid] = link
+        self.execution.processes = [self.workers[pid] for pid in range(1, processes + 1)]
         return self.execution.processes
 
     def copy(self, links, pid):
         link = links[pid - 1]
         first = link.recv(Deadline(WORKER_DEADLINE))
+        link.clean = True
         if "raised" in first:
             raise remote_exception(first["raised"])
         ready = first.get("ready")

@@ -46,6 +46,7 @@ class WorkerLink:
         self.lock = threading.Lock()
         self.closed = False
         self.busy = False          # a request is in progress (a caller may have given up on it)
+        self.clean = True          # no reply is owed: the worker waits for a request
 
     def send(self, message: dict, fds=()) -> None:
         if self.closed:
@@ -80,11 +81,13 @@ class WorkerLink:
         if not self.lock.acquire(timeout=1.0):
             raise WorkerLost("the process running the answer is still busy with a call that did not return")
         self.busy = True
+        self.clean = False
         try:
             self.send(message, fds)
             while True:
                 reply = self.recv(Deadline(seconds))
                 if "ret" in reply or "raised" in reply:
+                    self.clean = True
                     return reply
                 if "op" in reply and ops is not None:
                     self.send(ops.perform(reply))

@@ -131,7 +131,23 @@ class Worker:
                 message = self.channel.recv(with_fds=self.role == "real")
             except Closed:
                 return
+            if "forget" in message:           # a new execution: no reply
+                self.forget()
+                continue
+            if "reset" in message and type(message["reset"]) is str:
+                # a process of a new execution: a fresh copy of the shared object
+                self.forget()
+                self.channel.send(start_copy(self, base64.b64decode(message["reset"])))
+                continue
             self.channel.send(self.handle(message))
+
+    def forget(self) -> None:
+        """Drop every object and stub: a controlled worker serves executions one after
+        another (the module stays as it is, as it does for the engine's own runs)."""
+        self.objects.clear()
+        self.roots.clear()
+        if self.relay is not None:
+            self.relay.stubs.clear()
 
     def handle(self, message: dict) -> dict:
         try:

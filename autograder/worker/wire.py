@@ -75,8 +75,6 @@ class Channel:
             message = self._frame()
             if message is not None:
                 return message
-            if deadline is not None and deadline.expired():
-                raise TimedOut("no message before the deadline")
             try:
                 if with_fds:
                     data, fds, _flags, _addr = socket.recv_fds(self.sock, 1 << 16, MAX_FDS)
@@ -84,6 +82,8 @@ class Channel:
                 else:
                     data = self.sock.recv(1 << 16)
             except (socket.timeout, BlockingIOError, InterruptedError):
+                if deadline is not None and deadline.expired():   # looked at only while waiting
+                    raise TimedOut("no message before the deadline") from None
                 continue
             except OSError as exc:
                 raise Closed(f"the connection broke: {exc}") from None
