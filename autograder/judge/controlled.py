@@ -257,11 +257,10 @@ class RemoteRuntime(ProcessRuntime):
         self.execution = None
         self.session.current_execution = None
         if self.parent is not None and (self.parent.closed or not self.parent.clean):
-            self.parent.close()
+            self.parent.close()          # cut short in setup or the check: a hang, kill it
             self.parent = None
         for pid, link in list(self.workers.items()):
-            if link.closed or not link.clean:
-                link.close()
+            if not link.settle():
                 del self.workers[pid]
 
     def close(self) -> None:

@@ -47,6 +47,7 @@ class WorkerLink:
         self.closed = False
         self.busy = False          # a request is in progress (a caller may have given up on it)
         self.clean = True          # no reply is owed: the worker waits for a request
+        self.answering = False     # the worker waits for our answer to one of its operations
 
     def send(self, message: dict, fds=()) -> None:
         if self.closed:
@@ -90,13 +91,41 @@ class WorkerLink:
                     self.clean = True
                     return reply
                 if "op" in reply and ops is not None:
-                    self.send(ops.perform(reply))
+                    self.answering = True
+                    answer = ops.perform(reply)       # may switch to other processes, or end the run
+                    self.send(answer)
+                    self.answering = False
                     continue
                 self.close()
                 raise WorkerLost("the process running the answer broke the protocol: an unexpected message")
         finally:
             self.busy = False
             self.lock.release()
+
+    def settle(self, seconds: float = 2.0, limit: int = 1_000) -> bool:
+        """Make a worker that still owes us something (its copy's "ready", or the end of a
+        call cut short when its execution ended) free again: every operation it asks for is
+        answered "abort", which unwinds the answer's call as the engine unwinds a process
+        (its finally blocks run). True if it is free; else it is closed."""
+        if self.closed or self.clean:
+            return not self.closed
+        try:
+            clock = Deadline(seconds)
+            if self.answering:
+                self.send({"abort": True})
+                self.answering = False
+            for _ in range(limit):
+                message = self.recv(clock)
+                if "ret" in message or "raised" in message or "ready" in message:
+                    self.clean = True
+                    return True
+                if "op" not in message:
+                    break
+                self.send({"abort": True})
+        except WorkerLost:
+            return False
+        self.close()
+        return False
 
     def close(self) -> None:
         if not self.closed:

@@ -23,7 +23,7 @@ from autograder.sharing import REAL_PROCESS_REFUSED, foreign_created_sentence
 
 from .wire import ProtocolError, decode_plain, encode
 
-__all__ = ["Relay", "ControlledContext", "Stub", "ForeignPrimitiveError", "install_guards", "virtual_time",
+__all__ = ["Relay", "ControlledContext", "Stub", "ForeignPrimitiveError", "Aborted", "install_guards", "virtual_time",
            "per_process_id", "per_process_hash", "patch_module_globals", "STUB_TYPES"]
 
 _MASK = (1 << 64) - 1
@@ -37,6 +37,11 @@ _ERRORS["BrokenBarrierError"] = threading.BrokenBarrierError
 
 class ForeignPrimitiveError(RuntimeError):
     """A real multiprocessing lock created in a simulated process (see the engine's own)."""
+
+
+class Aborted(BaseException):
+    """The execution this process belonged to has ended: its call unwinds (as the engine
+    unwinds a greenlet), and the worker is ready for the next execution."""
 
 
 class Relay:
@@ -74,6 +79,8 @@ class Relay:
             if "names?" in reply:
                 self.channel.send({"names": self.names()})
                 continue
+            if "abort" in reply:
+                raise Aborted()
             raise ProtocolError("an unexpected message while waiting for the judge")
 
     def op(self, stub, method: str, *args):
