@@ -220,8 +220,8 @@ class Execution:
 
 
 def _names_of(link) -> list:
-    if link is None or link.closed or link.busy:
-        return []
+    if link is None or link.closed or link.busy or not (link.clean or link.answering):
+        return []                # gone, or running the answer's code: it cannot say now
     try:
         link.send({"names?": True})
         reply = link.recv(Deadline(NAMES_DEADLINE))
@@ -300,14 +300,14 @@ class RemoteRuntime(ProcessRuntime):
             link = self.workers.get(pid)
             if link is not None and not link.closed and link.clean:
                 link.send({"reset": state})
-                link.clean = False                 # it owes its "ready"
+                link.clean, link.owes_ready = False, True
             else:
                 missing.append(pid)
         if missing:
             specs = [{"role": "controlled", "pid": pid, "globals": self.globals_mode, "state": state}
                      for pid in missing]
             for pid, link in zip(missing, self.session.host.fork(specs)):
-                link.clean = False
+                link.clean, link.owes_ready = False, True
                 self.workers[pid] = link
         self.execution.processes = [self.workers[pid] for pid in range(1, processes + 1)]
         return self.execution.processes
@@ -315,7 +315,7 @@ class RemoteRuntime(ProcessRuntime):
     def copy(self, links, pid):
         link = links[pid - 1]
         first = link.recv(Deadline(WORKER_DEADLINE))
-        link.clean = True
+        link.clean, link.owes_ready = True, False
         if "raised" in first:
             raise remote_exception(first["raised"])
         ready = first.get("ready")

@@ -48,6 +48,7 @@ class WorkerLink:
         self.busy = False          # a request is in progress (a caller may have given up on it)
         self.clean = True          # no reply is owed: the worker waits for a request
         self.answering = False     # the worker waits for our answer to one of its operations
+        self.owes_ready = False    # the worker was given a copy of the shared object to make
 
     def send(self, message: dict, fds=()) -> None:
         if self.closed:
@@ -109,6 +110,9 @@ class WorkerLink:
         (its finally blocks run). True if it is free; else it is closed."""
         if self.closed or self.clean:
             return not self.closed
+        if not (self.answering or self.owes_ready):
+            self.close()                      # it is running the answer's code (a hang): kill it
+            return False
         try:
             clock = Deadline(seconds)
             if self.answering:
@@ -117,7 +121,7 @@ class WorkerLink:
             for _ in range(limit):
                 message = self.recv(clock)
                 if "ret" in message or "raised" in message or "ready" in message:
-                    self.clean = True
+                    self.clean, self.owes_ready = True, False
                     return True
                 if "op" not in message:
                     break

@@ -134,6 +134,8 @@ class Worker:
             if "forget" in message:           # a new execution: no reply
                 self.forget()
                 continue
+            if "abort" in message:            # meant for a call that had already ended
+                continue
             if "reset" in message and type(message["reset"]) is str:
                 # a process of a new execution: a fresh copy of the shared object
                 self.forget()
