@@ -92,6 +92,12 @@ class WorkerLink:
                     self.clean = True
                     return reply
                 if "op" in reply and ops is not None:
+                    if reply.get("async") is True:    # it did not wait: no answer, and it cannot fail
+                        if "e" in ops.perform(reply):
+                            self.close()
+                            raise WorkerLost("the process running the answer broke the protocol: an "
+                                             "operation sent without waiting failed")
+                        continue
                     self.answering = True
                     answer = ops.perform(reply)       # may switch to other processes, or end the run
                     self.send(answer)
