@@ -67,6 +67,7 @@ class Execution:
         self.table: list = []                # handle -> primitive
         self.index: dict[int, int] = {}      # id(primitive) -> handle
         self.condition_locks: dict[int, object] = {}
+        self.tags = {"$h": self._prim, "$ctype": self._ctype}
 
     def parent_link(self) -> WorkerLink:
         """The worker that runs this execution's setup and check: the last execution's, told
@@ -160,7 +161,7 @@ class Execution:
         raise ProtocolError(f"an unknown primitive {str(kind)[:40]!r}")
 
     def _args(self, message) -> list:
-        args = decode_reply(message.get("a", []), {"$h": self._prim, "$ctype": self._ctype})
+        args = decode_reply(message.get("a", []), self.tags)
         if type(args) is not list or len(args) > 4:
             raise ProtocolError("malformed arguments")
         return args

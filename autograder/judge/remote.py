@@ -55,6 +55,8 @@ def _foreign(content):
 
 def decode_reply(data, tags=None):
     """A worker's value (wire.encode) as the judge's own plain data."""
+    if type(data) in (int, str, bool, float) or data is None:
+        return data
     return decode_plain(data, {"$obj": _foreign, **(tags or {})})
 
 

@@ -55,6 +55,7 @@ class Relay:
         self.pid = pid
         self.names = names
         self.stubs: dict[int, Stub] = {}
+        self._tags = {"$stub": self.stub}
 
     def where(self):
         """The line of the answer's module that made the current operation (None if none)."""
@@ -71,7 +72,10 @@ class Relay:
         while True:
             reply = self.channel.recv()
             if "r" in reply:
-                return decode_plain(reply["r"], {"$stub": self.stub})
+                result = reply["r"]
+                if result is None or type(result) in (int, bool, float, str):
+                    return result
+                return decode_plain(result, self._tags)
             if "e" in reply:
                 error = reply["e"] if type(reply["e"]) is dict else {}
                 cls = _ERRORS.get(error.get("type"), RuntimeError)

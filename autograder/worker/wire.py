@@ -28,6 +28,8 @@ _HEADER = 4
 _MAX_DEPTH = 20
 _MAX_ITEMS = 100_000
 _REPR_CHARS = 1_000
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+_DECODER = json.JSONDecoder()
 
 
 class ProtocolError(Exception):
@@ -56,7 +58,7 @@ class Channel:
         return self.sock.fileno()
 
     def send(self, message: dict, fds=()) -> None:
-        data = json.dumps(message, separators=(",", ":")).encode()
+        data = _ENCODER.encode(message).encode()
         if len(data) > MAX_MESSAGE:
             raise ProtocolError(f"a message of {len(data):,} bytes is over the limit of {MAX_MESSAGE:,}")
         frame = len(data).to_bytes(_HEADER, "big") + data
@@ -123,10 +125,10 @@ class Channel:
             raise ProtocolError(f"a message of {size:,} bytes is over the limit of {MAX_MESSAGE:,}")
         if len(buf) < _HEADER + size:
             return None
-        data = bytes(buf[_HEADER:_HEADER + size])
+        data = buf[_HEADER:_HEADER + size]
         del buf[:_HEADER + size]
         try:
-            message = json.loads(data)
+            message = _DECODER.decode(data.decode())
         except (ValueError, RecursionError) as exc:
             raise ProtocolError(f"a message that is not JSON ({type(exc).__name__})") from None
         if type(message) is not dict:
