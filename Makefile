@@ -17,7 +17,7 @@ PORT ?= 8888
 HUB_PORT ?= 8000
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9][0-9]-*))
 
-.PHONY: install lab release grade demo hub test bench selfcheck gradescope-bundle clean
+.PHONY: install lab instructor-lab release solutions grade demo hub test test-fast test-full bench selfcheck gradescope-bundle clean
 
 install: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
 
@@ -43,14 +43,22 @@ $(PROXY_STAMP): deploy/package.json deploy/package-lock.json
 	npm ci --prefix deploy --no-audit --no-fund --loglevel=error
 	touch $(PROXY_STAMP)
 
+# Students: the lab opens at release/. Instructors: at the course folder (source/, Formgrader).
 lab: $(STAMP)
 	$(VENV)/bin/python -m autograder lab --port $(PORT)
+
+instructor-lab: $(STAMP)
+	$(VENV)/bin/python -m autograder lab --instructor --port $(PORT)
 
 hub: $(HUB_STAMP) $(PROXY_STAMP)
 	$(VENV)/bin/python -m autograder hub --port $(HUB_PORT)
 
 release: $(STAMP)
 	$(VENV)/bin/python -m autograder release $(ASSIGNMENTS)
+
+# Worked solutions with explanations, for handing out after the due date (docs/solutions.md).
+solutions: $(STAMP)
+	$(VENV)/bin/python -m autograder solutions $(ASSIGNMENTS)
 
 # JOBS=N grades N submissions side by side (default: one per core).
 grade: $(STAMP)
@@ -70,8 +78,17 @@ selfcheck: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python -m course.contention.bench $(if $(QUEUE_FROM),--queue-from $(QUEUE_FROM))
 
+# Everything (what CI runs, as test-fast then test-full). The tiers: tests/conftest.py FAST_TIER.
 test: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# Static, engine and check tests: no nbgrader run, no npm, PostgreSQL or Chromium (about 2 min).
+test-fast: $(STAMP) $(TEST_STAMP)
+	$(VENV)/bin/python -m pytest -m "not full" $(PYTEST_ARGS)
+
+# The rest: notebooks, nbgrader runs, the hub, the browser, PostgreSQL, the whole corpus.
+test-full: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
+	$(VENV)/bin/python -m pytest -m full $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .demo-course build gradescope-autograder.zip exports deploy/node_modules

@@ -17,9 +17,10 @@ call ``autograder.check(exercise_id, suite)`` and the rest of the student API be
 instructors use ``python -m autograder``.
 """
 from autograder.student import (being_graded, check, check_my_answers, check_notebook,  # noqa: F401
-                                replay)
+                                hint, replay, step)
 
-__all__ = ["check", "check_my_answers", "check_notebook", "quiz", "puzzle", "replay", "being_graded"]
+__all__ = ["check", "check_my_answers", "check_notebook", "quiz", "puzzle", "replay", "hint", "step",
+           "being_graded"]
 
 #: the name notebooks released before check_my_answers() existed call
 self_check = check_my_answers

@@ -1,4 +1,4 @@
-"""Command line: python -m autograder {grade,demo,export,gradescope-bundle,release,lab,hub,selfcheck}.
+"""Command line: python -m autograder {grade,demo,export,gradescope-bundle,release,solutions,lab,hub,selfcheck}.
 
 Library code raises exceptions; this is the one place that turns them into messages and
 exit codes.
@@ -52,9 +52,14 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("release", help="regenerate release/ from source/")
     _course(r)
     r.add_argument("assignments", nargs="*")
-    lab = sub.add_parser("lab", help="start JupyterLab with nbgrader")
+    lab = sub.add_parser("lab", help="start JupyterLab with nbgrader, at release/ (what students work in)")
     _course(lab)
     lab.add_argument("--port", type=int, default=8888)
+    lab.add_argument("--instructor", action="store_true",
+                     help="open at the course folder (source/, solutions, the Formgrader) instead of release/")
+    sol = sub.add_parser("solutions", help="write solutions/NN-topic.ipynb from source/ (docs/solutions.md)")
+    _course(sol)
+    sol.add_argument("assignments", nargs="*")
     h = sub.add_parser("hub", help="start JupyterHub for a class on this machine (deploy/)")
     _course(h)
     h.add_argument("--port", type=int, default=8000)
@@ -106,7 +111,11 @@ def run(args) -> int:
         return 0 if release(args.course, args.assignments) else 1
     elif args.command == "lab":
         from autograder.instructor.lab import run_lab
-        return run_lab(args.course, args.port)
+        return run_lab(args.course, args.port, instructor=args.instructor)
+    elif args.command == "solutions":
+        from autograder.instructor.solutions import write_solutions
+        for path in write_solutions(args.course, args.assignments):
+            print(f"wrote {path}")
     elif args.command == "hub":
         from autograder.instructor.hub import run_hub
         return run_hub(args.port, args.state or args.course / ".hub", args.course)

@@ -173,6 +173,10 @@ class ProcessBatch:
     def running(self) -> list[str]:
         return [p.name for p in self._started if p.is_alive()]
 
+    def running_pids(self) -> list[int]:
+        """The process ids of the children still running."""
+        return [p.pid for p in self._started if p.is_alive()]
+
     def wait(self, deadline: Deadline) -> list[str]:
         """Wait until every child has ended or ``deadline`` expires; returns the names of
         those still running."""

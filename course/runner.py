@@ -7,7 +7,10 @@ Processes still running then are killed, never left behind, and the result says
 what they were doing: with a :class:`course.tracing.Tracer`, which process holds what and
 waits for what, e.g. ``deadlock: P1 holds lock A and waits for lock B (held by P2); ...``.
 ``start`` does the same but returns at once, so the notebook can talk to the processes
-(through a queue or a pipe) before it waits for them.
+(through a queue or a pipe) before it waits for them. With ``idle=2``, processes that have
+all used no CPU for 2 s are stopped as at the deadline: blocked processes (a deadlock, a
+wake-up nobody sends) use none, so a cell that runs a student's class reports at once
+instead of waiting out a long deadline (course.idle).
 
 Children never write to the notebook's stderr: an exception in a child is caught there and
 reported in the result (``Run.errors``), which is also where return values come back.
@@ -24,6 +27,7 @@ from autograder.deadlines import Deadline
 from autograder.process_batch import ProcessBatch
 
 from . import context
+from .idle import IdleWatch
 
 
 _DIED = "exited with code"       # how an error starts when a child died without reporting
@@ -57,6 +61,7 @@ class Run:
     report: str | None = None           # why the stuck processes were stuck
     trace: object = None                # the tracer's Trace, when one was given
     deadline: float = 0.0
+    idle: float | None = None           # seconds without CPU after which they were stopped
 
     @property
     def ok(self) -> bool:
@@ -64,7 +69,11 @@ class Run:
 
     def __str__(self) -> str:
         lines = []
-        if self.stuck:
+        if self.stuck and self.idle is not None:
+            lines.append(self.report or f"{', '.join(self.stuck)} still running, all blocked")
+            lines.append(f"{', '.join(self.stuck)} used no CPU for {self.idle:g} s (a deadlock, or a wake-up "
+                         f"that never came): killed.")
+        elif self.stuck:
             lines.append(self.report or f"{', '.join(self.stuck)} still running at the deadline")
             lines.append(f"{', '.join(self.stuck)} killed after the {self.deadline:g} s deadline.")
         for name, error in zip(self.names, self.errors):
@@ -105,12 +114,14 @@ class Running:
         print(running.result)
     """
 
-    def __init__(self, jobs, ctx, deadline: float, tracer, together: bool):
+    def __init__(self, jobs, ctx, deadline: float, tracer, together: bool, idle: float | None = None):
         n = len(jobs)
         if tracer is not None and tracer.processes < n:
             raise ValueError(f"the tracer was made for {tracer.processes} processes; this run has {n}")
         self.deadline = deadline
         self.tracer = tracer
+        self.idle = idle
+        self._went_idle = False
         self.result: Run | None = None
         self._batch = ProcessBatch(ctx, jobs, start_timeout=deadline, together=together,
                                    prefix="course-run-")
@@ -132,7 +143,7 @@ class Running:
             return self.result
         snapshot = None
         try:
-            stuck = self._batch.wait(Deadline(0) if kill_now else self._clock)
+            stuck = self._batch.wait(Deadline(0)) if kill_now else self._wait()
             elapsed = time.monotonic() - self.begin
             if stuck and self.tracer is not None:
                 snapshot = self.tracer.trace()      # before the kill: who held and waited for what
@@ -140,6 +151,20 @@ class Running:
             outcomes = self._batch.finish()
         self.result = self._collect(outcomes, stuck, snapshot, elapsed)
         return self.result
+
+    def _wait(self) -> list[str]:
+        """Wait for the processes until the deadline, or until they have all been idle for
+        ``idle`` seconds; the names of those still running then."""
+        if self.idle is None:
+            return self._batch.wait(self._clock)
+        watch = IdleWatch(self.idle)
+        while True:
+            stuck = self._batch.wait(Deadline(min(0.2, self.idle / 4)))
+            if not stuck or self._clock.expired():
+                return stuck
+            if watch.idle(self._batch.running_pids()):
+                self._went_idle = True
+                return self._batch.running()
 
     def _collect(self, outcomes, stuck, snapshot, elapsed) -> Run:
         errors = []
@@ -159,11 +184,12 @@ class Running:
         report = None
         if stuck:
             exited = [name for name in self.names if name not in stuck]
+            when = "blocked" if self._went_idle else "still running at the deadline"
             report = (trace.report(stuck, exited) if trace is not None else
-                      f"stuck: {', '.join(stuck)} still running at the deadline (a course.tracing.Tracer "
-                      f"would tell who held and waited for what)")
+                      f"stuck: {', '.join(stuck)} {when} (a course.tracing.Tracer would tell who held and "
+                      f"waited for what)")
         return Run(self.names, [o.exitcode for o in outcomes], [o.returned for o in outcomes], errors,
-                   elapsed, stuck, report, trace, self.deadline)
+                   elapsed, stuck, report, trace, self.deadline, self.idle if self._went_idle else None)
 
     def __enter__(self) -> "Running":
         return self
@@ -173,24 +199,26 @@ class Running:
 
 
 def start(target_or_jobs, args_per_process=None, *, ctx=None, deadline: float = 30.0,
-          tracer=None, together: bool = True) -> Running:
+          tracer=None, together: bool = True, idle: float | None = None) -> Running:
     """Start the processes as :func:`run` does, but return at once (see :class:`Running`)."""
     return Running(_jobs(target_or_jobs, args_per_process), ctx or context(), deadline, tracer,
-                   together)
+                   together, idle)
 
 
 def run(target_or_jobs, args_per_process=None, *, ctx=None, deadline: float = 30.0,
-        tracer=None, together: bool = True, check: bool = False) -> Run:
+        tracer=None, together: bool = True, check: bool = False, idle: float | None = None) -> Run:
     """Run ``target(*args)`` in one process per args tuple (or each ``(target, args)`` job).
 
     ``deadline``: seconds for all of them to finish; the rest are killed and reported.
+    ``idle``: stop them earlier, once none of them has used the CPU for this many seconds
+    (all blocked: only for work that never sleeps, such as a student's class under load).
     ``tracer``: a course.tracing.Tracer whose primitives the processes use; its trace is
     attached to the result and explains any process that is stuck.
     ``together``: start them at the same moment (a start barrier), so they overlap.
     ``check``: raise ProcessFailed if a process raised or was stuck.
     """
     result = start(target_or_jobs, args_per_process, ctx=ctx, deadline=deadline, tracer=tracer,
-                   together=together).wait()
+                   together=together, idle=idle).wait()
     if check:
         result.check()
     return result

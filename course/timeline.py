@@ -5,6 +5,9 @@
 named activity, a hatched bar (middle) while it waits for a primitive, a solid bar
 (bottom) while it holds one. Bars still open when the trace ended (a deadlock, say) end in a
 red edge.
+A process that takes an ``RLock`` it already holds (reading a ``Value`` takes the Value's own
+lock again) gets a small tick on its bar, not a bar of its own: it never waited, and the lock
+stays held until the outermost release.
 """
 from __future__ import annotations
 
@@ -58,6 +61,7 @@ def _draw(ax, trace, intervals, title, processes):
     ms = 1000.0
     used = set()
     activities = []
+    intervals, reentries = _without_reentries(intervals)
     lane_of, lanes = _sublanes(intervals)
     for i in intervals:
         if i.process not in row_of:
@@ -82,15 +86,25 @@ def _draw(ax, trace, intervals, title, processes):
         if i.open:
             ax.plot([i.end * ms] * 2, [y, y + height], color="red", linewidth=2.5)
             used.add(("open", ""))
+    for i in reentries:
+        if i.process in row_of:
+            ax.plot(i.start * ms, row_of[i.process] + _LANES["holding"][0] - 0.03, marker="v", color="black",
+                    markersize=4, linestyle="none")
+            used.add(("marker", "reentry"))
     markers = {"set": ("^", "black", "set()"), "clear": ("v", "black", "clear()"),
                "notify": ("*", "black", "notify()"), "notify_all": ("P", "black", "notify_all()"),
-               "timeout": ("x", "red", "gave up (timeout)")}
+               "timeout": ("x", "red", "gave up (timeout)"),
+               "wait timeout": ("x", "darkorange", "wait() timed out; it looks again"),
+               "reentry": ("v", "black", "took the RLock it already holds\n(a re-entry: no wait, no new bar)")}
     for e in trace.events:
-        if e.event in markers and e.process in row_of:
-            symbol, color, _ = markers[e.event]
+        event = e.event
+        if event == "timeout" and trace.kinds.get(e.primitive) == "condition":
+            event = "wait timeout"       # not giving up: wait_for and while loops look again
+        if event in markers and event != "reentry" and e.process in row_of:
+            symbol, color, _ = markers[event]
             ax.plot(e.t * ms, row_of[e.process] + 0.45, marker=symbol, color=color, markersize=8,
                     linestyle="none")
-            used.add(("marker", e.event))
+            used.add(("marker", event))
     ax.set_yticks([k + 0.5 for k in range(len(rows))], rows)
     ax.set_ylim(len(rows) + 0.1, -0.1)          # P1 on top
     ax.set_xlim(left=min([0.0] + [i.start * ms for i in intervals]))
@@ -124,6 +138,26 @@ def _draw(ax, trace, intervals, title, processes):
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
                   frameon=False)
+
+
+def _without_reentries(intervals):
+    """``(drawn, reentries)``: a hold that lies inside a hold of the same process on the same
+    primitive is a re-entry (an RLock taken again by its holder), drawn as a tick; a wait that
+    lies inside its own process's hold of that primitive (the holder asking again) is dropped."""
+    holds = [i for i in intervals if i.state == "holding"]
+
+    def inside(i, outer):
+        return (outer is not i and outer.process == i.process and outer.primitive == i.primitive
+                and outer.start <= i.start and i.end <= outer.end
+                and (outer.start, -outer.end) < (i.start, -i.end))
+
+    drawn, reentries = [], []
+    for i in intervals:
+        if i.state == "working" or not any(inside(i, h) for h in holds):
+            drawn.append(i)
+        elif i.state == "holding":
+            reentries.append(i)
+    return drawn, reentries
 
 
 def _sublanes(intervals):

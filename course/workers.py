@@ -7,6 +7,7 @@ blocking call here has a timeout, so a child never waits forever.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 
 # ---------------------------------------------------------------- 01 · processes
@@ -322,19 +323,22 @@ def transfer_ordered(locks, balances, src: int, dst: int, amount: int, pause: fl
             balances[dst] += amount
 
 
-def transfer_by_id(lock_src, lock_dst, balances, src: int, dst: int, amount: int, pause: float):
-    """Order the two locks by ``id()``: the address of *this process's* lock objects."""
+def transfer_by_id(lock_src, lock_dst, balances, src: int, dst: int, amount: int, me: int,
+                   sorted_first, both_hold_one):
+    """Order the two locks by ``id()``: the addresses of *this process's* lock objects. Writes
+    the account it locks first into ``sorted_first[me]``, takes that lock, and waits (at most
+    0.5 s) at the barrier ``both_hold_one`` until the other transfer holds its first lock too:
+    the bad timing of a deadlock, made certain. Then it takes the second lock."""
     first, second = sorted([lock_src, lock_dst], key=id)
+    sorted_first[me] = src if first is lock_src else dst
     with first:
-        time.sleep(pause)
+        try:
+            both_hold_one.wait(timeout=0.5)
+        except threading.BrokenBarrierError:      # the other one waits for this lock: go on
+            pass
         with second:
             balances[src] -= amount
             balances[dst] += amount
-
-
-def id_order(lock_a, lock_b) -> list:
-    """The names of the two (traced) locks, sorted by id() in this process."""
-    return [lock.name for lock in sorted([lock_a, lock_b], key=id)]
 
 
 def transfer_with_backoff(locks, balances, src: int, dst: int, amount: int, pause: float,

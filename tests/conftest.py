@@ -1,7 +1,83 @@
-"""Fixtures shared by the tests in this folder (helpers live in testkit.py)."""
+"""Fixtures shared by the tests in this folder (helpers live in testkit.py), and the suite's
+last check: no process it started outlives it."""
+import os
+import time
 import uuid
+from pathlib import Path
 
 import pytest
+
+#: The fast tier (`make test-fast`): static, engine and check tests that need no nbgrader run,
+#: no notebook kernel, no npm, PostgreSQL or Chromium, about two minutes on two idle cores.
+#: Every other module is the full tier (marker "full", `make test-full`); a new module is full
+#: until it is listed here.
+FAST_TIER = {
+    "tests/engine", "tests/contention", "tests/test_layering.py", "tests/test_weights.py",
+    "tests/test_admission.py", "tests/test_puzzles.py", "tests/test_feedback_stories.py",
+    "tests/test_evidence.py", "tests/test_check_cell.py", "tests/test_exercise_points.py",
+    "tests/test_environment.py", "tests/test_settings.py", "tests/test_process_batch.py",
+    "tests/test_processes.py", "tests/test_course_tools.py", "tests/test_sandbox.py",
+    "tests/test_hub_cli.py", "tests/test_hints.py", "tests/test_step.py", "tests/test_solutions.py",
+}
+
+#: every process the suite starts inherits this variable (see pytest_sessionfinish)
+SESSION_MARKER = "COURSE_TEST_SESSION"
+#: seconds (machine share) the suite's last processes get to exit after the last test
+LEFTOVER_GRACE = 30.0
+
+
+def pytest_configure(config):
+    os.environ[SESSION_MARKER] = uuid.uuid4().hex
+    config.addinivalue_line("markers", "full: the full tier (notebooks, nbgrader runs, hub, browser, "
+                                       "PostgreSQL, the whole corpus); `make test-fast` leaves it out")
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(__file__).resolve().parent.parent
+    for item in items:
+        where = Path(item.fspath).resolve().relative_to(root)
+        if not any(str(where) == fast or str(where).startswith(fast + "/") for fast in FAST_TIER):
+            item.add_marker(pytest.mark.full)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if a process it started is still alive once the last test is over (after a
+    grace for resource trackers and servers shutting down), and kill it: nothing a test starts
+    may outlive `make test`."""
+    import psutil
+
+    from autograder.deadlines import Deadline
+    from tests.testkit import survivors
+
+    marker = f"{SESSION_MARKER}={os.environ[SESSION_MARKER]}"
+    clock = Deadline(LEFTOVER_GRACE)
+    while (left := [p for p in survivors(marker) if not _ends_with_this_process(p)]) and not clock.expired():
+        time.sleep(clock.wait_step(0.5))
+    if not left:
+        return
+    for line in left:
+        try:
+            psutil.Process(int(line.split(":", 1)[0])).kill()
+        except psutil.Error:
+            pass
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"processes outlived the test run (killed now): {left}", red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _ends_with_this_process(line: str) -> bool:
+    """multiprocessing's own helpers of this very process (its resource tracker and
+    forkserver, started by tests that used spawn or forkserver here): they exit with it."""
+    import psutil
+
+    try:
+        proc = psutil.Process(int(line.split(":", 1)[0]))
+        command = " ".join(proc.cmdline())
+        return proc.ppid() == os.getpid() and ("multiprocessing.resource_tracker" in command or
+                                               "multiprocessing.forkserver" in command)
+    except psutil.Error:
+        return True
 
 
 def pytest_addoption(parser):

@@ -15,11 +15,12 @@ import nbformat
 import pytest
 
 from autograder.instructor.hub import free_port
-from autograder.instructor.lab import lab_command, lab_environment
+from autograder.instructor.lab import lab_command, lab_environment, lab_root
 from tests.browserkit import chromium, screenshot
 from tests.testkit import REPO, leaked_shm_after, shm_entries, survivors
 
 NOTEBOOK = "release/02-locks/02-locks.ipynb"
+IN_LAB = NOTEBOOK.removeprefix("release/")          # `make lab` opens at release/
 TOKEN = "course-browser-token"
 CORRECT = (REPO / "demo" / "submissions" / "02-locks" / "correct.py").read_text()
 
@@ -50,7 +51,7 @@ def lab(tmp_path):
     port = free_port()
     shm_before = shm_entries()
     with open(tmp_path / "lab.log", "w") as log:
-        proc = subprocess.Popen(lab_command(port, root=course, token=TOKEN), cwd=course, env=env,
+        proc = subprocess.Popen(lab_command(port, root=lab_root(course), token=TOKEN), cwd=course, env=env,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -92,7 +93,7 @@ def test_student_solves_safe_counter_and_validates(lab, tmp_path):
     with chromium(f"COURSE_TEST_MARKER=lab-browser-{uuid.uuid4().hex}") as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.set_default_timeout(120_000)
-        page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={TOKEN}")
+        page.goto(f"{base}/lab/tree/{IN_LAB}?token={TOKEN}")
         cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
         cells.nth(len(release.cells) - 1).wait_for(state="attached")
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached")
@@ -143,3 +144,69 @@ def test_student_solves_safe_counter_and_validates(lab, tmp_path):
     assert saved.cells[answer_at].source.strip() == CORRECT.strip()
     # The checkout's own notebook is untouched.
     assert nbformat.read(REPO / NOTEBOOK, as_version=4).cells[answer_at].source != saved.cells[answer_at].source
+
+
+COUNTER_BREAKS = [1, 1, 1, 2, 2, 2, 2, 2, 2, 1, 1, 1]      # P1 reads, P2 increments, P1 writes back
+
+
+def test_student_clicks_through_a_schedule_that_breaks_the_counter(lab, tmp_path):
+    """autograder.step("counter_schedule") in 02-locks: click P1 and P2 through a lost update,
+    see the buttons follow who can move, the invariant fail, and the schedule copied into the
+    answer variable, which the puzzle's check cell then accepts."""
+    base, course, _ = lab
+    release = nbformat.read(course / NOTEBOOK, as_version=4)
+    show_at = next(i for i, c in enumerate(release.cells) if 'puzzle.show("counter_schedule")' in c.source)
+    step_at = next(i for i, c in enumerate(release.cells) if c.source.strip() == 'step("counter_schedule")')
+    check_at = cell_index(release, "counter_schedule_test")
+
+    with chromium(f"COURSE_TEST_MARKER=lab-browser-{uuid.uuid4().hex}") as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(120_000)
+        page.goto(f"{base}/lab/tree/{IN_LAB}?token={TOKEN}")
+        cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+        cells.nth(len(release.cells) - 1).wait_for(state="attached")
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached")
+        news = page.get_by_role("button", name="No", exact=True)       # JupyterLab's "notify about news?"
+        if news.count():
+            news.first.click()
+        for index in (1, show_at, step_at):         # the imports, the puzzle, the widget
+            cells.nth(index).locator(".cm-content").click()
+            page.keyboard.press("Shift+Enter")
+        widget = cells.nth(step_at).locator(".course-step-widget")
+        widget.wait_for(state="visible", timeout=120_000)
+        p1, p2 = widget.locator("button.course-step-P1"), widget.locator("button.course-step-P2")
+        schedule = widget.locator("code", has_text="counter_schedule = [")
+        assert schedule.first.text_content() == "counter_schedule = []"
+        for k, pid in enumerate(COUNTER_BREAKS, 1):
+            (p1 if pid == 1 else p2).click()
+            widget.locator("code", has_text=f"counter_schedule = {COUNTER_BREAKS[:k]}").first.wait_for()
+            if k == 4:        # P1 has read 0 and released; P2 holds the lock and waits to read
+                assert "P1: blocks on _lock" in p1.text_content()
+                assert "◀ P2 next" in widget.text_content()
+                widget.scroll_into_view_if_needed()
+                screenshot(page, tmp_path, "step-1-p2-took-the-lock")
+            if k == 9:        # P2 is done: its button is greyed out
+                assert p2.is_disabled() and "finished" in p2.text_content()
+        outcome = widget.get_by_text("It broke: after two increments the counter is 1, not 2")
+        outcome.wait_for()
+        assert p1.is_disabled() and p2.is_disabled()
+        widget.locator("img").first.wait_for()          # the swim-lane picture of the steps
+        widget.scroll_into_view_if_needed()
+        screenshot(page, tmp_path, "step-2-the-invariant-fails")
+
+        # Undo goes one step back; the same click brings the broken end back.
+        widget.get_by_role("button", name="Undo").click()
+        widget.locator("code", has_text=f"counter_schedule = {COUNTER_BREAKS[:-1]}").first.wait_for()
+        assert not p1.is_disabled()
+        p1.click()
+        outcome.wait_for()
+
+        # One click copies the schedule into the answer variable; the graded cell accepts it.
+        widget.get_by_role("button", name="Copy into counter_schedule").click()
+        widget.get_by_text("is set: run the check cell").wait_for()
+        cells.nth(check_at).locator(".cm-content").click()
+        page.keyboard.press("Shift+Enter")
+        cells.nth(check_at).locator(".jp-OutputArea-output", has_text="You broke it").wait_for(timeout=120_000)
+        cells.nth(check_at).scroll_into_view_if_needed()
+        screenshot(page, tmp_path, "step-3-copied-and-checked")
+        page.close()

@@ -94,3 +94,24 @@ def test_who_goes_first_when_a_writer_waits(lock_class, reader_gets_in):
     assert got_in is reader_gets_in
     result.check()
     assert version == 1                                # the writer wrote once, in the end
+
+
+def test_blocked_processes_are_stopped_once_idle_and_a_read_back_does_not_wait_for_their_locks():
+    """A deadlock is reported after `idle` seconds, not at the deadline; the lock a killed
+    process held is never released, and read_back says so instead of blocking the kernel."""
+    from course import readback
+
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    locks = [ctx.Lock(), ctx.Lock()]
+    balances = ctx.Array("q", [100, 100], lock=False)
+    began = time.monotonic()
+    result = runner.run([(workers.transfer_naive, (locks, balances, 0, 1, 10, 0.05)),
+                         (workers.transfer_naive, (locks, balances, 1, 0, 10, 0.05))], ctx=ctx, deadline=60, idle=1)
+    assert result.stuck == ["P1", "P2"] and result.idle == 1 and time.monotonic() - began < 30
+    assert "used no CPU for 1 s" in str(result)
+    value = ctx.Value("q", 7, lock=locks[0])          # its lock is held by a killed process
+    unread = readback.read_back(readback.value_of, value, ctx=ctx)
+    assert isinstance(unread, readback.Unread) and not unread and "still waiting" in repr(unread)
+    assert readback.read_back(readback.value_of, ctx.Value("q", 7), ctx=ctx) == 7
+    busy = runner.run(workers.add_unsafely_for, [(ctx.Value("q", 0), 1.5)], ctx=ctx, deadline=30, idle=0.5)
+    assert busy.ok, busy                               # a process using the CPU is never idle

@@ -1,12 +1,14 @@
-"""`make lab`: JupyterLab starts with nbgrader's extensions and answers on loopback."""
+"""`make lab`: JupyterLab starts at release/ with nbgrader's extensions and answers on loopback;
+students see the lessons, not source/ (solutions, hidden tests) or solutions/."""
 import json
 import re
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
-from autograder.instructor.lab import lab_command
+from autograder.instructor.lab import lab_command, lab_root
 from autograder.instructor.nbgrader_cli import environment
 from tests.testkit import REPO
 
@@ -27,7 +29,7 @@ def get(url: str) -> tuple[int, str]:
 def test_lab_serves_with_nbgrader_extensions(tmp_path):
     port = free_port()
     env = {**environment(), "JUPYTER_RUNTIME_DIR": str(tmp_path)}
-    proc = subprocess.Popen(lab_command(port, REPO, token=TOKEN), cwd=REPO, env=env,
+    proc = subprocess.Popen(lab_command(port, lab_root(REPO), token=TOKEN), cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -51,6 +53,17 @@ def test_lab_serves_with_nbgrader_extensions(tmp_path):
                                       page, re.S).group(1))
         federated = {ext["name"] for ext in config.get("federated_extensions", [])}
         assert "@jupyter/nbgrader" in federated, federated
+
+        # It opens at release/: the lessons, and no way up to source/ or solutions/.
+        status, body = get(f"{base}/api/contents?token={TOKEN}")
+        names = {item["name"] for item in json.loads(body)["content"]}
+        assert names and all(name[:2].isdigit() for name in names), names
+        for hidden in ("../source", "../solutions", "../source/02-locks/02-locks.ipynb"):
+            try:
+                status, _ = get(f"{base}/api/contents/{hidden}?token={TOKEN}")
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            assert status in (403, 404), f"{hidden}: {status}"
     finally:
         proc.terminate()
         try:

@@ -109,8 +109,16 @@ def test_the_root_package_only_re_exports_the_student_api():
     root = REPO / "autograder" / "__init__.py"
     assert set(absolute_imports(root)) <= {"autograder.student", "autograder.student.being_graded",
                                            "autograder.student.check", "autograder.student.check_my_answers",
-                                           "autograder.student.check_notebook", "autograder.student.replay"}, \
+                                           "autograder.student.check_notebook", "autograder.student.replay",
+                                           "autograder.student.hint", "autograder.student.step"}, \
         absolute_imports(root)
     tree = ast.parse(root.read_text())
     defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name != "__getattr__"]
     assert not defined, f"autograder/__init__.py defines {defined}: put it in autograder/student/"
+
+
+def test_no_module_is_over_600_lines():
+    """Small modules with one job: past 600 lines a module is doing two (split it by job)."""
+    long = {str(p.relative_to(REPO)): n for p in sorted((REPO / "autograder").rglob("*.py")) +
+            sorted((REPO / "course").rglob("*.py")) if (n := len(p.read_text().splitlines())) > 600}
+    assert not long, f"modules over 600 lines: {long}"

@@ -69,13 +69,14 @@ def _descendants() -> set[int]:
     return {p.pid for p in psutil.Process().children(recursive=True)}
 
 
-def execute(nb, folder: Path, env: dict[str, str]) -> None:
-    """Run ``nb`` in a fresh python3 kernel started with ``env`` added to the environment."""
+def execute(nb, folder: Path, env: dict[str, str], hooks: dict | None = None) -> None:
+    """Run ``nb`` in a fresh python3 kernel started with ``env`` added to the environment
+    (``hooks``: nbclient's, e.g. ``on_cell_executed``)."""
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
         client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": str(folder)}})
+                                resources={"metadata": {"path": str(folder)}}, **(hooks or {}))
         client.execute()
     finally:
         for k, v in saved.items():
@@ -85,12 +86,12 @@ def execute(nb, folder: Path, env: dict[str, str]) -> None:
                 os.environ[k] = v
 
 
-def run_clean(nb, folder: Path, env: dict[str, str], marker: str) -> None:
+def run_clean(nb, folder: Path, env: dict[str, str], marker: str, hooks: dict | None = None) -> None:
     """Execute, then assert that no process and no /dev/shm entry outlived the kernel."""
     shm_before = shm_entries()
     children_before = _descendants()
     key, value = marker.split("=", 1)
-    execute(nb, folder, {**env, key: value, "MPLBACKEND": "Agg", "NBGRADER_EXECUTION": "autograde"})
+    execute(nb, folder, {**env, key: value, "MPLBACKEND": "Agg", "NBGRADER_EXECUTION": "autograde"}, hooks)
     # The kernel is shut down; its forkserver and resource tracker exit when it does.
     deadline = Deadline(15)                 # machine share: a busy machine waits longer
     while not deadline.expired():

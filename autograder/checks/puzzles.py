@@ -257,6 +257,7 @@ def described(puzzle_id: str) -> str:
         f"Break this: {puzzle.invariant}.",
         f"Your schedule: a list of process numbers (1 to {puzzle.processes}), one per step; a step is one "
         f"operation on a shared object (acquire, release, wait, notify, a read or a write of shared "
-        f"memory, waking up from wait). After your last entry the process that ran last goes on if it "
-        f"can, else the lowest-numbered one.",
+        f"memory, waking up from wait). An acquire that finds the lock taken ('blocks on') is a step "
+        f"too and uses up an entry; 'finishes' is listed but takes no entry. After your last entry "
+        f"the process that ran last goes on if it can, else the lowest-numbered one.",
     ])

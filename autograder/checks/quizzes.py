@@ -91,7 +91,7 @@ _question("locks_selfcheck_1", "7a0e70ef9e35a20c605ee79dbb548b3f865059433c34d456
           "does a multiprocessing lock know that the process holding it has died?")
 _question("locks_selfcheck_2", "e204502d038c49af066067558e713c59513157b399b48cac802230c86959a880",
           "An RLock counts its holder's acquisitions; a Lock makes its own holder wait for a "
-          "release that only the waiter could do.",
+          "release, and the only process that would release it is the one waiting.",
           "who would have to release the Lock for the inner `with r:` to go on?")
 _question("locks_selfcheck_3", "bbd5607a31f8cb1a160a861834d2ccb65b4162b3121ddd75f20a77ebb1dbb0ca",
           "Holding the lock during the work serialises the processes: 4 x 10 rounds x 11 ms. "

@@ -27,13 +27,14 @@ from ._report import Step
 from ._sim import MONOTONIC_BASE, WALL_BASE, FailureKind, ForeignPrimitiveError, HangAbort, SchedulerError
 from .context import ControlledContext
 from .runtime import InProcess, ProcessRuntime
-from .explore import FAILURE_KINDS, ExploreResult, Failure, Run, Scenario, explore, replay, run
+from .explore import (FAILURE_KINDS, Counts, ExploreResult, Failure, Run, Scenario, count_executions, explore,
+                      replay, run)
 from .story import Story, story
 from .waitfor import WaitEdge
 from .schedulers import (STRATEGIES, DFSScheduler, DPORScheduler, PCTScheduler,
                          RandomScheduler, ReplayScheduler, Scheduler, StepScheduler, make_scheduler)
 
-__all__ = ["Scenario", "explore", "replay", "run", "Run", "Step", "Failure", "FailureKind",
+__all__ = ["Scenario", "explore", "count_executions", "Counts", "replay", "run", "Run", "Step", "Failure", "FailureKind",
            "ExploreResult", "WaitEdge", "ControlledContext", "Scheduler", "RandomScheduler", "PCTScheduler",
            "DFSScheduler", "DPORScheduler", "ReplayScheduler", "StepScheduler", "make_scheduler",
            "SchedulerError", "Story", "story", "hooks", "FAILURE_KINDS", "STRATEGIES", "MONOTONIC_BASE",

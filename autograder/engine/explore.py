@@ -13,7 +13,7 @@ from .runtime import IN_PROCESS, ProcessRuntime
 from .schedulers import STRATEGIES, ReplayScheduler, Scheduler, make_scheduler
 from .schedulers.replay import canonical
 
-__all__ = ["Scenario", "Failure", "ExploreResult", "Run", "explore", "replay", "run",
+__all__ = ["Scenario", "Failure", "ExploreResult", "Run", "Counts", "explore", "count_executions", "replay", "run",
            "FAILURE_KINDS", "STRATEGIES"]
 
 #: what Failure.kind can be (FailureKind values; HANG is reported as STEP_BUDGET)
@@ -349,6 +349,53 @@ def explore(scenario: Scenario, strategy: Union[str, Scheduler] = "random", seed
                          elapsed=real_perf_counter() - t0,
                          complete=ended and scheduler.complete, interleavings=n - abandoned,
                          scheduler=scheduler)
+
+
+@dataclass
+class Counts:
+    """What one exploration ran (see :func:`count_executions`)."""
+
+    executions: int = 0             # run, abandoned ones included
+    complete: int = 0               # ran to their end (a deadlock is an end)
+    blocked: int = 0                # abandoned by the scheduler (sleep-set blocked)
+    failures: dict = field(default_factory=dict)   # failure kind -> executions ending so
+    first_failure: Optional[int] = None  # executions run up to and including the first failure
+    first_failure_seconds: Optional[float] = None
+    finished: bool = False          # the scheduler had nothing left to run
+    exhaustive: bool = False        # ... and says every class was explored
+    seconds: float = 0.0
+
+
+def count_executions(scenario, scheduler, limit=None, stop_at_failure=False):
+    """Run ``scenario`` under ``scheduler`` until it has nothing left (or ``limit``
+    executions, or the first failure with ``stop_at_failure``), without shrinking or
+    reports, and count: unlike :func:`explore`, a failure need not end the exploration."""
+    counts = Counts()
+    t0 = real_perf_counter()
+    with virtual_time(), Watchdog(scenario.hang_timeout) as wd:
+        while True:
+            if limit is not None and counts.executions >= limit:
+                break
+            if not scheduler.new_execution():
+                counts.finished = True
+                counts.exhaustive = scheduler.complete
+                break
+            out = _run_once(scenario, scheduler, wd, first=not counts.executions)
+            counts.executions += 1
+            if out.abandoned:
+                counts.blocked += 1
+                continue
+            counts.complete += 1
+            if out.kind is not None:
+                kind = str(out.kind)
+                counts.failures[kind] = counts.failures.get(kind, 0) + 1
+                if counts.first_failure is None:
+                    counts.first_failure = counts.executions
+                    counts.first_failure_seconds = real_perf_counter() - t0
+                if stop_at_failure:
+                    break
+    counts.seconds = real_perf_counter() - t0
+    return counts
 
 
 @dataclass

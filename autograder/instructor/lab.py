@@ -1,4 +1,5 @@
-"""`make lab`: JupyterLab in the course folder, nbgrader's extensions on, course configured."""
+"""`make lab`: JupyterLab at release/ (`make instructor-lab`: at the course folder), nbgrader's
+extensions on, the course configured."""
 from __future__ import annotations
 
 import os
@@ -30,9 +31,19 @@ def lab_environment() -> dict:
     return env
 
 
-def run_lab(course: Path, port: int) -> int:
-    print(f"Starting JupyterLab for the course on port {port} (Ctrl-C to stop).")
-    print("Open the URL with the token that Jupyter prints below; students start in release/, "
-          "instructors find the Formgrader under the Nbgrader menu.", flush=True)
+def lab_root(course: Path, *, instructor: bool = False) -> Path:
+    """Where the lab opens: release/ for students (source/, with its solutions and hidden
+    tests, and solutions/ stay out of sight and out of reach), the course folder for an
+    instructor."""
+    course = Path(course).resolve()
+    return course if instructor else course / "release"
+
+
+def run_lab(course: Path, port: int, *, instructor: bool = False) -> int:
+    root = lab_root(course, instructor=instructor)
+    print(f"Starting JupyterLab at {root} on port {port} (Ctrl-C to stop).")
+    print("Open the URL with the token that Jupyter prints below. " + (
+        "The Formgrader is under the Nbgrader menu." if instructor else
+        "Start with 01-processes; docs/students.md says how to work through the course."), flush=True)
     # nbgrader_config.py in the working directory is how nbgrader finds the course.
-    return subprocess.call(lab_command(port, Path(course).resolve()), cwd=course, env=lab_environment())
+    return subprocess.call(lab_command(port, root), cwd=course, env=lab_environment())

@@ -11,6 +11,12 @@
 ``quiz.check(q, answer)``     a quiz answer: why it is right, or a hint
 ``puzzle.show/run/check``     "you are the scheduler": the flawed class, a replay of a schedule
 ``replay(exercise, prop)``    the failing run of a controlled check, every step and a picture
+``hint(item)``                the next of three hints, each stronger, for an exercise, a puzzle or
+                              a quiz question (never an answer)
+``step(puzzle_or_exercise)``  be the scheduler by clicking: one button per process, Undo, Reset,
+                              each process's line, the shared state and the picture after every
+                              step; the schedule so far is a puzzle answer
+``puzzle.fix(id, MyClass)``   after a puzzle: every distinct interleaving of your fixed class
 ``being_graded()``            the one switch: True while the trusted grader runs this notebook
 ============================  ==============================================================
 
@@ -25,8 +31,8 @@ import importlib
 
 from autograder.environment import being_graded, being_validated
 
-__all__ = ["check", "check_my_answers", "check_notebook", "quiz", "puzzle", "replay", "being_graded",
-           "being_validated"]
+__all__ = ["check", "check_my_answers", "check_notebook", "quiz", "puzzle", "replay", "hint", "step",
+           "being_graded", "being_validated"]
 
 
 def check(exercise_id: str, suite: str = "visible", **options) -> float | None:
@@ -58,6 +64,20 @@ def replay(exercise: str, prop: str, **options):
     from .replay import replay as run
 
     return run(exercise, prop, **options)
+
+
+def hint(item: str, level: int | None = None) -> None:
+    """Show the next hint for an exercise, puzzle or quiz question (see autograder.student.hints)."""
+    from .hints import hint as show
+
+    show(item, level)
+
+
+def step(target: str | None = None, **options):
+    """Step a puzzle, or your own class, one click at a time (see autograder.student.step)."""
+    from .step import step as run
+
+    return run(target, **options)
 
 
 def __getattr__(name: str):

@@ -19,5 +19,7 @@ def check(question: str, answer) -> None:
         return
     right, message = verdict(question, answer)
     if not right:
+        if "Hint:" in message:
+            message += f" (A stronger hint: autograder.hint({question!r}).)"
         raise AssertionError(message)
     print(message)

@@ -25,6 +25,7 @@ class Replay:
     steps: list
     decisive: list
     text: str
+    title: str = ""           # the picture's: the scenario the run comes from, in words
 
     def __repr__(self):
         return f"Replay({len(self.steps)} steps, {'failed' if self.failure else 'passed'})"
@@ -62,10 +63,11 @@ def replay(exercise: str, prop: str, *, show: bool = True, say=print) -> Replay 
         steps = [s for s in failure.steps if s.verb != "time"]
         text = "\n".join([f"{check.title}", f"In {plan.scenario.name}:", failure.message,
                           render_steps(told, failure, every=steps)])
-        result = Replay(failure, failure.steps, told.steps, text)
+        result = Replay(failure, failure.steps, told.steps, text,
+                        title=f"Your {graded.class_name}, step by step: {plan.scenario.name}")
     if not show:
         return result
     say(result.text)
     if result.failure is not None:
-        plot_steps(result.steps, marked=result.decisive, title=f"{exercise}: {prop}")
+        plot_steps(result.steps, marked=result.decisive, title=result.title)
     return None

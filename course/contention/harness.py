@@ -43,6 +43,10 @@ class ContentionError(RuntimeError):
     """A benchmark run failed (worker error, worker death or deadline); workers are gone."""
 
 
+#: seconds one put() or get() of the student's BoundedQueue may block in the lab
+ANSWER_IO_TIMEOUT = 5.0
+
+
 def get_context(start_method: str | None = None):
     """The multiprocessing context to use: ``start_method`` if given, else the
     ``COURSE_START_METHOD`` environment variable if set, else multiprocessing's default."""
@@ -339,7 +343,10 @@ def run_sweep(preset=None, *, start_method: str | None = None, progress: bool = 
     tasks = plan_tasks(preset)
     if not tasks:
         raise ValueError("the preset selects no strategy at all: nothing to run")
-    answer_tasks = [t for t in tasks if t["strategy"] == "bounded_queue"]
+    # A working queue hands over an item in microseconds: a student's queue that hands over
+    # nothing for a few seconds is stuck, and the lab says so without waiting out preset.timeout.
+    answer_tasks = [{**t, "io_timeout": min(t["io_timeout"], ANSWER_IO_TIMEOUT)} for t in tasks
+                    if t["strategy"] == "bounded_queue"]
     other_tasks = [t for t in tasks if t["strategy"] != "bounded_queue"]
     queue_info = {"class": None, "error": None, "note": None}
     if queue_class is None:

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from .captions import scaling_sentences, usl_caption, wait_share_sentence
 from .results import aggregate, select
 from .usl import fit_usl
 from .workers import COUNTER_STRATEGIES, QUEUE_STRATEGIES, STRATEGY_LABELS
@@ -184,17 +185,8 @@ def plot_throughput(data, *, sweep: str = "strategies", strategies=None, logy: b
                      "items/s). Adding producers cannot help much: one consumer takes the items "
                      "out one at a time, so it sets the pace.")
     else:
-        lock = _median(rows, "throughput", strategy="lock", processes=n_hi)
-        parts = []
-        for s in ("sharded", "batched", "value_lock"):
-            x = _median(rows, "throughput", strategy=s, processes=n_hi)
-            if x and lock:
-                parts.append(f"{STRATEGY_LABELS[s]} {x / lock:.1f}x")
-        if parts:
-            lines.append(f"At N = {n_hi}, relative to one Lock: " + ", ".join(parts) + ". "
-                         "Strategies that take the lock rarely (batched) or never (shards) "
-                         "keep scaling; everything that takes it per increment flattens or "
-                         "drops once processes queue for it.")
+        lines += scaling_sentences(rows, [s for s in ("sharded", "batched", "value_lock", "lock")
+                                          if s in strategies], n_hi)
         lines.append("The unsynchronized counter looks fastest, but it is wrong: see the "
                      "lost-updates plot.")
     if cores and cores < max_n + (1 if queue else 0):
@@ -311,31 +303,7 @@ def plot_usl(data, strategy: str = "lock", *, sweep: str = "strategies", work=No
     ax.set_title(f"Universal Scalability Law fit: {label}{wtxt}")
     ax.grid(True, alpha=0.3)
     _legend(ax)
-    if fit.sigma_at_bound:
-        shape = ("Here the fit is held at its bound, sigma = 1: the measurements fall faster than "
-                 "any serialized fraction can explain, because a second process already makes "
-                 "the whole system slower than one process alone (handing the lock back and "
-                 "forth between cores costs more than the parallel work gains). Read sigma here "
-                 "as 'everything is serialized, and then some', not as a fraction of the work; "
-                 "the rest of the fall goes into kappa, and the low R^2 says the USL describes "
-                 "these measurements only roughly.")
-    elif math.isfinite(fit.peak_n):
-        shape = (f"The fit predicts the most throughput at N* = sqrt((1 - sigma) / kappa) = "
-                 f"{fit.peak_n:.2f} processes; past that, adding processes makes the whole "
-                 "system slower.")
-    else:
-        shape = ("kappa = 0: no retrograde cost was found, so throughput levels off near "
-                 f"lambda / sigma = {_fmt_rate(fit.peak_throughput)} ops/s instead of falling.")
-    text = (f"Least-squares fit of X(N) = lambda N / (1 + sigma (N-1) + kappa N (N-1)) to the "
-            f"medians (R^2 = {fit.r2:.2f}): lambda = {_fmt_rate(fit.lam)} ops/s is the "
-            "throughput of one process; sigma (kept between 0 and 1) measures contention (with "
-            "sigma = 0.1, about a tenth of the work is serialized) and kappa (kept at 0 or "
-            "above) coherency, the cost of processes keeping each "
-            f"other's view of shared data up to date. Here sigma = {fit.sigma:.3f} and "
-            f"kappa = {fit.kappa:.4f}. {shape} Amdahl's law (kappa = 0, dashed) can only level "
-            "off, never turn down. On a machine with few cores, running out of CPUs also shows "
-            "up in sigma and kappa, and a low R^2 says the curve does not describe these "
-            "measurements well.")
+    text = usl_caption(fit, len(n))
     return _finish(fig, text, save)
 
 
@@ -354,7 +322,8 @@ def plot_lost_updates(data, *, sweep: str = "strategies", save=None) -> Figure:
         ax.annotate(f"{cnt:,.0f}", xy=(x, y), xytext=(0, 6), textcoords="offset points",
                     ha="center", fontsize=7)
     ax.axhline(0, color="k", lw=0.8)
-    ax.set_ylim(bottom=-2, top=max(100.0 * 1.05 if med.max() > 60 else med.max() * 1.3 + 2, 5))
+    top = max(hi.max(), med.max())                  # the error bars too, not only the medians
+    ax.set_ylim(bottom=-2, top=max(min(105.0, top * 1.15 + 2), 5))
     ax.set_xticks(sorted({r["processes"] for r in rows}))
     _cores_line(ax, rows, max(r["processes"] for r in rows))
     ax.set_xlabel("processes (N)")
@@ -401,11 +370,11 @@ def plot_wait_hold(data, strategy: str = "lock", *, save=None) -> Figure:
         b1 = np.array(med["hold"])
         b2 = np.array(med["wait"])
         ax.bar(x, b1, color="C1", label="holding the lock")
-        ax.bar(x, b2, bottom=b1, color="C3", label="waiting for the lock")
+        ax.bar(x, b2, bottom=b1, color="C3", label="in acquire(): waiting for the lock\n(at N = 1, only acquire's own cost)")
         ax.bar(x, med["other"], bottom=b1 + b2, color="0.75",
                label="other: work outside, release, descheduled")
-        ax.set_xticks(x, [str(i) for i in x])
-        ax.set_xlabel(f"process (N = {n})")
+        ax.set_xticks(x, [f"P{i + 1}" for i in x])
+        ax.set_xlabel(f"N = {n} process{'es' if n > 1 else ''}")
         ax.grid(True, axis="y", alpha=0.3)
         tot = b1.sum() + b2.sum() + sum(med["other"])
         share[n] = b2.sum() / tot if tot else 0.0
@@ -418,9 +387,7 @@ def plot_wait_hold(data, strategy: str = "lock", *, save=None) -> Figure:
     fig.suptitle(f"Waiting for versus holding the {STRATEGY_LABELS.get(strategy, strategy)} "
                  f"(work inside = {wi}, outside = {wo} spins)")
     lo_n, hi_n = counts[0], counts[-1]
-    text = (f"Each bar is one process's timed loop, every process doing the same work. "
-            f"Waiting grows with N: {share[lo_n]:.0%} of all process time at N = {lo_n}, "
-            f"{share[hi_n]:.0%} at N = {hi_n}. ")
+    text = wait_share_sentence(share, lo_n, hi_n)
     growth = hold_pp[hi_n] / hold_pp[lo_n] if hold_pp[lo_n] else 1.0
     if growth > 1.5:
         text += (f"Holding time per process grew too ({growth:.1f}x from N = {lo_n} to "

@@ -215,3 +215,44 @@ def test_dpor_finds_a_deadlock_exactly_when_exhaustive_search_does_and_prunes_a_
             deadlocks += 1
     assert compared >= 20 and deadlocks >= 5, (compared, deadlocks)
     assert dpor_runs * 10 < dfs_runs, (dpor_runs, dfs_runs)
+
+
+class _Slot:
+    """A one-counter mailbox guarded by a Condition, as the graded bounded queue."""
+
+    def __init__(self, ctx):
+        self.count = ctx.Value("q", 0, lock=False)
+        self.cond = ctx.Condition(ctx.Lock())
+
+    def get(self, timeout):
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.count.value > 0, timeout):
+                return None
+            self.count.value -= 1
+            self.cond.notify()
+            return 1
+
+    def put(self):
+        with self.cond:
+            self.count.value += 1
+            self.cond.notify()
+
+
+def test_dpor_is_complete_when_timeouts_race_with_sleeps():
+    """A timed get against sleeps that end in puts: the clock's moves are enabled by the
+    waits they end (a sleep and the move that ends it are not a race), and a new earliest
+    deadline makes the clock's pending move another one.  Without both the search asked
+    for clock moves that could not happen and gave up its completeness."""
+    def producer(slot):
+        for _ in range(3):
+            time.sleep(0.3)
+            slot.put()
+            slot.get(0.05)
+
+    finals = set()
+    scenario = Scenario("timed get against sleeps", _Slot, [lambda s: s.get(1.0), producer],
+                        lambda s, r: finals.add((s.count.value, r[0])))
+    result = explore(scenario, DPORScheduler(), max_schedules=5_000, shrink=False)
+    assert result.ok and result.complete, str(result)
+    assert result.schedules_run == result.interleavings      # none abandoned
+    assert {got for _, got in finals} == {None, 1}

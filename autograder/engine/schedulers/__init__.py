@@ -7,7 +7,8 @@
 ``pct``        :class:`PCTScheduler`: probabilistic concurrency testing, bug depth ``depth``
 ``exhaustive`` :class:`DFSScheduler`: depth-first with at most ``max_preemptions`` preemptions
 ``dfs``        the same (its own name)
-``dpor``       :class:`DPORScheduler`: dynamic partial-order reduction, complete when it ends
+``dpor``       :class:`DPORScheduler`: optimal dynamic
+               partial-order reduction, one execution per class, complete when it ends
 ``replay``     :class:`ReplayScheduler`: one execution along a given schedule
 (not a name)   :class:`StepScheduler`: one execution along a schedule of steps (a timeline's
                process column), as students write one
