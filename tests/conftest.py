@@ -18,6 +18,7 @@ FAST_TIER = {
     "tests/test_environment.py", "tests/test_settings.py", "tests/test_process_batch.py",
     "tests/test_processes.py", "tests/test_course_tools.py", "tests/test_sandbox.py",
     "tests/test_hub_cli.py", "tests/test_hints.py", "tests/test_step.py", "tests/test_solutions.py",
+    "tests/test_judge.py",
 }
 
 #: every process the suite starts inherits this variable (see pytest_sessionfinish)
