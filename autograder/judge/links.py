@@ -49,6 +49,7 @@ class WorkerLink:
         self.clean = True          # no reply is owed: the worker waits for a request
         self.answering = False     # the worker waits for our answer to one of its operations
         self.owes_ready = False    # the worker was given a copy of the shared object to make
+        self.ahead = False         # an operation it sent without waiting is being performed
 
     def send(self, message: dict, fds=()) -> None:
         if self.closed:
@@ -93,7 +94,10 @@ class WorkerLink:
                     return reply
                 if "op" in reply and ops is not None:
                     if reply.get("async") is True:    # it did not wait: no answer, and it cannot fail
-                        if "e" in ops.perform(reply):
+                        self.ahead = True
+                        failed = "e" in ops.perform(reply)
+                        self.ahead = False
+                        if failed:
                             self.close()
                             raise WorkerLost("the process running the answer broke the protocol: an "
                                              "operation sent without waiting failed")
@@ -116,7 +120,7 @@ class WorkerLink:
         (its finally blocks run). True if it is free; else it is closed."""
         if self.closed or self.clean:
             return not self.closed
-        if not (self.answering or self.owes_ready):
+        if not (self.answering or self.owes_ready or self.ahead):
             self.close()                      # it is running the answer's code (a hang): kill it
             return False
         try:
@@ -124,6 +128,7 @@ class WorkerLink:
             if self.answering:
                 self.send({"abort": True})
                 self.answering = False
+            self.ahead = False                # its next message comes: an operation, or the end
             for _ in range(limit):
                 message = self.recv(clock)
                 if "ret" in message or "raised" in message or "ready" in message:
