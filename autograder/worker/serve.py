@@ -275,7 +275,10 @@ class Worker:
             raise ProtocolError("a batch without a deadline")
         socks = [socket.socket(fileno=fd) for fd in self.channel.take_fds(body.get("children", 0))]
         ctx = multiprocessing.get_context(self.method)
-        batch = ProcessBatch(ctx, [(child_main, (obj, sock, self.channel.fileno())) for sock in socks],
+        # a forked child inherits every descriptor here: it closes its parent's link and its
+        # siblings' sockets (a spawned one receives only its own)
+        inherited = [self.channel.fileno(), *(s.fileno() for s in socks)] if self.method == "fork" else []
+        batch = ProcessBatch(ctx, [(child_main, (obj, sock, inherited)) for sock in socks],
                              start_timeout=deadline, report_format="json", prefix="realrun-")
         try:
             try:
@@ -387,13 +390,16 @@ def run_calls(obj, calls: list) -> dict:
     return outcome
 
 
-def child_main(obj, sock, parent_channel_fd: int) -> None:
+def child_main(obj, sock, inherited: list[int]) -> None:
     """A real child (after the start barrier): take its calls from the judge, run them, and
-    tell the judge what they did. Its parent never sees either."""
-    try:
-        os.close(parent_channel_fd)       # inherited under fork: the parent's link is not ours
-    except OSError:
-        pass
+    tell the judge what they did. Its parent never sees either. ``inherited``: descriptors a
+    forked child got from its parent that are not its own (its parent's link, its siblings')."""
+    for fd in inherited:
+        if fd != sock.fileno():
+            try:
+                os.close(fd)
+            except OSError:
+                pass
     channel = Channel(sock)
     try:
         message = channel.recv()
