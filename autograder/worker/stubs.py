@@ -187,8 +187,30 @@ class Lock(_LockLike):
 
 
 class RLock(_LockLike):
+    """Only its owner may release an RLock, so this process knows when it holds one: then a
+    release (and a notify on a Condition built on it) cannot fail, and is sent without waiting."""
+
     kind = "RLock"
-    __slots__ = ()
+    __slots__ = ("_held",)         # how many times this process holds it
+
+    def __init__(self, rt, info):
+        Stub.__init__(self, rt, info)
+        self._held = 0
+
+    def acquire(self, block=True, timeout=None):
+        got = self._rt.op(self, "acquire", block, timeout)
+        if got is True:
+            self._held += 1
+        return got
+
+    def release(self):
+        if self._held > 0 and self._rt.pid >= 1:
+            self._held -= 1
+            self._rt.tell(self, "release")
+            return None
+        result = self._rt.op(self, "release")
+        self._held = max(0, self._held - 1)
+        return result
 
 
 class Semaphore(_LockLike):
@@ -204,9 +226,26 @@ class BoundedSemaphore(Semaphore):
     __slots__ = ()
 
 
-class Condition(_LockLike):
+class Condition(Stub):
     kind = "Condition"
     __slots__ = ()
+
+    # as the engine's Condition: taking and giving it is taking and giving its lock
+    def acquire(self, block=True, timeout=None):
+        return self._related("lock").acquire(block, timeout)
+
+    def release(self):
+        return self._related("lock").release()
+
+    def __enter__(self):
+        return self._related("lock").acquire()
+
+    def __exit__(self, *args):
+        return self._related("lock").release()
+
+    def _held(self) -> bool:
+        lock = self._related("lock")
+        return isinstance(lock, RLock) and lock._held > 0 and self._rt.pid >= 1
 
     def wait(self, timeout=None):
         return self._rt.op(self, "wait", timeout)
@@ -229,9 +268,15 @@ class Condition(_LockLike):
         return result
 
     def notify(self, n=1):
+        if self._held() and type(n) is int:
+            self._rt.tell(self, "notify", n)
+            return None
         return self._rt.op(self, "notify", n)
 
     def notify_all(self):
+        if self._held():
+            self._rt.tell(self, "notify_all")
+            return None
         return self._rt.op(self, "notify_all")
 
 
