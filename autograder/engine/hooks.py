@@ -13,7 +13,8 @@ from .context import PRIMITIVE_TYPES
 from .sharedctypes import RawArray, RawValue
 
 __all__ = ["current_pid", "shared_memory", "timed_wait_seconds", "per_process_id",
-           "per_process_hash", "simulated_globals", "primitives_created", "read_clock", "set_location"]
+           "per_process_hash", "simulated_globals", "primitives_created", "read_clock", "set_location",
+           "logging"]
 
 _MASK = (1 << 64) - 1
 
@@ -45,6 +46,12 @@ def read_clock() -> float:
     scheduling point, as every read of the clock is."""
     sim = active_sim()
     return sim.read_clock() if sim is not None else 0.0
+
+
+def logging() -> bool:
+    """Whether the run in progress keeps a timeline (then each step wants its location)."""
+    sim = active_sim()
+    return sim is not None and sim.log is not None
 
 
 def set_location(where) -> None:

@@ -40,6 +40,7 @@ ALLOWED = {
     "Synchronized": {"get:value", "set:value"},
     "SynchronizedArray": {"getitem", "setitem", "get:value", "set:value", "get:raw", "set:raw"},
 }
+_PLAIN = (int, float, bool, str)
 CLOCKS = frozenset({"monotonic", "perf_counter", "time", "monotonic_ns", "perf_counter_ns", "time_ns"})
 CTYPES = frozenset({"c_bool", "c_char", "c_wchar", "c_byte", "c_ubyte", "c_short", "c_ushort", "c_int", "c_uint",
                     "c_long", "c_ulong", "c_longlong", "c_ulonglong", "c_int8", "c_int16", "c_int32", "c_int64",
@@ -87,11 +88,13 @@ class Execution:
     def perform(self, message: dict) -> dict:
         """Do one operation a worker asked for, as the process whose greenlet runs now."""
         line = message.get("at")
-        hooks.set_location((self.session.file, line) if type(line) is int and line > 0 else None)
+        located = type(line) is int and line > 0 and hooks.logging()   # only a logged run needs it
+        if located:
+            hooks.set_location((self.session.file, line))
         try:
-            self._sync()
             op = message.get("op")
             if op == "new":
+                self._sync()
                 prim = self._new(message.get("kind"), self._args(message))
                 self._sync()
                 return {"r": {"$stub": self._info(prim)}}
@@ -101,7 +104,8 @@ class Execution:
         except Exception as exc:  # noqa: BLE001 - the answer's misuse of a primitive, raised in the worker
             return {"e": {"type": type(exc).__name__, "msg": str(exc)[:2_000]}}
         finally:
-            hooks.set_location(None)
+            if located:
+                hooks.set_location(None)
         return {"r": encode(result)}
 
     def _operate(self, op, message):
@@ -161,7 +165,10 @@ class Execution:
         raise ProtocolError(f"an unknown primitive {str(kind)[:40]!r}")
 
     def _args(self, message) -> list:
-        args = decode_reply(message.get("a", []), self.tags)
+        args = message.get("a", [])
+        if type(args) is list and all(a is None or type(a) in _PLAIN for a in args):
+            return args                       # the usual case: ints, floats, bools
+        args = decode_reply(args, self.tags)
         if type(args) is not list or len(args) > 4:
             raise ProtocolError("malformed arguments")
         return args
