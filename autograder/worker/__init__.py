@@ -7,5 +7,6 @@ the answer's module, its objects, and a socket to the judge (autograder.judge), 
 * ``host``: the worker host (one per suite, sandboxed when grading) that forks the workers;
 * ``serve``: a worker's loop, building objects and running calls for the judge, and the real
   children's side of a real-process run;
-* ``stubs``: the ``ctx`` of a controlled worker, whose every operation is a request to the judge.
+* ``stubs``: the ``ctx`` of a controlled worker, whose every operation is a request to the judge;
+* ``patches``: what a controlled worker changes in its own interpreter (virtual time, ids, guards).
 """

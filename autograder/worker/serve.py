@@ -30,7 +30,7 @@ from autograder.process_batch import ProcessBatch
 from autograder.sharing import (describe, find_path, find_unpicklable, is_real_primitive, real_multiprocessing_types,
                                 walk_names)
 
-from . import stubs
+from . import patches, stubs
 from .wire import Channel, Closed, ProtocolError, decode_plain, encode, short_repr
 
 __all__ = ["Worker", "run_calls", "child_main"]
@@ -102,14 +102,14 @@ class Worker:
             self.relay = stubs.Relay(channel, module_file, pid, self.names)
             self.context = stubs.ControlledContext(self.relay)
             if globals_mode is not None:
-                fake_id = stubs.per_process_id(self.relay)
-                ids = (fake_id, stubs.per_process_hash(self.relay, fake_id)) if globals_mode == "ids" else None
-                mapping = stubs.virtual_time(self.relay)
+                fake_id = patches.per_process_id(self.relay)
+                ids = (fake_id, patches.per_process_hash(self.relay, fake_id)) if globals_mode == "ids" else None
+                mapping = patches.virtual_time(self.relay)
                 if self.module is not None:
-                    stubs.patch_module_globals(self.module.__dict__, mapping, ids)
+                    patches.patch_module_globals(self.module.__dict__, mapping, ids)
             else:
-                stubs.virtual_time(self.relay)
-            stubs.install_guards(simulated=pid >= 1)
+                patches.virtual_time(self.relay)
+            patches.install_guards(simulated=pid >= 1)
 
     @staticmethod
     def _load(name, path, code):
