@@ -20,8 +20,10 @@ from autograder.checks.settings import Checks
 from . import Sandbox, run_job
 from .job_quiz import CELL_DEADLINE
 
-#: seconds (of machine share) one suite of checks may take; grading uses c.TrustedScores.check_deadline
-CHECK_DEADLINE = 60.0
+#: seconds (of machine share) one suite of checks may take; grading uses c.TrustedScores.check_deadline.
+#: A correct answer's suite takes well under a minute; an answer that polls in a loop makes many
+#: more operations, each a round trip to a worker (the judge never runs the answer itself)
+CHECK_DEADLINE = 180.0
 #: seconds the quiz answers and schedules of one notebook may take (c.TrustedScores.quiz_deadline)
 QUIZ_DEADLINE = 60.0
 
