@@ -47,7 +47,7 @@ c.Execute.timeout = 180
 # The grading run: seconds per submission and per nbgrader command, submissions side by side
 # (autograder/instructor/settings.py), e.g.
 # c.Grading.submission_deadline = 300; c.Grading.jobs = 0   # 0: one per core
-# Deadlines of the trusted checks: c.TrustedScores.check_deadline = 60 (one suite),
+# Deadlines of the trusted checks: c.TrustedScores.check_deadline = 180 (one suite),
 # c.TrustedScores.quiz_deadline = 60 (a notebook's quiz answers), c.TrustedScores.quiz_cell_deadline = 10
 # The checks (autograder/checks/settings.py): the course's seed for sampled searches, the start
 # methods of the real-process runs, their deadlines, e.g.

@@ -1,8 +1,10 @@
 """The course's grader, in layers that depend only downward (docs/architecture.md):
 
+* ``worker/``: what runs next to student code (the worker host and its workers);
 * ``engine/``: the controlled-interleaving engine (simulated primitives, schedulers, DPOR);
+* ``judge/``: the judge's side of the split: it reaches the answer only through workers;
 * ``checks/``: each graded exercise's checks, real-process runs, reports, the answer-file
-  contract, the admission check, the quiz keys and the puzzles;
+  contract, admission's warnings, the quiz keys and the puzzles;
 * ``sandbox/``: confinement (bubblewrap, limits, signed replies) and the jobs that run
   notebooks, checks and quiz answers; ``checker.check_answer`` is the one way an answer is
   checked;

@@ -8,6 +8,9 @@
 2. Throughput: executions per second on the counter scenario, per strategy.
 3. Bug-finding power: executions until the first failure for a few buggy scenarios, per
    strategy, over several seeds (median and worst), without shrinking.
+4. The judge: DPOR on every graded scenario of each lesson's solution, with the class in
+   this interpreter and with each simulated process a worker process whose every operation
+   the engine performs (autograder/judge): executions per second each way.
 
 Figures to read, not assertions (shared machines).
 Run:  .venv/bin/python benchmarks/engine_bench.py [--quick]
@@ -253,6 +256,54 @@ def graded_scenarios(cap):
     return len(rows)
 
 
+# --------------------------------------------------------------------------- 4. the judge
+def remote_throughput(cap):
+    """DPOR on each graded scenario that starts with a DPOR search: in-process vs remote."""
+    import dataclasses
+
+    from autograder.checks.searches import Dpor
+    from autograder.sandbox.job_checks import judge_session
+
+    print(f"\n== 4. the judge: DPOR on the graded scenarios, the class here vs. each process a worker "
+          f"(unsandboxed host; at most {cap:,} executions)")
+    print(f"  {'scenario':<70} {'execs':>6} {'here/s':>8} {'judge/s':>8} {'ratio':>6}")
+    totals = [0, 0.0, 0.0]
+    for exercise_id in EXERCISES:
+        exercise, cls = solution_class(exercise_id)
+        source = (Path(sys.modules[cls.__module__].__file__)).read_text()
+        with judge_session(exercise_id, source, sandbox=None) as session:
+            remote = session.load_class(exercise.class_name)
+            for prop in controlled_properties(exercise):
+                runtime = session.runtime(prop.globals_mode)
+                try:
+                    with prop.globals_for(cls):
+                        here_plans = prop.plans(cls)
+                    there_plans = prop.plans(remote)
+                    for here, there in zip(here_plans, there_plans):
+                        if not here.searches or not isinstance(here.searches[0], Dpor):
+                            continue
+                        with prop.globals_for(cls):
+                            t0 = time.perf_counter()
+                            a = explore(here.scenario, DPORScheduler(), max_schedules=cap, shrink=False)
+                            t1 = time.perf_counter()
+                        scenario = dataclasses.replace(there.scenario, runtime=runtime)
+                        b = explore(scenario, DPORScheduler(), max_schedules=cap, shrink=False)
+                        t2 = time.perf_counter()
+                        assert (a.schedules_run, a.ok) == (b.schedules_run, b.ok), (a, b)
+                        here_rate, there_rate = a.schedules_run / (t1 - t0), b.schedules_run / (t2 - t1)
+                        totals[0] += a.schedules_run
+                        totals[1] += t1 - t0
+                        totals[2] += t2 - t1
+                        print(f"  {here.scenario.name[:70]:<70} {a.schedules_run:>6,} {here_rate:>8,.0f} "
+                              f"{there_rate:>8,.0f} {here_rate / there_rate:>5.1f}x")
+                finally:
+                    runtime.close()
+    if totals[0]:
+        print(f"  all: {totals[0]:,} executions, {totals[0] / totals[1]:,.0f}/s here, "
+              f"{totals[0] / totals[2]:,.0f}/s through the judge's workers "
+              f"({totals[2] / totals[1]:.1f}x the time)")
+
+
 # --------------------------------------------------------------------------- 2. and 3.
 def throughput(scenario, strategy, n, **kw):
     """Best of 3 rates (executions per second) over ``n`` executions, exploring again from
@@ -285,6 +336,7 @@ def to_first_failure(scenario, strategy, seeds, cap):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer executions and seeds")
+    ap.add_argument("--judge-only", action="store_true", help="only section 4 (the judge's workers)")
     ap.add_argument("--reference", action="store_true",
                     help="only the reference suite (engine_reference.py): exits 1 on a mismatch")
     args, rest = ap.parse_known_args(argv)
@@ -293,6 +345,9 @@ def main(argv=None):
         return engine_reference.main(rest)
     if rest:
         ap.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.judge_only:
+        remote_throughput(300 if args.quick else 2000)
+        return 0
     n = 2000 if args.quick else 10_000
     seeds = range(5 if args.quick else 20)
     cap = 2000
@@ -331,6 +386,7 @@ def main(argv=None):
                 desc = "never found" + " " * 11
             miss = f"  missed by {missed} seed(s)" if missed else ""
             print(f"    {strategy:<10} {desc}   ({dt:.2f}s){miss}")
+    remote_throughput(300 if args.quick else 2000)
     return 0
 
 

@@ -15,6 +15,7 @@ import textwrap
 import pytest
 
 from autograder.sandbox import Sandbox, SandboxUnavailable, run_job
+from autograder.sandbox.checker import check_answer
 from autograder.sandbox.limits import GiB, MiB
 from tests.testkit import REPO, survivors
 
@@ -178,8 +179,9 @@ def test_a_job_past_its_deadline_is_killed_with_everything_it_started(process_ma
     assert survivors(process_marker) == []
 
 
-def test_a_forged_reply_is_rejected():
-    # Admission would refuse this answer; run_job is called directly to test the channel itself.
+def test_an_answer_cannot_forge_the_judges_reply():
+    """The answer runs only in workers, whose one open descriptor is their socket to the judge:
+    what it writes there is a broken message, which fails the answer, never a verdict."""
     forged = json.dumps({"report": {"exercise": "safe_counter", "suite": "visible", "problem": "",
                                     "results": []}})
     answer = textwrap.dedent(f"""
@@ -192,10 +194,9 @@ def test_a_forged_reply_is_rejected():
         os._exit(0)
     """)
     for sandbox in (Sandbox(), None):
-        job = run_job("checks", {"exercise": "safe_counter", "suite": "visible", "source": answer},
-                      sandbox=sandbox, deadline=60)
-        assert job.reply is None
-        assert "rejected" in job.problem or "without a verdict" in job.problem, job.problem
+        report = check_answer("safe_counter", "visible", answer, sandbox=sandbox)
+        assert report.earned == 0 and [r.passed for r in report.results] == [False] * 3, report.render()
+        assert "running your answer cell failed" in report.problem, report.problem
 
 
 def test_make_grade_without_bubblewrap_says_how_to_install_it(tmp_path):

@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from autograder.judge import RemoteClass
+
 MAGIC_PREFIX = "%%"
 
 _answer_dir: Path | None = None
@@ -100,6 +102,16 @@ def placeholders(cell_source: str) -> list[str]:
     return found
 
 
+def answer_source(cls) -> str:
+    """The text of the module that defines the answer's class ("" if it cannot be read)."""
+    if isinstance(cls, RemoteClass):
+        return cls.source
+    try:
+        return inspect.getsource(inspect.getmodule(cls))
+    except (OSError, TypeError):
+        return ""
+
+
 def load_answer(exercise_id: str, path: Path):
     """Import ``path`` as module ``answer_<id>`` (the name the %%exercise magic uses)."""
     name = module_name(exercise_id)
@@ -125,13 +137,15 @@ def load_answer(exercise_id: str, path: Path):
 
 
 def require_class(module, class_name: str, signature: str, required: list[str]):
-    """The class the contract names, with the parameters it promises (``ctx`` keyword-only)."""
+    """The class the contract names, with the parameters it promises (``ctx`` keyword-only).
+    ``module`` is the answer's module, or (grading) what the judge knows of it: its classes
+    as judge.RemoteClass."""
     cls = getattr(module, class_name, None)
-    if not inspect.isclass(cls):
+    if not (inspect.isclass(cls) or isinstance(cls, RemoteClass)):
         raise AnswerError(f"your answer cell defines no class named {class_name}; "
                           f"the exercise expects {signature}")
     try:
-        params = inspect.signature(cls).parameters
+        params = (cls.signature() if isinstance(cls, RemoteClass) else inspect.signature(cls)).parameters
     except (TypeError, ValueError):
         return cls
     missing = [p for p in required if p not in params]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from autograder.deadlines import Deadline
+from autograder.judge import type_name
 from .settings import active
 
 
@@ -27,7 +28,7 @@ def not_int(value, what: str) -> str | None:
     after this, so comparisons run on the grader's own types."""
     if type(value) is int:
         return None
-    return f"{what} returned {value!r} (a {type(value).__name__}), but it must return an int"
+    return f"{what} returned {value!r} (a {type_name(value)}), but it must return an int"
 
 
 class Stuck(Exception):

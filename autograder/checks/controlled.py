@@ -12,6 +12,7 @@ ends its plan: its pass is a proof for that scenario. A pass notes what the sear
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import re
@@ -19,6 +20,7 @@ import sys
 from dataclasses import dataclass, field
 
 from autograder.engine import FailureKind, Scenario, hooks, story
+from autograder.judge import RemoteClass
 from .report import PropertyResult
 
 __all__ = ["Plan", "Finding", "controlled", "ControlledProperty", "render_steps", "replay_call", "STORY_STEPS"]
@@ -37,12 +39,14 @@ class Plan:
     searches: list
     fixes: dict = field(default_factory=dict)
 
-    def explore(self):
+    def explore(self, runtime=None):
         """``(Failure or None, note)``: the searches in order, up to the first failure, or up
-        to one that explored every distinct interleaving; the note says what they covered."""
+        to one that explored every distinct interleaving; the note says what they covered.
+        ``runtime``: where the answer's code runs (the judge's workers; None: here)."""
         notes = []
+        scenario = self.scenario if runtime is None else dataclasses.replace(self.scenario, runtime=runtime)
         for search in self.searches:
-            result = search.explore(self.scenario)
+            result = search.explore(scenario)
             if not result.ok:
                 return result.failure, None
             if result.complete:
@@ -80,22 +84,30 @@ class ControlledProperty:
         """While the runs use ``cls``, patch the globals of the module defining it (see
         autograder.engine.hooks.simulated_globals: names bound by ``from time import ...``
         follow the virtual clock; with globals_mode "ids", id() and hash() of shared
-        primitives differ between simulated processes, as between spawned processes)."""
+        primitives differ between simulated processes, as between spawned processes). The
+        judge's workers patch their own copy of the module (autograder.worker.stubs)."""
         namespace = getattr(sys.modules.get(getattr(cls, "__module__", ""), None), "__dict__", None)
-        if self.globals_mode is None or namespace is None:
+        if self.globals_mode is None or namespace is None or isinstance(cls, RemoteClass):
             return contextlib.nullcontext()
         return hooks.simulated_globals(namespace, per_process_ids=self.globals_mode == "ids")
 
     def search(self, cls):
         """``(plan, failure, notes)``: the first plan that fails and its shrunk Failure (both
-        None if every plan passed), and a note per plan that passed."""
+        None if every plan passed), and a note per plan that passed. ``cls`` is the answer's
+        class (its code then runs here: a student's replay) or the judge's RemoteClass (its
+        code runs in workers, each simulated process in one of its own)."""
         notes = []
-        with self.globals_for(cls):
-            for plan in self.plans(cls):
-                failure, note = plan.explore()
-                if failure is not None:
-                    return plan, failure, notes
-                notes.append(note)
+        runtime = cls.session.runtime(self.globals_mode) if isinstance(cls, RemoteClass) else None
+        try:
+            with self.globals_for(cls):
+                for plan in self.plans(cls):
+                    failure, note = plan.explore(runtime)
+                    if failure is not None:
+                        return plan, failure, notes
+                    notes.append(note)
+        finally:
+            if runtime is not None:
+                runtime.close()
         return None, None, notes
 
     def __call__(self, cls) -> PropertyResult:

@@ -4,7 +4,8 @@ The object is built in the parent from ``ctx`` and handed to each child as a ``P
 argument (that is how multiprocessing shares locks and shared memory). The children are a
 ProcessBatch (autograder/process_batch.py, the harness the lessons use too): they wait on a
 start barrier so their calls overlap, run their calls, and report back; every wait has a
-deadline, and whatever is still running at the end is killed.
+deadline, and whatever is still running at the end is killed. When the judge grades, the
+parent is a worker and each child receives its own calls from the judge (judge/real.py).
 """
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import multiprocessing
 from dataclasses import dataclass, field
 
 from autograder.deadlines import Deadline
-from autograder.process_batch import ProcessBatch
+from autograder.judge import RemoteClass, run_children
+from autograder.process_batch import ChildOutcome, ProcessBatch
+from autograder.worker.serve import run_calls as run_plain_calls
+from autograder.worker.wire import encode
 
 
 @dataclass
@@ -27,6 +31,11 @@ class Call:
     def describe(self) -> str:
         text = f"{self.method}({', '.join(map(repr, self.args))})"
         return f"{self.repeat} x {text}" if self.repeat > 1 else text
+
+    def as_data(self) -> dict:
+        """The call as the child that makes it receives it (autograder.worker.serve.run_calls)."""
+        return {"method": self.method, "args": encode(list(self.args)), "repeat": self.repeat,
+                "collect": self.collect, "describe": self.describe()}
 
 
 @dataclass
@@ -68,55 +77,34 @@ class RealRun:
         return None
 
 
-def _run_calls(obj, calls: list[Call]) -> dict:
-    """In the child, after the start barrier: the calls, in order, and what they returned (as
-    reprs) or which of them raised what."""
-    outcome: dict = {"returned": [], "error": None, "failed_call": None}
-    try:
-        for call in calls:
-            outcome["failed_call"] = call.describe()
-            method = getattr(obj, call.method)
-            result = None
-            results = []
-            for _ in range(call.repeat):
-                result = method(*call.args)
-                if call.collect:
-                    results.append(repr(result))
-            outcome["returned"].append(results if call.collect else repr(result))
-        outcome["failed_call"] = None
-    except BaseException as exc:  # report everything, even SystemExit, to the parent
-        outcome["error"] = f"{type(exc).__name__}: {exc}"
-    return outcome
-
-
 def _describe_send_error(exc: BaseException, method: str) -> str:
     return (f"the object could not be sent to a child process under {method}: "
             f"{type(exc).__name__}: {exc}. Everything it holds must come from ctx "
             f"(ctx.Lock(), ctx.Value(...)); plain threading locks and open files cannot be sent")
 
 
-def run_real(make_obj, calls: list[list[Call]], method: str, deadline: float = 10.0) -> RealRun:
+def run_real(cls, make_obj, calls: list[list[Call]], method: str, deadline: float = 10.0) -> RealRun:
     """Build ``make_obj(ctx)`` and run ``calls[i]`` in process P(i+1), all at once behind a
-    start barrier (autograder.process_batch), within ``deadline`` seconds of machine share
-    (autograder.deadlines)."""
-    ctx = multiprocessing.get_context(method)
+    start barrier, within ``deadline`` seconds of machine share (autograder.deadlines).
+    ``cls`` is the answer's class that ``make_obj`` builds: the class itself (the children are
+    a ProcessBatch of this process, autograder/process_batch.py) or the judge's RemoteClass
+    (a worker builds the object and starts the children; each child gets only its own calls
+    from the judge, judge/real.py)."""
+    remote = isinstance(cls, RemoteClass)
+    ctx = cls.session.real_context(method) if remote else multiprocessing.get_context(method)
     outcomes = [ProcessOutcome() for _ in calls]
     try:
         obj = make_obj(ctx)
     except Exception as exc:
         return RealRun(method, outcomes, setup_error=f"the constructor raised {type(exc).__name__}: {exc}")
     run = RealRun(method, outcomes, obj=obj)
-    batch = ProcessBatch(ctx, [(_run_calls, (obj, own)) for own in calls], start_timeout=deadline,
-                         report_format="json", prefix="realrun-")
+    plain = [[call.as_data() for call in own] for own in calls]
     try:
-        batch.start()
+        children = (_remote_children(obj, plain, deadline) if remote else
+                    _local_children(ctx, obj, plain, deadline))
     except Exception as exc:
         run.setup_error = _describe_send_error(exc, method)
         return run
-    try:
-        batch.wait(Deadline(deadline))
-    finally:
-        children = batch.finish()
     run.hung = [i for i, child in enumerate(children, 1) if child.killed]
     for i, (child, outcome) in enumerate(zip(children, outcomes), 1):
         outcome.exitcode = child.exitcode
@@ -131,3 +119,29 @@ def run_real(make_obj, calls: list[list[Call]], method: str, deadline: float = 1
                                f"the object or its class could not be rebuilt in the child. Define the "
                                f"class in the %%exercise cell and keep only ctx primitives in it")
     return run
+
+
+def _local_children(ctx, obj, calls: list[list[dict]], deadline: float) -> list[ChildOutcome]:
+    batch = ProcessBatch(ctx, [(run_calls, (obj, own)) for own in calls], start_timeout=deadline,
+                         report_format="json", prefix="realrun-")
+    batch.start()
+    try:
+        batch.wait(Deadline(deadline))
+    finally:
+        children = batch.finish()
+    return children
+
+
+def _remote_children(obj, calls: list[list[dict]], deadline: float) -> list[ChildOutcome]:
+    children = []
+    for i, child in enumerate(run_children(obj, calls, deadline), 1):
+        outcome = child["outcome"]
+        children.append(ChildOutcome(f"P{i}", child["exitcode"], killed=child["killed"],
+                                     reported=outcome is not None, returned=outcome,
+                                     broken_barrier=child["broken_barrier"]))
+    return children
+
+
+def run_calls(obj, calls: list[dict]) -> dict:
+    """In a child of this process: its calls (Call.as_data) on the object."""
+    return run_plain_calls(obj, [{**call, "args": tuple(call["args"])} for call in calls])

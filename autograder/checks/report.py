@@ -51,6 +51,7 @@ class Report:
     suite: str
     results: list[PropertyResult] = field(default_factory=list)
     problem: str = ""          # why no property could be checked (then every one failed)
+    notes: list[str] = field(default_factory=list)   # advice read in the answer (admission), no points
 
     @property
     def unanswered(self) -> bool:
@@ -88,7 +89,7 @@ class Report:
         if self.problem:
             return f"{head}\n  {self.problem}"
         body = [r.render(detailed) for r in self.results]
-        return "\n".join([head, *body])
+        return "\n".join([head, *(f"  {note}" for note in self.notes), *body])
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -105,7 +106,7 @@ class Report:
         of ``(property, points)``: the same properties in the same order, plain types only,
         bounded text. The points come from the table, never from the reply. Raises
         ValueError naming what is wrong."""
-        if not isinstance(data, dict) or set(data) != {"exercise", "suite", "results", "problem"}:
+        if not isinstance(data, dict) or set(data) - {"notes"} != {"exercise", "suite", "results", "problem"}:
             raise ValueError("the report does not have the expected fields")
         if data["exercise"] != exercise or data["suite"] != suite:
             raise ValueError("the report is for another exercise or suite")

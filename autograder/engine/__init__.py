@@ -24,8 +24,9 @@ short timeline.  See README.md in this folder::
 """
 from . import hooks
 from ._report import Step
-from ._sim import MONOTONIC_BASE, WALL_BASE, FailureKind, SchedulerError
+from ._sim import MONOTONIC_BASE, WALL_BASE, FailureKind, ForeignPrimitiveError, HangAbort, SchedulerError
 from .context import ControlledContext
+from .runtime import InProcess, ProcessRuntime
 from .explore import (FAILURE_KINDS, Counts, ExploreResult, Failure, Run, Scenario, count_executions, explore,
                       replay, run)
 from .story import Story, story
@@ -37,4 +38,4 @@ __all__ = ["Scenario", "explore", "count_executions", "Counts", "replay", "run",
            "ExploreResult", "WaitEdge", "ControlledContext", "Scheduler", "RandomScheduler", "PCTScheduler",
            "DFSScheduler", "DPORScheduler", "ReplayScheduler", "StepScheduler", "make_scheduler",
            "SchedulerError", "Story", "story", "hooks", "FAILURE_KINDS", "STRATEGIES", "MONOTONIC_BASE",
-           "WALL_BASE"]
+           "WALL_BASE", "HangAbort", "ForeignPrimitiveError", "ProcessRuntime", "InProcess"]

@@ -1,12 +1,12 @@
 """What every controlled primitive shares: a sealed class, its Sim, and the parent's rules.
 
-The classes are sealed because a student's answer runs in the same interpreter as the
-engine: it must not be able to replace ``acquire`` (on the class or on an instance) and
-so remove the scheduling points the grader relies on.  Instances have ``__slots__`` only
+The classes are sealed because a class run in the engine's own interpreter (a student's
+replay, a lesson) must not be able to replace ``acquire`` (on the class or on an instance)
+and so remove the scheduling points the run relies on.  Instances have ``__slots__`` only
 (no ``__dict__``, so ``lock.acquire = f`` fails), class attributes cannot be set or deleted
 once the class exists, and nothing outside the engine may subclass them (which also
 rules out ``lock.__class__ = Lookalike``).  ``type.__setattr__(cls, ...)`` still gets
-through: that is for the answers' static admission check to refuse.
+through; grading does not depend on it: there the answer runs only in the judge's workers.
 """
 from __future__ import annotations
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import linecache
 import os
 import traceback
-from collections import deque
 from dataclasses import dataclass
 from typing import Optional
+
+from autograder.sharing import (describe, find_path, find_unpicklable, foreign_sentence, is_real_primitive,
+                                real_multiprocessing_types, unpicklable_sentence, walk_names)
 
 from .context import PRIMITIVE_TYPES, ControlledContext
 from .primitives import Condition, Lock, RLock, Semaphore
@@ -16,38 +18,10 @@ from .waitfor import PARENT, Blocked, deadlock_message, wait_edges
 __all__ = ["name_primitives", "Step", "steps_from", "format_timeline", "analyse_deadlock",
            "find_unpicklable", "find_foreign", "short_traceback"]
 
-_ATOMS = (str, bytes, bytearray, int, float, complex, bool, type(None), range)
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 # --------------------------------------------------------------------------- naming
-def _children(obj, path):
-    """(child, child_path) pairs of a plain object, list, tuple, set or dict."""
-    if isinstance(obj, dict):
-        for k, v in list(obj.items())[:200]:
-            yield v, f"{path}[{k!r}]" if path else f"[{k!r}]"
-        return
-    if isinstance(obj, (list, tuple)):
-        for i, v in enumerate(obj[:200]):
-            yield v, f"{path}[{i}]" if path else f"[{i}]"
-        return
-    if isinstance(obj, (set, frozenset)):
-        return
-    d = getattr(obj, "__dict__", None)
-    if isinstance(d, dict):
-        for k, v in list(d.items())[:200]:
-            yield v, f"{path}.{k}" if path else k
-    for cls in type(obj).__mro__:
-        slots = getattr(cls, "__slots__", ())
-        for slot in (slots,) if isinstance(slots, str) else slots:
-            if isinstance(slot, str) and slot not in ("__dict__", "__weakref__"):
-                try:
-                    v = getattr(obj, slot)
-                except AttributeError:
-                    continue
-                yield v, f"{path}.{slot}" if path else slot
-
-
 def name_primitives(root, prims, copies=(), max_depth=5, max_nodes=5000):
     """Map id(primitive) -> human name: the shortest attribute path from ``root``.
 
@@ -68,35 +42,19 @@ def name_primitives(root, prims, copies=(), max_depth=5, max_nodes=5000):
     return names
 
 
+def _inner(prim):
+    """What a primitive holds, for naming (see autograder.sharing.walk_names)."""
+    if isinstance(prim, Synchronized):
+        return [(prim._obj, None, 0), (prim._lock, ".get_lock()", 1)]
+    if isinstance(prim, Condition):
+        return [(prim._lock, None, 1)]
+    return []
+
+
 def _walk_names(root, path, names, max_depth, max_nodes, prefix=""):
-    seen = set()
-    queue = deque([(root, path, 0)])
-    nodes = 0
-    while queue and nodes < max_nodes:
-        obj, path, depth = queue.popleft()
-        nodes += 1
-        if isinstance(obj, _ATOMS) or isinstance(obj, type) or callable(obj) and not \
-                isinstance(obj, PRIMITIVE_TYPES):
-            continue
-        key = id(obj)
-        if isinstance(obj, PRIMITIVE_TYPES):
-            if key in names:
-                continue
-            names[key] = prefix + (path or "obj")
-            if isinstance(obj, Synchronized):
-                queue.append((obj._obj, path, depth))
-                queue.append((obj._lock, f"{path or 'obj'}.get_lock()", depth + 1))
-            elif isinstance(obj, Condition):
-                queue.append((obj._lock, path, depth + 1))
-            continue
-        if key in seen or depth >= max_depth or isinstance(obj, ControlledContext):
-            continue
-        seen.add(key)
-        try:
-            for child, cpath in _children(obj, path):
-                queue.append((child, cpath, depth + 1))
-        except Exception:  # noqa: BLE001 - odd objects are simply not walked
-            continue
+    walk_names(root, names, id, lambda o: isinstance(o, PRIMITIVE_TYPES), _inner,
+               is_context=lambda o: isinstance(o, ControlledContext), path=path, prefix=prefix,
+               max_depth=max_depth, max_nodes=max_nodes)
 
 
 # --------------------------------------------------------------------------- steps
@@ -248,107 +206,31 @@ def analyse_deadlock(procs, names):
 
 
 # --------------------------------------------------------------------------- pickling
-_THREADING_NAMES = {
-    "_thread.lock": "threading.Lock", "_thread.RLock": "threading.RLock",
-    "threading.Condition": "threading.Condition", "threading.Event": "threading.Event",
-    "threading.Semaphore": "threading.Semaphore", "threading.Barrier": "threading.Barrier",
-}
-
-
-def _describe(obj):
-    t = type(obj)
-    full = f"{t.__module__}.{t.__qualname__}"
-    return _THREADING_NAMES.get(full, full if t.__module__ != "builtins" else t.__qualname__)
-
-
-def find_unpicklable(root, dumps):
-    """Locate the deepest attribute of ``root`` that ``dumps`` cannot pickle.
-
-    Returns (path, obj, exception).  ``path`` is "" for the root itself.
-    """
-    def fails(o):
-        try:
-            dumps(o)
-        except Exception as e:  # noqa: BLE001
-            return e
-        return None
-
-    def walk(obj, path, depth, err):
-        if depth < 6:
-            try:
-                kids = list(_children(obj, path))
-            except Exception:  # noqa: BLE001
-                kids = []
-            for child, cpath in kids:
-                e = fails(child)
-                if e is not None:
-                    return walk(child, cpath, depth + 1, e)
-        return path, obj, err
-
-    err = fails(root)
-    if err is None:
-        return None
-    return walk(root, "", 0, err)
-
-
 def unpicklable_message(root, path, obj, err):
-    owner = type(root).__name__
-    what = f"{owner}.{path}" if path and not path.startswith("[") else \
-        (f"{owner}{path}" if path else owner)
-    return (f"{what} (a {_describe(obj)}) cannot be pickled ({type(err).__name__}: {err}); "
-            f"under the spawn and forkserver start methods every object passed to a child "
-            f"process is pickled, so this object cannot be sent to another process: create "
-            f"every lock and shared value from ctx")
-
-
-def _foreign_types():
-    import multiprocessing.sharedctypes as sc
-    import multiprocessing.synchronize as sy
-    import multiprocessing.queues as qs
-    return (sy.SemLock, sy.Condition, sy.Event, sy.Barrier, sc.SynchronizedBase,
-            qs.Queue, qs.SimpleQueue)
+    return unpicklable_sentence(type(root).__name__, path, describe(obj), f"{type(err).__name__}: {err}")
 
 
 def find_foreign(root):
     """Primitives from a real multiprocessing context, i.e. not created from ``ctx``."""
     try:
-        foreign = _foreign_types()
+        foreign = real_multiprocessing_types()
     except ImportError:
         return None
-    seen = set()
-    queue = deque([(root, "", 0)])
-    n = 0
-    while queue and n < 3000:
-        obj, path, depth = queue.popleft()
-        n += 1
-        if isinstance(obj, _ATOMS) or isinstance(obj, type) or id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, foreign) or (hasattr(type(obj), "_type_") and
-                                        hasattr(obj, "_wrapper")):
-            return path, obj
-        if isinstance(obj, PRIMITIVE_TYPES) or isinstance(obj, ControlledContext) \
-                or depth >= 5:
-            continue
-        try:
-            for child, cpath in _children(obj, path):
-                queue.append((child, cpath, depth + 1))
-        except Exception:  # noqa: BLE001
-            continue
-    return None
+    return find_path(root, lambda o: is_real_primitive(o, foreign),
+                     lambda o: isinstance(o, PRIMITIVE_TYPES) or isinstance(o, ControlledContext))
 
 
 def foreign_message(root, path, obj):
-    owner = type(root).__name__
-    what = f"{owner}.{path}" if path else owner
-    return (f"{what} is a {_describe(obj)} from a real multiprocessing context, not from the "
-            f"ctx passed to the constructor: create every lock and shared value from ctx "
-            f"(e.g. ctx.Lock(), ctx.Value('q', 0)) so the grader can control it")
+    return foreign_sentence(type(root).__name__, path, describe(obj))
 
 
 # --------------------------------------------------------------------------- tracebacks
 def short_traceback(exc, limit=4):
-    """The last ``limit`` frames of ``exc`` outside this package, formatted."""
+    """The last ``limit`` frames of ``exc`` outside this package, formatted. An exception
+    that a worker process relayed carries its own (``remote_traceback``, student frames only)."""
+    remote = getattr(exc, "remote_traceback", None)
+    if isinstance(remote, str):
+        return remote
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if not os.path.abspath(f.filename).startswith(_PKG_DIR)
               and "greenlet" not in f.filename]

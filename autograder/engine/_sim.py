@@ -122,6 +122,8 @@ class Proc:
         "passed_over",     # clock jumps since it last ran while it could have (fairness)
         "pending",         # accesses of the transition it makes when it next runs
         "did",             # accesses of its last transition (complete once it stopped running)
+        "where",           # (file, line) of the operation in progress, when a remote worker
+        #                    said where in the answer it is (else the caller's frame is used)
     )
 
     def __init__(self, pid, fn=None, label=None):
@@ -143,6 +145,7 @@ class Proc:
         self.passed_over = 0
         self.pending = ()
         self.did = ()
+        self.where = None
 
     def __repr__(self):
         return self.label
@@ -195,7 +198,8 @@ class Sim:
     def ev(self, proc, verb, prim=None, detail=""):
         """Log one timeline event (callers check ``self.log is not None`` first), with the
         line of the code that caused it."""
-        self.log.append((proc.pid, verb, prim, detail, caller_location()))
+        where = proc.where
+        self.log.append((proc.pid, verb, prim, detail, caller_location() if where is None else where))
 
     def touch(self, key, mode=WRITE):
         """Record an access the current transition makes beyond those its point declared."""

@@ -16,6 +16,7 @@ import threading
 import time
 
 from autograder.deadlines import machine_share
+from autograder.sharing import REAL_PROCESS_REFUSED, foreign_created_sentence
 
 from ._sim import MONOTONIC_BASE, WALL_BASE, ForeignPrimitiveError, HangAbort
 
@@ -82,11 +83,7 @@ def _guarded_semlock_init(self, *args, **kwargs):
     sim = _sims.get(_get_ident())
     if sim is not None and sim.current.pid:     # inside a simulated process
         kind = type(self).__name__
-        raise ForeignPrimitiveError(
-            f"created a multiprocessing {kind} that does not come from ctx (for example "
-            f"multiprocessing.{kind}() or a lock inside multiprocessing.Value/Condition/"
-            f"Event): every lock and shared value must be created from the ctx passed to "
-            f"the constructor")
+        raise ForeignPrimitiveError(foreign_created_sentence(kind))
     return _real_semlock_init(self, *args, **kwargs)
 
 
@@ -104,10 +101,7 @@ def _refuse_real_process(real):
     explored schedule would flood the machine), so it is refused with a reason."""
     def guarded(*args, **kwargs):
         if _sims.get(_get_ident()) is not None:
-            raise RuntimeError(
-                "started a real process (os.fork, subprocess or multiprocessing) inside the "
-                "exercise class: the class must only use the ctx it is given; the checks start "
-                "the processes themselves")
+            raise RuntimeError(REAL_PROCESS_REFUSED)
         return real(*args, **kwargs)
     return guarded
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence, Union
 
-from ._copying import dumps, loads
-from ._report import (analyse_deadlock, find_foreign, find_unpicklable, foreign_message,
-                      format_timeline, name_primitives, short_traceback, steps_from,
-                      unpicklable_message)
+from ._report import analyse_deadlock, format_timeline, short_traceback, steps_from
 from ._shrink import shrink as shrink_schedule
 from ._sim import FailureKind, ForeignPrimitiveError, HangAbort, Sim
 from ._vtime import Watchdog, real_perf_counter, virtual_time
 from .context import ControlledContext
+from .runtime import IN_PROCESS, ProcessRuntime
 from .schedulers import STRATEGIES, ReplayScheduler, Scheduler, make_scheduler
 from .schedulers.replay import canonical
 
@@ -36,6 +34,7 @@ class Scenario:
     of kind "exception"; when True it is passed to ``check`` in ``results``.
     ``hang_timeout``: wall seconds a process may run without reaching any scheduling point
     (a spin on non-shared state) before it is interrupted and reported as "step-budget".
+    ``runtime``: where the object's code runs (engine/runtime.py); None: in this interpreter.
     """
 
     name: str
@@ -45,6 +44,7 @@ class Scenario:
     step_budget: int = 20_000
     allow_exceptions: bool = False
     hang_timeout: float = 2.0
+    runtime: Optional[ProcessRuntime] = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -113,13 +113,14 @@ class ExploreResult:
 
 # --------------------------------------------------------------------------- one run
 class _Outcome:
-    __slots__ = ("kind", "payload", "sim", "events")
+    __slots__ = ("kind", "payload", "sim", "events", "names")
 
     def __init__(self, kind, payload, sim, events=None):
         self.kind = kind            # None when the execution passed (or was abandoned)
         self.payload = payload
         self.sim = sim
         self.events = events or []  # the processes' timeline events, when logged
+        self.names = {}             # id(primitive) -> name (failures and logged runs)
 
     @property
     def schedule(self):
@@ -137,11 +138,25 @@ class _Outcome:
 
 
 def _run_once(sc, scheduler, watchdog, log=False, first=False):
-    """One execution of ``sc`` under ``scheduler``: setup, copies, processes, check."""
+    """One execution of ``sc`` under ``scheduler``: setup, copies, processes, check. The
+    primitives' names are taken while the execution's processes still exist (a remote runtime
+    asks its workers), for a failure or a logged run."""
     sim = Sim(scheduler, sc.step_budget, allow_exceptions=sc.allow_exceptions)
     virtual_time.activate(sim)
     watchdog.sim = sim
     ctx = ControlledContext(sim)
+    runtime = sc.runtime or IN_PROCESS
+    runtime.begin(sim, ctx)
+    try:
+        out = _execute(sc, sim, ctx, runtime, log, first)
+        if out.kind is not None or log:
+            out.names = runtime.names(sim)
+        return out
+    finally:
+        runtime.end(sim)
+
+
+def _execute(sc, sim, ctx, runtime, log, first):
     try:
         root = sc.setup(ctx)
     except HangAbort:
@@ -151,19 +166,21 @@ def _run_once(sc, scheduler, watchdog, log=False, first=False):
     except Exception as e:  # noqa: BLE001
         return _Outcome(FailureKind.EXCEPTION, {"where": "setup", "exc": e}, sim)
     sim.root = root
-    if first:
-        found = find_foreign(root)
-        if found is not None:
-            return _Outcome(FailureKind.FOREIGN_PRIMITIVE, {"found": found}, sim)
-    table = []
     try:
-        data = dumps(root, table)
-    except Exception as e:  # noqa: BLE001
-        return _Outcome(FailureKind.UNPICKLABLE, {"exc": e}, sim)
+        if first:
+            found = runtime.find_foreign(root)
+            if found is not None:
+                return _Outcome(FailureKind.FOREIGN_PRIMITIVE, {"found": found}, sim)
+        try:
+            shared = runtime.share(root, len(sc.processes))
+        except Exception as e:  # noqa: BLE001
+            return _Outcome(FailureKind.UNPICKLABLE, {"exc": e}, sim)
+    except HangAbort:   # the object's own pickling code never returned
+        return _Outcome(FailureKind.HANG, {"where": "setup"}, sim)
     if log:             # the timeline covers the processes only, not setup and check
         sim.log = []
     try:
-        sim.run(sc.processes, lambda: loads(data, table))
+        sim.run(sc.processes, lambda: runtime.copy(shared, sim.current.pid))
     except HangAbort:   # landed in the engine itself: treat like a hang of the current process
         if sim.failure is None:
             sim.failure = (FailureKind.HANG, {"proc": None})
@@ -206,7 +223,8 @@ def _failure_from(sc, out, schedule):
     """Build the Failure (message, timeline) from a logged run."""
     sim, kind, pl = out.sim, out.kind, out.payload
     root = sim.root
-    names = name_primitives(root, sim.prims, sim.copies)
+    runtime = sc.runtime or IN_PROCESS
+    names = out.names
     cycle = None
     tb = None
     final = None            # the timeline's last line (None: no timeline)
@@ -248,14 +266,10 @@ def _failure_from(sc, out, schedule):
                        f"process)")
         final = message
     elif kind is FailureKind.UNPICKLABLE:
-        found = find_unpicklable(root, lambda o: dumps(o, []))
-        if found is None:
-            message = f"the shared object cannot be pickled: {pl['exc']}"
-        else:
-            message = unpicklable_message(root, *found)
+        message = runtime.unpicklable_message(root, pl["exc"])
     else:   # FailureKind.FOREIGN_PRIMITIVE
         if "found" in pl:
-            message = foreign_message(root, *pl["found"])
+            message = runtime.foreign_message(root, pl["found"])
         else:
             who = pl["proc"].label if pl.get("proc") is not None else "setup"
             message = f"{who} {pl['exc']}"
@@ -409,8 +423,7 @@ def run(scenario: Scenario, scheduler: Union[Scheduler, Sequence[int]] = ()) -> 
         if not scheduler.new_execution():
             raise ValueError(f"{type(scheduler).__name__} ran no execution")
         out = _run_once(scenario, scheduler, wd, log=True, first=True)
-        sim = out.sim
-        names = name_primitives(sim.root, sim.prims, sim.copies)
+        names = out.names
         schedule = list(out.schedule)
         failure = None
         if out.kind is not None:

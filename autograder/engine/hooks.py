@@ -13,7 +13,8 @@ from .context import PRIMITIVE_TYPES
 from .sharedctypes import RawArray, RawValue
 
 __all__ = ["current_pid", "shared_memory", "timed_wait_seconds", "per_process_id",
-           "per_process_hash", "simulated_globals"]
+           "per_process_hash", "simulated_globals", "primitives_created", "read_clock", "set_location",
+           "logging"]
 
 _MASK = (1 << 64) - 1
 
@@ -31,6 +32,35 @@ def shared_memory() -> list:
     if sim is None:
         return []
     return [bytes(p._c) for p in sim.prims if isinstance(p, (RawValue, RawArray))]
+
+
+def primitives_created() -> list:
+    """Every primitive of the run, in creation order (the engine's own list: read it, do not
+    change it). A primitive's position in it is the same in every execution that creates it."""
+    sim = active_sim()
+    return sim.prims if sim is not None else []
+
+
+def read_clock() -> float:
+    """The virtual clock (seconds since the run started) as the current process reads it: a
+    scheduling point, as every read of the clock is."""
+    sim = active_sim()
+    return sim.read_clock() if sim is not None else 0.0
+
+
+def logging() -> bool:
+    """Whether the run in progress keeps a timeline (then each step wants its location)."""
+    sim = active_sim()
+    return sim is not None and sim.log is not None
+
+
+def set_location(where) -> None:
+    """Where in the answer the current process's operation comes from, ``(file, line)`` or
+    None, for the timeline (a remote worker says so; in this interpreter the caller's frame is
+    looked up instead)."""
+    sim = active_sim()
+    if sim is not None:
+        sim.current.where = where
 
 
 def timed_wait_seconds() -> float:

@@ -6,9 +6,9 @@ answers) through ``python -m autograder.sandbox.inside`` and returns its verifie
 student's own machine); ``bwrap`` builds the confinement; ``channel`` signs the verdict.
 """
 from .bwrap import INSTALL_HINT, SandboxUnavailable, check_available
-from .jobs import JobResult, run_job
+from .jobs import JobResult, WorkerHost, run_job, start_worker_host
 from .limits import Limits
 from .settings import Sandbox
 
-__all__ = ["INSTALL_HINT", "JobResult", "Limits", "Sandbox", "SandboxUnavailable", "check_available",
-           "run_job"]
+__all__ = ["INSTALL_HINT", "JobResult", "Limits", "Sandbox", "SandboxUnavailable", "WorkerHost", "check_available",
+           "run_job", "start_worker_host"]

@@ -1,11 +1,11 @@
 """The one way a verdict leaves a job: a signed reply on a pipe only the grader reads.
 
-Student code runs in the same process as the checks that judge it, so the reply must be
-something that code cannot forge even if it wrote to that pipe: each job gets a fresh
-random key on its standard input, its entry point reads it before importing any answer and
-keeps it only inside an HMAC object, and the grader accepts a reply only with a valid
-HMAC-SHA256 of its exact bytes. (The answer's static admission check is what keeps code
-from reaching into the harness's memory for the key: no frames, gc, ctypes or file I/O.)
+In a job where student code runs next to the code that reports (a notebook's kernel, quiz
+answers), the reply must be something that code cannot forge even if it wrote to that pipe:
+each job gets a fresh random key on its standard input, its entry point reads it before any
+student code runs and keeps it only inside an HMAC object, and the grader accepts a reply
+only with a valid HMAC-SHA256 of its exact bytes. (A checks job is the judge: no student code
+runs in it at all, autograder.judge; its reply is signed the same way all the same.)
 """
 from __future__ import annotations
 

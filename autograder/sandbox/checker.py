@@ -1,15 +1,18 @@
-"""Checking one answer: admission, then one suite of checks in a job of its own.
+"""Checking one answer: one suite of checks, judged in a job of its own.
 
-``check_answer`` is the one way an answer is checked, by the grader (in a sandbox) and by a
-student's test cell or self-check (autograder.student; in a plain subprocess on their machine): the cell text
-passes the static admission check (autograder.checks.admission), runs in a fresh process with a
-deadline whose output goes to a log (nbgrader zeroes a test cell that writes to stderr),
-and its verdict counts only if it comes back signed, in the suite's exact shape.
+``check_answer`` is the one way an answer is checked, by the grader and by a student's test
+cell or self-check (autograder.student, on their machine). The cell text is read for friendly
+warnings first (autograder.checks.admission: advice, never a refusal; a syntax error stops it);
+then a judge runs the suite in a fresh process with a deadline (sandbox/job_checks.py): it
+never runs the answer itself, but reaches it through workers it starts, confined by
+``sandbox`` when grading. Its verdict counts only in the suite's exact shape, with the points
+of the grader's table; the judge's output goes to a log (nbgrader zeroes a test cell that
+writes to stderr).
 """
 from __future__ import annotations
 
 
-from autograder.checks.admission import AnswerRefused, admit
+from autograder.checks.admission import lint, notes_text
 from autograder.checks import suite_table
 from autograder.checks.answers import placeholders
 from autograder.checks.report import NOT_ANSWERED, Report
@@ -17,8 +20,10 @@ from autograder.checks.settings import Checks
 from . import Sandbox, run_job
 from .job_quiz import CELL_DEADLINE
 
-#: seconds (of machine share) one suite of checks may take; grading uses c.TrustedScores.check_deadline
-CHECK_DEADLINE = 60.0
+#: seconds (of machine share) one suite of checks may take; grading uses c.TrustedScores.check_deadline.
+#: A correct answer's suite takes well under a minute; an answer that polls in a loop makes many
+#: more operations, each a round trip to a worker (the judge never runs the answer itself)
+CHECK_DEADLINE = 180.0
 #: seconds the quiz answers and schedules of one notebook may take (c.TrustedScores.quiz_deadline)
 QUIZ_DEADLINE = 60.0
 
@@ -52,26 +57,29 @@ def _not_answered(functions: list[str]) -> str:
 
 def _checked(exercise_id, suite, cell_source, sandbox, deadline, table, settings) -> Report:
     try:
-        admit(exercise_id, cell_source)
-    except AnswerRefused as exc:
-        return Report.not_checked(exercise_id, suite, table, str(exc))
+        notes = notes_text(lint(exercise_id, cell_source))
     except SyntaxError as exc:
         return Report.not_checked(exercise_id, suite, table,
                                   f"your answer cell has a syntax error on line {exc.lineno}: {exc.msg}")
+    # The judge runs here, unconfined: it never runs the answer. Only the worker host it starts
+    # for the answer is confined by ``sandbox``.
+    box = {name: getattr(sandbox, name) for name in sandbox.trait_names(config=True)} if sandbox else None
     job = run_job("checks", {"exercise": exercise_id, "suite": suite, "source": cell_source,
-                             "settings": settings.to_dict()}, sandbox=sandbox, deadline=deadline)
+                             "settings": settings.to_dict(), "sandbox": box}, sandbox=None, deadline=deadline)
     if job.reply is None:
         return Report.not_checked(exercise_id, suite, table, f"the checks {job.problem}")
     try:
         report = Report.from_untrusted(job.reply.get("report"), exercise_id, suite, table)
     except ValueError as exc:
         return Report.not_checked(exercise_id, suite, table, f"the checks' report was rejected: {exc}")
+    limits = sandbox.limits() if sandbox is not None else job.limits
     for result in report.results:
-        hit = job.limits.explain(result.message)
+        hit = limits.explain(result.message)
         if hit:
             result.message = f"{result.message.rstrip('. ')}: {hit}"
-    if report.problem and job.limits.explain(report.problem):
-        report.problem = f"{report.problem.rstrip('. ')}: {job.limits.explain(report.problem)}"
+    if report.problem and limits.explain(report.problem):
+        report.problem = f"{report.problem.rstrip('. ')}: {limits.explain(report.problem)}"
+    report.notes = notes
     return report
 
 

@@ -36,7 +36,7 @@ def drop_privileges(uid: int) -> None:
 
 
 #: job kind -> the module whose ``run(payload)`` does it
-HANDLERS = {"checks": "job_checks", "notebook": "job_notebook", "quiz": "job_quiz"}
+HANDLERS = {"checks": "job_checks", "notebook": "job_notebook", "quiz": "job_quiz", "workers": "job_workers"}
 
 
 def handler(kind: str):
@@ -47,18 +47,24 @@ def handler(kind: str):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--reply-fd", type=int, required=True)
+    parser.add_argument("--reply-fd", type=int)
+    parser.add_argument("--control-fd", type=int, help="a worker host's socket to the judge (no reply)")
     args = parser.parse_args(argv)
     request = json.loads(sys.stdin.buffer.read())
     sys.stdin.close()
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    signer = new_signer(bytes.fromhex(request.pop("key")))
+    signer = new_signer(bytes.fromhex(request.pop("key"))) if args.reply_fd is not None else None
     if request.get("limits"):
         Limits.from_dict(request["limits"]).apply()
     if request.get("uid") is not None:
         drop_privileges(int(request["uid"]))
+    if args.control_fd is not None and request["kind"] == "workers":
+        # the worker host answers the judge on its socket, not with a signed reply
+        os.set_inheritable(args.control_fd, False)
+        handler("workers")(request["payload"], args.control_fd)
+        return 0
     os.set_inheritable(args.reply_fd, False)
     os.makedirs(os.environ.get("HOME", "/tmp/home"), exist_ok=True)
     warnings.simplefilter("ignore")    # a warning is not a verdict; keep the job's output clean

@@ -1,35 +1,92 @@
-"""A checks job: one suite of one exercise's properties on one answer (inside the sandbox),
-with the course's check settings (c.Checks) that the request carries."""
+"""A checks job: the judge of one suite of one exercise's properties on one answer.
+
+It runs outside the sandbox, as a trusted process of the grader: it never imports or runs the
+answer. It starts a worker host for the answer (autograder.worker.host, confined by the
+sandbox settings the request carries, or unconfined on a student's own machine), and the
+properties reach the answer only through it (autograder.judge): the class the checks get is
+the judge's RemoteClass. The course's check settings (c.Checks) come with the request.
+"""
 from __future__ import annotations
 
-import tempfile
+import contextlib
 from dataclasses import asdict
-from pathlib import Path
 
 from autograder.checks import exercise_for
-from autograder.checks.answers import AnswerError, load_answer
+from autograder.checks.answers import AnswerError, cell_to_module_source
 from autograder.checks.report import Report
 from autograder.checks.settings import Checks, use
+from autograder.judge import HostLink, HostLost, LoadFailure, Session, WorkerLost
 from autograder.processes import become_subreaper, kill_tree
+from .jobs import start_worker_host
+from .settings import Sandbox
 
 
-def run_suite(exercise_id: str, suite: str, answer_path: Path) -> Report:
+class _AnswerModule:
+    """The answer's module as the judge knows it: its classes, described by a worker."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def __getattr__(self, name):
+        try:
+            return self._session.load_class(name)
+        except LoadFailure as failure:
+            if failure.syntax is not None:
+                line, message = failure.syntax
+                raise AnswerError(f"your answer cell has a syntax error on line {line}: {message}") from None
+            kind, message = failure.raised
+            raise AnswerError(f"running your answer cell raised {kind}: {message}") from None
+        except (WorkerLost, HostLost) as exc:
+            raise AnswerError(f"running your answer cell failed: {exc}") from None
+
+
+def run_suite(exercise_id: str, suite: str, session: Session) -> Report:
     exercise = exercise_for(exercise_id)
     try:
-        cls = exercise.load(load_answer(exercise_id, answer_path))
+        cls = exercise.load(_AnswerModule(session))
     except AnswerError as exc:
         return Report.not_checked(exercise_id, suite, exercise.table(suite), str(exc))
     return exercise.run_suite(suite, cls)
 
 
-def run(payload: dict) -> dict:
-    become_subreaper()     # without a sandbox, so that even children that called setsid() are ours
-    with tempfile.TemporaryDirectory(prefix="answer-") as tmp:
-        path = Path(tmp) / f"answer_{payload['exercise']}.py"
-        path.write_text(payload["source"])
+@contextlib.contextmanager
+def judge_session(exercise_id: str, module_source: str, *, sandbox: Sandbox | None):
+    """A judge's Session for the answer ``module_source`` (its worker host confined by
+    ``sandbox``, or not), for the length of the block; HostLost if the host did not start.
+    Everything the host started is gone afterwards."""
+    host = start_worker_host(exercise_id, module_source, sandbox=sandbox)
+    try:
         try:
-            with use(Checks(**payload.get("settings", {}))):
-                report = run_suite(payload["exercise"], payload["suite"], path)
+            link = HostLink(host.control)
+        except HostLost as exc:
+            raise HostLost(f"{exc}{_last_line(host.log_tail())}") from None
+        session = Session(link, exercise_id, module_source)
+        try:
+            yield session
         finally:
-            kill_tree(include_my_children=True)
+            session.close()
+            link.stop()
+    finally:
+        host.stop()
+
+
+def run(payload: dict) -> dict:
+    become_subreaper()     # the worker host and whatever escapes it stay ours to kill
+    exercise_id, suite = payload["exercise"], payload["suite"]
+    settings = payload.get("sandbox")
+    sandbox = Sandbox(**settings) if isinstance(settings, dict) else None
+    try:
+        with judge_session(exercise_id, cell_to_module_source(payload["source"]), sandbox=sandbox) as session:
+            with use(Checks(**payload.get("settings", {}))):
+                report = run_suite(exercise_id, suite, session)
+    except HostLost as exc:
+        report = Report.not_checked(exercise_id, suite, exercise_for(exercise_id).table(suite),
+                                    f"the checks could not start the answer's workers: {exc}")
+    finally:
+        kill_tree(include_my_children=True)
     return {"report": asdict(report)}
+
+
+def _last_line(log: str) -> str:
+    lines = [line for line in log.strip().splitlines() if line.strip()]
+    return f" ({lines[-1][-300:]})" if lines else ""

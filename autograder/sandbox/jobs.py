@@ -11,6 +11,7 @@ import json
 import os
 import secrets
 import selectors
+import socket
 import subprocess
 import sys
 import threading
@@ -124,6 +125,58 @@ def run_job(kind: str, payload: dict, *, sandbox: Sandbox | None, deadline: floa
     return result
 
 
+@dataclass
+class WorkerHost:
+    """A running worker host (autograder.worker.host): ``control`` is the judge's end of its
+    socket; :meth:`stop` ends it and everything it started."""
+    proc: subprocess.Popen
+    control: socket.socket
+    sandboxed: bool
+    limits: Limits
+    log: "_LogTail"
+
+    def stop(self) -> None:
+        try:
+            self.control.close()
+        except OSError:
+            pass
+        _stop(self.proc, sandboxed=self.sandboxed)
+        self.log.join()
+
+    def log_tail(self) -> str:
+        return self.log.text()
+
+
+def start_worker_host(exercise_id: str, module_source: str, *, sandbox: Sandbox | None) -> WorkerHost:
+    """Start the worker host of one suite for the answer ``module_source``, confined by
+    ``sandbox`` (None: unconfined, for a student's own machine), and return at once: the
+    judge talks to it over ``control`` (autograder.judge.HostLink)."""
+    ours, theirs = socket.socketpair()
+    limits = sandbox.limits() if sandbox is not None else None
+    request = {"kind": "workers", "payload": {"exercise": exercise_id, "source": module_source},
+               "limits": limits.to_dict() if limits else None,
+               "uid": sandbox.job_uid() if sandbox is not None else None}
+    argv = [sys.executable, "-s", "-m", "autograder.sandbox.inside", "--control-fd", str(theirs.fileno())]
+    env = code_environment()
+    if sandbox is not None:
+        argv = bwrap.command(argv, ro_binds=[], env=env, tmp_size=sandbox.tmp_size, shm_size=sandbox.shm_size)
+        popen_env = None
+    else:
+        popen_env = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                pass_fds=(theirs.fileno(),), env=popen_env, start_new_session=True)
+    finally:
+        theirs.close()
+    log = _LogTail(proc.stdout)
+    try:
+        proc.stdin.write(json.dumps(request).encode())
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    return WorkerHost(proc, ours, sandbox is not None, limits or Limits(), log)
+
+
 def _last_line(log: str) -> str:
     lines = [line for line in log.strip().splitlines() if line.strip()]
     return f": {lines[-1][-300:]}" if lines else ""
@@ -151,9 +204,10 @@ def _read_until(fd: int, clock: Deadline, limit: int) -> tuple[bytes | None, boo
 def _stop(proc: subprocess.Popen, *, sandboxed: bool) -> None:
     if sandboxed:
         # bwrap's child is the PID namespace's init: when bwrap dies (--die-with-parent), the
-        # kernel kills every process in the namespace.
+        # kernel kills every process in the namespace, but in its own time. Killing the tree
+        # first (they are all bwrap's descendants) makes them gone when this returns.
         if proc.poll() is None:
-            proc.kill()
+            kill_tree([proc])
     else:
         kill_tree([proc])
     try:

@@ -3,7 +3,7 @@
 ``check_my_answers()`` in a notebook checks every exercise whose ``%%exercise`` cell has run
 in this kernel (visible and hidden suites) and every puzzle schedule the notebook has set.
 ``check_notebook(path)`` (``make selfcheck NB=...``) reads a notebook file as the grader does:
-each exercise's answer cell goes through admission and every suite, each quiz answer and
+each exercise's answer cell goes through every suite, as when grading; each quiz answer and
 schedule is evaluated on its own and judged. No sandbox: this is the student's own machine.
 """
 from __future__ import annotations

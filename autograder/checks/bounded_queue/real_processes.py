@@ -89,7 +89,7 @@ def _exchange_with_parent(BoundedQueue, method: str) -> RealOutcome:
     scenario = (f"BoundedQueue(3) under {method}; parent: put({MIN64}), put({MAX64}); "
                 f"P1: get(), get(), put(-5), put({2 ** 40}), put(0); then the parent: qsize(), "
                 f"3 x get(timeout=0.5)")
-    run = run_real(_parent_puts(BoundedQueue, 3, ours), calls, method, active().one_child_deadline)
+    run = run_real(BoundedQueue, _parent_puts(BoundedQueue, 3, ours), calls, method, active().one_child_deadline)
     problem = run.problem()
     if problem:
         if run.hung:
@@ -111,7 +111,7 @@ def _full_in_child(BoundedQueue, method: str) -> RealOutcome:
     calls = [[Call("put", (x,)) for x in items] + [Call("put", (7, 0.2))]]
     scenario = (f"BoundedQueue(2) under {method}; P1: put({MAX64}), put(-1), put(7, 0.2); then the "
                 f"parent: qsize(), 2 x get(timeout=0.5)")
-    run = run_real(built_within(lambda ctx: BoundedQueue(2, ctx=ctx)), calls, method, active().one_child_deadline)
+    run = run_real(BoundedQueue, built_within(lambda ctx: BoundedQueue(2, ctx=ctx)), calls, method, active().one_child_deadline)
     outcome = run.outcomes[0]
     if run.setup_error or run.hung:
         problem = run.problem()
@@ -140,7 +140,7 @@ def _producers_consumers(BoundedQueue, method, capacity, producers, consumers) -
         [f"{who}: put({items[0]}), ..., put({items[-1]}) ({len(items)} items)"
          for who, items in zip(prod_labels, producers)] +
         [f"{who}: {n} x get()" for who, n in zip(cons_labels, consumers)])
-    run = run_real(built_within(lambda ctx: BoundedQueue(capacity, ctx=ctx)), calls, method, active().concurrent_deadline)
+    run = run_real(BoundedQueue, built_within(lambda ctx: BoundedQueue(capacity, ctx=ctx)), calls, method, active().concurrent_deadline)
     if run.setup_error:
         return RealOutcome(scenario, run.setup_error)
     if run.problem():

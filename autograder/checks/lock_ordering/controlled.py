@@ -3,19 +3,15 @@ under spawn: no deadlock whatever the transfers' directions, money conserved and
 overdrawn, total() a consistent snapshot, and transfers on disjoint accounts in parallel."""
 from __future__ import annotations
 
-import inspect
-
 from autograder.engine import Scenario, Scheduler, hooks
+from ..answers import answer_source
 from ..common import plain_int
 from ..controlled import Finding, Plan, controlled
 from ..searches import Bounded, Custom, Dpor, Pct, RandomWalk
 
 
 def _uses_id(Bank) -> bool:
-    try:
-        source = inspect.getsource(inspect.getmodule(Bank))
-    except (OSError, TypeError):
-        return False
+    source = answer_source(Bank)
     return "id(" in source.replace(" ", "") or "key=id" in source.replace(" ", "") or \
         "hash(" in source.replace(" ", "")
 

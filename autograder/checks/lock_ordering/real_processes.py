@@ -47,7 +47,8 @@ def _child_moves(Bank, method) -> RealOutcome:
     calls = [[Call("transfer", t) for t in transfers]]
     scenario = f"Bank({initial}) under {method}; " + describe_calls(calls) + \
         "; then the parent: balance(0..3), total()"
-    run = run_real(built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method, active().one_child_deadline)
+    run = run_real(Bank, built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method,
+                   active().one_child_deadline)
     problem = run.problem()
     if problem:
         if run.hung:
@@ -83,7 +84,7 @@ def _child_reads(Bank, method) -> RealOutcome:
         return bank
 
     calls = [[Call("balance", (i,)) for i in range(3)] + [Call("total"), Call("transfer", (1, 2, 20))]]
-    run = run_real(built_within(make), calls, method, active().one_child_deadline)
+    run = run_real(Bank, built_within(make), calls, method, active().one_child_deadline)
     problem = run.problem()
     if problem:
         if run.hung:
@@ -113,7 +114,8 @@ def _concurrent_transfers(Bank, method, initial, movers, auditors=0) -> RealOutc
     calls = [[Call("transfer", (s, d, a), r) for s, d, a, r in mover] for mover in movers] + \
             [[Call("total", (), AUDIT_CALLS, collect=True)] for _ in range(auditors)]
     scenario = f"Bank({initial}) under {method}; " + describe_calls(calls)
-    run = run_real(built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method, active().concurrent_deadline)
+    run = run_real(Bank, built_within(lambda ctx: Bank(list(initial), ctx=ctx)), calls, method,
+                   active().concurrent_deadline)
     if run.setup_error:
         return RealOutcome(scenario, run.setup_error)
     if run.problem():

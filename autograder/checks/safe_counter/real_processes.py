@@ -32,7 +32,7 @@ def _shared_run(SafeCounter, initial: int, calls: list[list[Call]], title: str) 
     expected = initial + sum(c.repeat * (c.args[0] if c.args else 1) for proc in calls for c in proc)
     evidence = None
     for method in start_methods():
-        run = run_real(lambda ctx: SafeCounter(initial, ctx=ctx), calls, method, deadline=active().counting_deadline)
+        run = run_real(SafeCounter, lambda ctx: SafeCounter(initial, ctx=ctx), calls, method, deadline=active().counting_deadline)
         scenario = f"SafeCounter({initial}) under {method}; " + describe_calls(calls)
         problem = run.problem()
         if problem:

@@ -1,8 +1,8 @@
 """``TrustedScores``: every autograded test cell decided from the submitted answer cells.
 
 It reads each answer cell from the notebook being graded (the submitted file, with locked
-cells restored by nbgrader), runs the exercise's suites on it in sandboxed checkers (after
-the admission check), or evaluates quiz answers and schedules in a sandboxed interpreter and
+cells restored by nbgrader), runs the exercise's suites on it (each suite's judge reaches the
+answer only through sandboxed workers), or evaluates quiz answers and schedules in a sandboxed interpreter and
 judges the values itself; then it replaces each test cell's outputs with the verdict
 (verdicts.py), so nbgrader's SaveAutoGrades records exactly the trusted score. Each check
 cell also keeps its suite's report in ``metadata["autograder"]["report"]`` (the class
