@@ -15,7 +15,11 @@ It prints seconds per submission for each, a line ``speed-up <x>`` (2 jobs over 
 ratio to stock nbgrader, the sandbox's cost, and how many points each way gave the cheats.
 Targets: speed-up at least 1.8 on 2 cores; at most 1.3x stock nbgrader per submission.
 
-    .venv/bin/python benchmarks/class_bench.py [--quick] [--keep DIR]
+``--baseline DIR`` also grades the class with another checkout of the project (its own
+``DIR/.venv``, ``--jobs 1``), in the same run: what a change costs per submission, measured
+side by side (for example the checkout before the judge/worker split).
+
+    .venv/bin/python benchmarks/class_bench.py [--quick] [--keep DIR] [--baseline DIR]
 """
 from __future__ import annotations
 
@@ -69,12 +73,12 @@ def class_list(quick: bool) -> list[tuple[str, str, str]]:
     return chosen
 
 
-def build_course(folder: Path, students, stock: bool) -> None:
+def build_course(folder: Path, students, stock: bool, project: Path = REPO) -> None:
     folder.mkdir(parents=True)
     if stock:
         (folder / "nbgrader_config.py").write_text(STOCK_CONFIG.format(db=folder / "gradebook.db"))
     else:
-        shutil.copyfile(REPO / "nbgrader_config.py", folder / "nbgrader_config.py")
+        shutil.copyfile(project / "nbgrader_config.py", folder / "nbgrader_config.py")
     for exercise in {e for _, e, _ in students}:
         assignment = f"90-{exercise}"
         (folder / "source" / assignment).mkdir(parents=True)
@@ -99,10 +103,12 @@ def environment(course: Path) -> dict:
     return env
 
 
-def grade(course: Path, *options: str) -> float:
+def grade(course: Path, *options: str, python: str = sys.executable) -> float:
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "autograder", "grade", "--course", str(course), "--no-progress",
-                          *options], env=environment(course), capture_output=True, text=True)
+    env = environment(course)
+    env["PATH"] = f"{Path(python).parent}{os.pathsep}{env['PATH']}"
+    run = subprocess.run([python, "-m", "autograder", "grade", "--course", str(course), "--no-progress",
+                          *options], env=env, cwd=course, capture_output=True, text=True)
     if run.returncode not in (0, 1):          # 1: graded, some submission flagged as a problem
         raise SystemExit(f"grading failed ({' '.join(options)}):\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
     return time.perf_counter() - start
@@ -136,7 +142,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="12 submissions instead of 49")
     parser.add_argument("--keep", type=Path, help="keep the graded courses in this folder")
+    parser.add_argument("--baseline", type=Path, help="another checkout of the project (with its .venv) to "
+                                                      "grade the same class with, 1 job, for comparison")
     args = parser.parse_args()
+    baseline = None
+    if args.baseline:
+        baseline = args.baseline.resolve() / ".venv" / "bin" / "python"
+        if not baseline.exists():
+            raise SystemExit(f"--baseline {args.baseline}: no {baseline} (run `make install` there)")
     students = class_list(args.quick)
     n = len(students)
     root = Path(args.keep or tempfile.mkdtemp(prefix="class-bench-"))
@@ -156,6 +169,17 @@ def main() -> None:
         print(f"  {label:<20} {seconds:7.1f} s   {seconds / n:5.2f} s per submission", flush=True)
         if label == "stock nbgrader":
             report_targets(runs)
+    if baseline:
+        course = root / "baseline-jobs1"
+        if course.exists():
+            shutil.rmtree(course)
+        build_course(course, students, False, project=args.baseline.resolve())
+        seconds = grade(course, "--jobs", "1", python=str(baseline))
+        runs["baseline"] = (seconds, scores_from_report(course))
+        print(f"  {'baseline, jobs=1':<20} {seconds:7.1f} s   {seconds / n:5.2f} s per submission "
+              f"({args.baseline})")
+        print(f"this checkout costs {(runs['jobs=1'][0] - seconds) / n:+.2f} s per submission against the "
+              f"baseline ({runs['jobs=1'][0] / seconds:.2f}x)", flush=True)
     report_sandbox_and_scores(runs, students, n)
 
 
