@@ -9,7 +9,8 @@ nothing of another student, the solutions, the gradebook, the course's configura
 system may reach any student's autograded/ or feedback/ folder, and nothing there may be a
 link or a special file; a loopback listener must see no connection, neither while grading
 nor while Chromium renders every feedback page and every autograded notebook as the
-formgrader shows it; nothing may be left running; and `make grade` must exit 0.
+formgrader shows it; nothing may be left running; and `make grade` must grade to the end,
+exiting 1 because unsafe names, refused files and look-alike ids need a human.
 """
 from __future__ import annotations
 
@@ -43,13 +44,15 @@ pytestmark = pytest.mark.timeout(RUN_BUDGET + 120)
 
 
 class Listener:
-    """A TCP listener on the grader's loopback that counts connections."""
+    """A TCP listener on the grader's loopback that counts connections (and keeps each
+    request's first line, to say which payload got through)."""
 
     def __init__(self):
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.sock.settimeout(0.5)
         self.port = self.sock.getsockname()[1]
         self.connections = 0
+        self.requests: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -61,6 +64,11 @@ class Listener:
             except OSError:
                 continue
             self.connections += 1
+            try:
+                conn.settimeout(1.0)
+                self.requests.append(conn.recv(200).split(b"\r\n", 1)[0].decode(errors="replace"))
+            except OSError:
+                self.requests.append("(no request line)")
             conn.close()
 
     def close(self):
@@ -170,9 +178,12 @@ def graded_text(course, student: str) -> str:
     return "\n".join(p.read_text(errors="replace") for p in paths if p.exists())
 
 
-def test_make_grade_exits_0(graded):
+def test_make_grade_exits_1_and_says_what_needs_a_human(graded):
+    """Graded to the end (exit 1, not 2): unsafe names, refused files and look-alike ids are
+    problems an instructor must look at before publishing (the README's exit codes)."""
     run = graded["run"]
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    assert run.returncode == 1, run.stdout[-4000:] + run.stderr[-4000:]
+    assert "Needs your attention:" in run.stdout and "! " in run.stdout, run.stdout[-4000:]
 
 
 def test_every_submission_is_graded(graded):

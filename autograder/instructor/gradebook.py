@@ -148,6 +148,7 @@ def record_not_executed(course: Path, db_url: str, student: str, assignment: str
     for name in notebooks:
         nb = _readable_notebook(submitted / name if submitted else None, course / "release" / assignment / name)
         for cell in nb.cells:
+            cell.get("metadata", {}).pop("autograder", None)   # the trusted grader's, never the student's
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         make_browser_safe(nb)
