@@ -339,4 +339,4 @@ def test_no_request_while_chromium_renders_the_results(graded, tmp_path):
         time.sleep(2)           # a request made late (a timer, an image) still arrives
     assert graded["listener"].connections == graded["connections"], (
         f"{graded['listener'].connections - graded['connections']} request(s) reached the listener "
-        f"while Chromium rendered the results")
+        f"while Chromium rendered the results: {graded['listener'].requests}")

@@ -124,6 +124,13 @@ def quoted(text: str, note: str = "") -> str:
     return f"{note}\n\n{fence}text\n{text}\n{fence}" if note else f"{fence}text\n{text}\n{fence}"
 
 
+def unquoted(markdown: str) -> str:
+    """The text of a fenced block written by :func:`quoted` (without its note), or ``markdown``
+    as it is when it holds none."""
+    found = re.search(r"(`{3,})text\n(.*)\n\1\s*$", markdown, re.S)
+    return found.group(2) if found else markdown
+
+
 # Rendering must stay fast (the formgrader renders on every visit): nbconvert's HTML export
 # runs a regular expression over each line of a rendered cell whose time grows with the square
 # of the line's length (nbconvert.filters.strip_files_prefix: 40,000 "[" on one line take 4 s).

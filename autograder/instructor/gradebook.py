@@ -140,7 +140,9 @@ def record_not_executed(course: Path, db_url: str, student: str, assignment: str
             for grade in notebook.grades:
                 grade.auto_score, grade.needs_manual_grade = 0.0, False
             for comment in notebook.comments:
-                comment.auto_comment = f"{NOT_GRADED}{reason}"
+                # a comment is markdown to the feedback page and the formgrader: the reason
+                # quotes student file names, so it goes in as literal text
+                comment.auto_comment = f"{NOT_GRADED}\n\n{quoted(reason)}"
         gb.db.commit()
 
     out = course / "autograded" / student / assignment
