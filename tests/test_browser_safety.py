@@ -91,3 +91,14 @@ def test_markdown_that_renders_slowly_is_cut_and_every_render_stays_fast():
     started = time.process_time()
     HTMLExporter().from_notebook_node(nb)
     assert time.process_time() - started < 20
+
+
+def test_the_trusted_graders_metadata_is_kept_for_the_pages_that_read_it():
+    """The class summary and flags read a suite's report and flags from
+    ``metadata["autograder"]``, the feedback page its titles: kept (TrustedScores writes
+    it after dropping whatever the student put there)."""
+    cell = nbformat.v4.new_code_cell("check('safe_counter', 'visible')", metadata={
+        "nbgrader": {"grade": True}, "autograder": {"report": {"results": []}, "title": "visible checks"}})
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    make_browser_safe(nb)
+    assert cell.metadata["autograder"] == {"report": {"results": []}, "title": "visible checks"}

@@ -44,13 +44,15 @@ pytestmark = pytest.mark.timeout(RUN_BUDGET + 120)
 
 
 class Listener:
-    """A TCP listener on the grader's loopback that counts connections."""
+    """A TCP listener on the grader's loopback that counts connections (and keeps each
+    request's first line, to say which payload got through)."""
 
     def __init__(self):
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.sock.settimeout(0.5)
         self.port = self.sock.getsockname()[1]
         self.connections = 0
+        self.requests: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -62,6 +64,11 @@ class Listener:
             except OSError:
                 continue
             self.connections += 1
+            try:
+                conn.settimeout(1.0)
+                self.requests.append(conn.recv(200).split(b"\r\n", 1)[0].decode(errors="replace"))
+            except OSError:
+                self.requests.append("(no request line)")
             conn.close()
 
     def close(self):
@@ -332,4 +339,4 @@ def test_no_request_while_chromium_renders_the_results(graded, tmp_path):
         time.sleep(2)           # a request made late (a timer, an image) still arrives
     assert graded["listener"].connections == graded["connections"], (
         f"{graded['listener'].connections - graded['connections']} request(s) reached the listener "
-        f"while Chromium rendered the results")
+        f"while Chromium rendered the results: {graded['listener'].requests}")

@@ -17,8 +17,11 @@ notebook) gets the notebook that ``make_browser_safe`` leaves:
   that would make an exporter copy them as HTML;
 * outputs keep plain text and base64 images only, without metadata (an image's width is
   copied into an ``<img>`` attribute unescaped);
-* cell metadata keeps nbgrader's, tags and the editing flags; notebook metadata keeps the
-  kernel and language (widget state would load a widget manager).
+* cell metadata keeps nbgrader's, the trusted grader's (``autograder``: a suite's report and
+  flags, the feedback page's titles; data that pages escape, written after nbgrader's
+  ClearMetadataPreprocessor removed whatever the student put there), tags and the editing
+  flags; notebook metadata keeps the kernel and language (widget state would load a widget
+  manager).
 
 Text the grader writes from student data (reasons, messages) goes into outputs as plain
 text, or through ``quoted`` in markdown.
@@ -39,7 +42,7 @@ SAFE_TAGS = frozenset({
 LINK_SCHEMES = ("http", "https", "mailto")
 IMAGE_MIMETYPES = ("image/png", "image/jpeg", "image/gif")
 OUTPUT_MIMETYPES = ("text/plain", "image/png", "image/jpeg")
-CELL_METADATA = ("nbgrader", "tags", "deletable", "editable")
+CELL_METADATA = ("nbgrader", "autograder", "tags", "deletable", "editable")
 NOTEBOOK_METADATA = ("kernelspec", "language_info")
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]*", re.I)
 _ALIGN = re.compile(r"\s*text-align\s*:\s*(left|right|center)\s*;?\s*", re.I)
@@ -119,6 +122,13 @@ def quoted(text: str, note: str = "") -> str:
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{note}\n\n{fence}text\n{text}\n{fence}" if note else f"{fence}text\n{text}\n{fence}"
+
+
+def unquoted(markdown: str) -> str:
+    """The text of a fenced block written by :func:`quoted` (without its note), or ``markdown``
+    as it is when it holds none."""
+    found = re.search(r"(`{3,})text\n(.*)\n\1\s*$", markdown, re.S)
+    return found.group(2) if found else markdown
 
 
 # Rendering must stay fast (the formgrader renders on every visit): nbconvert's HTML export

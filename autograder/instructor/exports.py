@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 
 from . import grades as gradebook_grades
+from .browser_safety import unquoted
 
 NOT_GRADED = "Not graded: "
 
@@ -100,7 +101,7 @@ def records(course: Path, db_url: str, student: str | None = None) -> list[Submi
                     outputs = _cell_outputs(course, record.student, record.assignment, nb.name)
                     comments = [c.auto_comment for c in nb.comments if c.auto_comment]
                     record.not_graded = record.not_graded or next(
-                        (c[len(NOT_GRADED):] for c in comments if c.startswith(NOT_GRADED)), "")
+                        (unquoted(c[len(NOT_GRADED):].strip()) for c in comments if c.startswith(NOT_GRADED)), "")
                     order = list(outputs)      # the graded cells, in notebook order
                     for grade in sorted(nb.grades, key=lambda g: (order.index(g.name) if g.name in order
                                                                   else len(order), g.name)):

@@ -140,7 +140,9 @@ def record_not_executed(course: Path, db_url: str, student: str, assignment: str
             for grade in notebook.grades:
                 grade.auto_score, grade.needs_manual_grade = 0.0, False
             for comment in notebook.comments:
-                comment.auto_comment = f"{NOT_GRADED}{reason}"
+                # a comment is markdown to the feedback page and the formgrader: the reason
+                # quotes student file names, so it goes in as literal text
+                comment.auto_comment = f"{NOT_GRADED}\n\n{quoted(reason)}"
         gb.db.commit()
 
     out = course / "autograded" / student / assignment
@@ -148,6 +150,7 @@ def record_not_executed(course: Path, db_url: str, student: str, assignment: str
     for name in notebooks:
         nb = _readable_notebook(submitted / name if submitted else None, course / "release" / assignment / name)
         for cell in nb.cells:
+            cell.get("metadata", {}).pop("autograder", None)   # the trusted grader's, never the student's
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         make_browser_safe(nb)

@@ -35,6 +35,8 @@ class TrustedScores(NbGraderPreprocessor):
     quiz_cell_deadline = Float(CELL_DEADLINE, help="Seconds one quiz answer cell may run.").tag(config=True)
 
     def preprocess(self, nb, resources):
+        for cell in nb.cells:       # metadata["autograder"] is ours alone: drop whatever the student put there
+            cell.get("metadata", {}).pop("autograder", None)
         sandbox = Sandbox(parent=self)
         sandbox = sandbox if sandbox.enabled else None
         points = Weights(parent=self).table()          # the course's points: c.Weights.points
