@@ -6,6 +6,7 @@ import threading
 
 from autograder.deadlines import Deadline
 from autograder.judge import type_name
+from autograder.judge.links import abandon_requests_of
 from .settings import active
 
 
@@ -56,6 +57,7 @@ def call_with_deadline(fn, seconds: float | None = None):
     while worker.is_alive() and not clock.expired():
         worker.join(clock.wait_step(0.05))
     if worker.is_alive():
+        abandon_requests_of(worker)      # a worker stuck in the answer's code is killed, not waited for
         raise Stuck(f"did not return within {seconds:g} s")
     if "error" in box:
         raise box["error"]

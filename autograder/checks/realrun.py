@@ -17,6 +17,8 @@ from autograder.judge import RemoteClass, run_children
 from autograder.process_batch import ChildOutcome, ProcessBatch
 from autograder.worker.serve import run_calls as run_plain_calls
 from autograder.worker.wire import encode
+from .common import Stuck, call_with_deadline
+from .settings import active
 
 
 @dataclass
@@ -94,7 +96,10 @@ def run_real(cls, make_obj, calls: list[list[Call]], method: str, deadline: floa
     ctx = cls.session.real_context(method) if remote else multiprocessing.get_context(method)
     outcomes = [ProcessOutcome() for _ in calls]
     try:
-        obj = make_obj(ctx)
+        obj = call_with_deadline(lambda: make_obj(ctx), active().constructor_deadline)
+    except Stuck as exc:
+        return RealRun(method, outcomes, setup_error=f"the constructor {exc} (an endless loop, or a wait for "
+                                                     "something that never happens)")
     except Exception as exc:
         return RealRun(method, outcomes, setup_error=f"the constructor raised {type(exc).__name__}: {exc}")
     run = RealRun(method, outcomes, obj=obj)

@@ -17,7 +17,22 @@ import threading
 from autograder.deadlines import Deadline
 from autograder.worker.wire import Channel, Closed, ProtocolError, TimedOut
 
-__all__ = ["HostLink", "WorkerLink", "WorkerLost", "HostLost", "HELLO_DEADLINE", "REQUEST_DEADLINE"]
+__all__ = ["HostLink", "WorkerLink", "WorkerLost", "HostLost", "HELLO_DEADLINE", "REQUEST_DEADLINE",
+           "abandon_requests_of"]
+
+#: thread id -> the link whose request that thread is in (see abandon_requests_of)
+_IN_REQUEST: dict[int, "WorkerLink"] = {}
+
+
+def abandon_requests_of(thread: threading.Thread) -> bool:
+    """The caller gave up on ``thread``'s call (its deadline passed): the worker running it,
+    busy in the answer's code (an endless loop, a signal it ignores), is killed, so the
+    thread's wait ends and the link does not stay busy. True if there was such a request."""
+    link = _IN_REQUEST.get(thread.ident)
+    if link is None:
+        return False
+    link.close()
+    return True
 
 #: seconds (machine share) for the host to start, and for it to answer a request
 HELLO_DEADLINE = 60.0
@@ -85,6 +100,7 @@ class WorkerLink:
             raise WorkerLost("the process running the answer is still busy with a call that did not return")
         self.busy = True
         self.clean = False
+        _IN_REQUEST[threading.get_ident()] = self
         try:
             self.send(message, fds)
             while True:
@@ -110,6 +126,7 @@ class WorkerLink:
                 self.close()
                 raise WorkerLost("the process running the answer broke the protocol: an unexpected message")
         finally:
+            _IN_REQUEST.pop(threading.get_ident(), None)
             self.busy = False
             self.lock.release()
 
