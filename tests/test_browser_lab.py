@@ -5,6 +5,7 @@ Validate and see success. Screenshots go to the test's output folder (paths prin
 
 The lab serves a scratch copy of the course, so nothing in the checkout is modified.
 """
+import contextlib
 import shutil
 import subprocess
 import time
@@ -33,6 +34,20 @@ def solution_lines(source_cell: str) -> str:
     """The lines between nbgrader's solution markers: what a student would type."""
     text = source_cell.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
     return text.strip("\n")
+
+
+@contextlib.contextmanager
+def lab_notebook(base: str, release, *, height: int):
+    """Chromium with the lesson open in the lab, every cell rendered and the kernel idle:
+    (the page, its cells)."""
+    with chromium(f"COURSE_TEST_MARKER=lab-browser-{uuid.uuid4().hex}") as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": height})
+        page.set_default_timeout(120_000)
+        page.goto(f"{base}/lab/tree/{IN_LAB}?token={TOKEN}")
+        cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+        cells.nth(len(release.cells) - 1).wait_for(state="attached")
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached")
+        yield page, cells
 
 
 @pytest.fixture
@@ -90,13 +105,7 @@ def test_student_solves_safe_counter_and_validates(lab, tmp_path):
     # The ungraded cell that tries the student's class with real processes.
     tryout_at = next(i for i in range(answer_at + 1, visible_at) if "SafeCounter(" in release.cells[i].source)
 
-    with chromium(f"COURSE_TEST_MARKER=lab-browser-{uuid.uuid4().hex}") as browser:
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(120_000)
-        page.goto(f"{base}/lab/tree/{IN_LAB}?token={TOKEN}")
-        cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
-        cells.nth(len(release.cells) - 1).wait_for(state="attached")
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached")
+    with lab_notebook(base, release, height=900) as (page, cells):
 
         # Run > Run All Cells: the lesson runs until the unanswered SafeCounter is first used.
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
@@ -159,13 +168,7 @@ def test_student_clicks_through_a_schedule_that_breaks_the_counter(lab, tmp_path
     step_at = next(i for i, c in enumerate(release.cells) if c.source.strip() == 'step("counter_schedule")')
     check_at = cell_index(release, "counter_schedule_test")
 
-    with chromium(f"COURSE_TEST_MARKER=lab-browser-{uuid.uuid4().hex}") as browser:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(120_000)
-        page.goto(f"{base}/lab/tree/{IN_LAB}?token={TOKEN}")
-        cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
-        cells.nth(len(release.cells) - 1).wait_for(state="attached")
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached")
+    with lab_notebook(base, release, height=1000) as (page, cells):
         news = page.get_by_role("button", name="No", exact=True)       # JupyterLab's "notify about news?"
         if news.count():
             news.first.click()

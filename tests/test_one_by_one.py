@@ -1,7 +1,8 @@
 """One submission's failure is its own flag: it never stops another's grading or feedback
 (autograder/instructor/grading.py, feedback_jobs.py). The real failures are graded in
 tests/test_hostile.py; here the failing parts are stand-ins, so this runs in a second."""
-from autograder.instructor import feedback_jobs, grading, intake
+from autograder.instructor import feedback_jobs, grading
+from autograder.instructor.flags import FEEDBACK_FAILED, GRADER_ERROR
 from autograder.instructor.nbgrader_cli import CommandResult
 from autograder.instructor.roster import Roster
 
@@ -22,7 +23,7 @@ def test_feedback_failures_are_flags_and_every_submission_gets_its_run(monkeypat
     flags = feedback_jobs.feedback_for_each(tmp_path, [(s, "02-locks") for s in students], db_url="sqlite://",
                                             deadline=5, jobs=2)
     assert sorted(ran) == students
-    assert {(f.student, f.kind) for f in flags} == {(s, intake.FEEDBACK_FAILED) for s in ("crashes", "fails", "slow")}
+    assert {(f.student, f.kind) for f in flags} == {(s, FEEDBACK_FAILED) for s in ("crashes", "fails", "slow")}
     assert "longer than 5 s" in next(f.detail for f in flags if f.student == "slow")
 
 
@@ -41,5 +42,5 @@ def test_an_exception_while_grading_one_submission_is_its_flag(monkeypatch, tmp_
     assert [r.student for r in results] == ["alice", "bob", "carol"]
     bob = results[1]
     assert not bob.executed and "File name too long" in bob.reason
-    assert [f.kind for f in bob.flags] == [intake.GRADER_ERROR]
+    assert [f.kind for f in bob.flags] == [GRADER_ERROR]
     assert results[0].flags == results[2].flags == []

@@ -144,12 +144,12 @@ def write_grades_csv(path: Path, db_url: str, roster: Roster) -> int:
     """``grades.csv``: nbgrader's export columns and a status, one row per student on the
     roster and released assignment. Returns the number of rows."""
     grades = read(db_url, [(s, a) for a in sorted(roster.assignments) for s in sorted(roster.students)])
+    rows = []
+    for (student_id, name), g in grades.items():
+        s = roster.students[student_id]
+        rows.append([name, g.duedate or "", g.timestamp or "", student_id, s.last_name or "",
+                     s.first_name or "", s.email or "", f"{g.raw_score:g}", f"{g.penalty:g}",
+                     f"{g.score:g}", f"{g.max_score:g}", g.status])
     with open(path, "w", newline="") as f:
-        rows = []
-        for (student_id, name), g in grades.items():
-            s = roster.students[student_id]
-            rows.append([name, g.duedate or "", g.timestamp or "", student_id, s.last_name or "",
-                         s.first_name or "", s.email or "", f"{g.raw_score:g}", f"{g.penalty:g}",
-                         f"{g.score:g}", f"{g.max_score:g}", g.status])
         write_rows(f, GRADES_COLUMNS, rows)      # no cell a spreadsheet reads as a formula
     return len(grades)

@@ -24,9 +24,8 @@ from traitlets import Float, Integer
 from traitlets.config import Configurable
 
 from autograder.deadlines import Deadline
-from .flags import (FEEDBACK_FAILED, GRADER_ERROR, LOOKS_LIKE, REFUSED_FILE, TOO_BIG,  # noqa: F401
-                    UNSAFE_NAME, Flag)
-from .names import look_alikes, name_problem, printable, shown  # noqa: F401 (printable: for grading.py)
+from .flags import LOOKS_LIKE, REFUSED_FILE, TOO_BIG, UNSAFE_NAME, Flag
+from .names import look_alikes, name_problem, shown
 
 class Intake(Configurable):
     """Caps on what one submission may hand in (the rest is not copied, and is flagged)."""
