@@ -60,3 +60,20 @@ def call_with_deadline(fn, seconds: float | None = None):
     if "error" in box:
         raise box["error"]
     return box.get("result")
+
+
+def short(value) -> str:
+    """``value`` for feedback: an int with thousands separators, shortened when wider than 12
+    digits ("about 9.22e+18"); anything else as its repr, cut at 60 characters."""
+    if type(value) is int:
+        return f"{value:,}" if abs(value) < 10 ** 12 else f"about {value:.3g}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def short_list(values, limit: int = 10) -> str:
+    """At most ``limit`` items of ``values`` for feedback, then how many more there are."""
+    values = list(values)
+    shown = ", ".join(short(v) for v in values[:limit])
+    more = len(values) - limit
+    return f"[{shown}]" if more <= 0 else f"[{shown}, and {more:,} more]"

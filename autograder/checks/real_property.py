@@ -64,6 +64,7 @@ class RealOutcome:
     problem: str | None = None
     late: bool = False
     hung: bool = False
+    kind: str = ""            # the problem's kind for its failure class (checks/classes.py)
 
 
 def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
@@ -71,8 +72,9 @@ def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
 
     Under every start method, ``alone(method)`` runs one child at a time and decides (a
     RealOutcome whose problem fails the property). Then ``together(method)`` runs several
-    processes at once: its problem is evidence and fails the property; a late run is
-    reported without costing points (the controlled checks judge deadlocks). After a hang or
+    processes at once: its problem is evidence and fails the property; a late run is never a
+    pass: the result has kind "late", and the exercise's classes (checks/classes.py) fail it
+    with the controlled checks' deadlock, or call it inconclusive. After a hang or
     evidence the remaining methods skip the run together (a hang costs the whole deadline, and
     evidence is already in), but every method's run alone still runs: a failure that repeats
     on every run is the one to report, whatever a race under an earlier method happened to
@@ -84,23 +86,22 @@ def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
     for method in start_methods():
         decided = alone(method)
         if decided.problem:
-            return PropertyResult(title, False, decided.problem, decided.scenario)
+            return PropertyResult(title, False, decided.problem, decided.scenario, kind=decided.kind)
         if not run_together:
             continue
         outcome = together(method)
         if outcome.problem:
-            evidence = PropertyResult(title, False, outcome.problem, outcome.scenario, fix=fix, evidence=True)
+            evidence = PropertyResult(title, False, outcome.problem, outcome.scenario, fix=fix, evidence=True,
+                                      kind=outcome.kind)
             run_together = False
         elif outcome.late:
             late.append(method)
             run_together = not outcome.hung
-    return evidence if evidence is not None else PropertyResult(title, True, late_note(late))
+    if evidence is not None:
+        return evidence
+    return PropertyResult(title, True, late_note(late), kind="late") if late else PropertyResult(title, True)
 
 
 def late_note(methods: list[str]) -> str:
-    """The one line a passing real-process property shows when its concurrent run did not
-    finish in time under ``methods`` (empty: no note)."""
-    if not methods:
-        return ""
-    return (f"under {' and '.join(methods)} the processes did not all finish in time; that costs no "
-            f"points, since a busy machine can cause it too (the interleaving checks judge deadlocks)")
+    """What a real run that did not finish under ``methods`` says (its result's kind is "late")."""
+    return f"under {' and '.join(methods)} they did not all finish within the deadline"

@@ -47,7 +47,7 @@ _SHARED_FIX = ("keep the balances in shared memory from ctx (ctx.Array or one ct
 
 def _unshared_controlled(got):
     return Finding(f"the transfers returned, but afterwards the balances are still {got!r}: each process "
-                   f"changed its own copy", _SHARED_FIX)
+                   f"changed its own copy", _SHARED_FIX, kind="not-shared")
 
 
 def read_balances(bank, n):
@@ -82,7 +82,7 @@ def _transfers_scenario(Bank, initial, transfers, check_extra=None, *, may_fail=
                 fix = (f"check the funds before changing anything (a transfer that raises ValueError must "
                        f"leave every balance as it was), and {MONEY_FIX}")
             return Finding(f"money was {'created' if sum(got) > sum(initial) else 'destroyed'}: the balances "
-                           f"are {got!r}, total {sum(got)} instead of {sum(initial)}", fix)
+                           f"are {got!r}, total {sum(got)} instead of {sum(initial)}", fix, kind="money")
         if check_extra:
             return check_extra(got, results)
         return None
@@ -186,7 +186,7 @@ def total_is_a_snapshot(Bank):
         for seen in results[2]:
             if plain_int(seen, "P3's total()") != whole:
                 return Finding(f"P3's total() returned {seen!r} while transfers were running, but the bank "
-                               f"always holds {whole}: it saw a transfer half done", SNAPSHOT_FIX)
+                               f"always holds {whole}: it saw a transfer half done", SNAPSHOT_FIX, kind="snapshot")
         return None
 
     scenario = Scenario(f"Bank({initial}); P1: transfer(0, 1, 10), transfer(1, 2, 5); "
@@ -260,7 +260,7 @@ def disjoint_transfers_in_parallel(Bank):
             return Finding("transfers on disjoint accounts waited for each other: P2's transfer(2, 3, 20) "
                            "could not finish while P1's transfer(0, 1, 10) was in the middle of its update, "
                            "although they share no account", "use one lock per account (not one lock for the "
-                           "whole bank) and take only the locks of src and dst")
+                           "whole bank) and take only the locks of src and dst", kind="serialized")
         return None
 
     scenario = Scenario("Bank([100, 100, 100, 100]); P1: transfer(0, 1, 10), paused right after it "
