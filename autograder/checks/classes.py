@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .common import tame_numbers
 from .report import PropertyResult
 
 
@@ -79,7 +80,7 @@ _DEADLOCK_TOLD = ("In real processes the same code can stop for good (a run that
 
 def rows(classifier: Classifier, suite: str, outcomes: list[Outcome], table: list) -> list[PropertyResult]:
     """The suite's rows, one per ``(FailureClass, points)`` of ``table``, from every check's outcome."""
-    order = sorted(outcomes, key=lambda o: (o.suite != suite, o.result.evidence))
+    order = sorted(outcomes, key=lambda o: (o.result.evidence, o.suite != suite))
     out = []
     for item, points in table:
         cid = item.__name__
@@ -101,9 +102,9 @@ def _failed_row(classifier, cid, first: Outcome, suite: str) -> PropertyResult:
     timeline = r.timeline
     if r.kind in _DEADLOCK_KINDS:
         timeline = "\n".join(filter(None, [timeline, _DEADLOCK_TOLD]))
-    return PropertyResult(f"{classifier.title(cid)} (found by {where})", False, r.message,
-                          "" if hidden_elsewhere else r.scenario, timeline, r.fix, r.replay,
-                          evidence=r.evidence, kind=r.kind)
+    return PropertyResult(tame_numbers(f"{classifier.title(cid)} (found by {where})"), False,
+                          tame_numbers(r.message), "" if hidden_elsewhere else tame_numbers(r.scenario),
+                          tame_numbers(timeline), r.fix, r.replay, evidence=r.evidence, kind=r.kind)
 
 
 def _passed_row(classifier, cid, covering: list[Outcome], late: list[Outcome]) -> PropertyResult:
@@ -114,6 +115,9 @@ def _passed_row(classifier, cid, covering: list[Outcome], late: list[Outcome]) -
             f"({late[0].result.message}); the step-by-step checks found no deadlock, so this is scored "
             f"from them, and your instructor is asked to look at it"), inconclusive=True, kind="late")
     passed = [o for o in covering if o.result.passed and not o.late]
+    if not passed:
+        return PropertyResult(title, True)
     notes = list(dict.fromkeys(o.result.message for o in passed if o.result.message))
-    shown = "; ".join(notes[:3]) + (f"; {len(notes) - 3} more" if len(notes) > 3 else "")
-    return PropertyResult(title, True, f"{len(passed)} checks" + (f" ({shown})" if shown else ""))
+    shown = "; ".join(notes[:2]) + (f"; and {len(notes) - 2} more" if len(notes) > 2 else "")
+    return PropertyResult(title, True, f"{len(passed)} check{'s' if len(passed) > 1 else ''} found none"
+                          + (f": {shown}" if shown else ""))

@@ -77,3 +77,16 @@ def short_list(values, limit: int = 10) -> str:
     shown = ", ".join(short(v) for v in values[:limit])
     more = len(values) - limit
     return f"[{shown}]" if more <= 0 else f"[{shown}, and {more:,} more]"
+
+
+_WIDE = __import__("re").compile(r"(?<![\w.])-?\d{13,}(?![\w.])")
+_NAMED = {2 ** 63 - 1: "2**63 - 1", -2 ** 63: "-2**63", 2 ** 63: "2**63", 2 ** 64 - 1: "2**64 - 1"}
+
+
+def tame_numbers(text: str) -> str:
+    """``text`` with every integer wider than 12 digits written short (``-2**63``, ``2**63 - 1``
+    for the ends of the 64-bit range, else ``about 1.23e+15``): feedback never prints one."""
+    def tame(match):
+        value = int(match.group())
+        return _NAMED.get(value) or f"about {value:.3g}"
+    return _WIDE.sub(tame, text)

@@ -76,8 +76,14 @@ class Exercise:
         if _last.get("key") == (self.id, id(cls)) and _last.get("cls") is cls:
             return _last["outcomes"]
         found = []
-        for suite, props in self.suites.items():
-            for prop in props:
+        checks = [(suite, prop) for suite, props in self.suites.items() for prop in props]
+        # real-process checks last: when a step-by-step check found a deadlock they agree with it
+        # instead of running (their processes could hang the same way: a verdict by luck)
+        for suite, prop in sorted(checks, key=lambda c: is_real(c[1])):
+            deadlock = next((o.result for o in found if o.result.kind in DEADLOCK_KINDS), None)
+            if is_real(prop) and deadlock is not None:
+                result = agreeing_with(deadlock, prop)
+            else:
                 try:
                     result = prop(cls)
                 except Exception as exc:  # a bug in a check must not read as the student's fault silently
@@ -99,3 +105,20 @@ class Exercise:
 
 
 _last: dict = {}
+
+#: kinds of failure that mean processes can block for good
+DEADLOCK_KINDS = ("deadlock", "deadlock-cycle", "step-budget")
+
+
+def is_real(check) -> bool:
+    """Whether ``check`` runs real processes (checks/<exercise>/real_processes.py)."""
+    return getattr(check, "__module__", "").endswith(".real_processes")
+
+
+def agreeing_with(deadlock: PropertyResult, check) -> PropertyResult:
+    """A real-process check that did not run because a step-by-step check found a deadlock:
+    it fails with that story, the same on every run."""
+    return PropertyResult(check.__name__, False, (
+        f"not run in real processes: the step-by-step check found that your processes can block for good "
+        f"({deadlock.message.rstrip('.')}), so a real run could hang the same way"),
+        kind="deadlock", fix=deadlock.fix, id=check.__name__)

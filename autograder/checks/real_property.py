@@ -99,7 +99,13 @@ def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
             run_together = not outcome.hung
     if evidence is not None:
         return evidence
-    return PropertyResult(title, True, late_note(late), kind="late") if late else PropertyResult(title, True)
+    return PropertyResult(title, True, late_note(late), kind="late") if late else \
+        PropertyResult(title, True, ran_under())
+
+
+def ran_under() -> str:
+    """A passing real-process check's note: where it ran (the same on every run)."""
+    return f"real processes under {', '.join(start_methods())}"
 
 
 def late_note(methods: list[str]) -> str:

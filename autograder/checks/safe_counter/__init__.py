@@ -10,7 +10,7 @@ from .real_processes import default_context_in_real_processes, shared_across_pro
 _NOT_SHARED = ("not_shared", "lost_updates")    # a count no other process sees: every update is lost
 
 CLASSIFIER = Classifier(
-    classes=(FailureClass("lost_updates", "no update lost, whatever n and however the processes interleave"),
+    classes=(FailureClass("lost_updates", "no update lost or unseen: every increment counts, whole, and value shows the current total"),
              FailureClass("not_shared", "one count shared by every process, under every start method and "
                                         "with ctx=None"),
              FailureClass("contract", "the contract: initial value, increment(n) for any int n, value")),
@@ -23,7 +23,9 @@ CLASSIFIER = Classifier(
             "default_context_in_real_processes": ("not_shared",)},
     by_kind={"lost-update": ("lost_updates",), "check": ("lost_updates",), "stale-read": ("lost_updates",),
              "not-shared": _NOT_SHARED, "unshared-default": ("not_shared",), "unpicklable": ("not_shared",), "foreign-primitive": ("not_shared",),
-             "deadlock": ("contract",), "deadlock-cycle": ("contract",), "step-budget": ("contract",),
+             # increments that never return count nothing
+             "deadlock": ("contract", "lost_updates"), "deadlock-cycle": ("contract", "lost_updates"),
+             "step-budget": ("contract", "lost_updates"),
              "exception": ("contract",)},
     late="contract", sole=frozenset({"counts_in_one_process"}),
 )

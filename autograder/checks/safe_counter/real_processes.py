@@ -7,7 +7,7 @@ import multiprocessing
 from autograder.judge import RemoteClass
 from ..common import call_with_deadline, not_int
 from ..common import short
-from ..real_property import built_within, describe_calls, late_note, start_methods
+from ..real_property import built_within, describe_calls, late_note, ran_under, start_methods
 from ..realrun import Call, run_real
 from ..report import PropertyResult
 from ..settings import active
@@ -65,7 +65,7 @@ def _shared_run(SafeCounter, initial: int, calls: list[list[Call]], title: str) 
                                       scenario, fix=ATOMIC_FIX, evidence=True, kind="lost-update")
     if evidence is not None:
         return evidence
-    return PropertyResult(title, True, late_note(late), kind="late") if late else PropertyResult(title, True)
+    return PropertyResult(title, True, late_note(late), kind="late") if late else PropertyResult(title, True, ran_under())
 
 
 def shared_across_processes(SafeCounter) -> PropertyResult:
@@ -110,10 +110,12 @@ def default_context_in_real_processes(SafeCounter) -> PropertyResult:
     problem = not_int(actual, "value in the parent")
     if problem:
         return PropertyResult(title, False, problem, scenario)
-    if actual != 4 + 1000 - 300:
+    if actual == 4:
         return PropertyResult(title, False, (
-            f"built without ctx, the counter reads {short(actual)} in the parent after the processes added "
-            f"700 (expected 704): with ctx=None the count is not shared; ctx=None means "
-            f"multiprocessing.get_context(), and everything must still come from it"), scenario,
-            fix=SHARED_FIX, kind="unshared-default")
+            f"built without ctx, the counter still reads 4 in the parent after the processes added 700: "
+            f"with ctx=None the count is not shared; ctx=None means multiprocessing.get_context(), and "
+            f"everything must still come from it"), scenario, fix=SHARED_FIX, kind="unshared-default")
+    if actual != 704:
+        return PropertyResult(title, False, _lost_updates(method, 2, 4, 704, actual), scenario, fix=ATOMIC_FIX,
+                              evidence=True, kind="lost-update")
     return PropertyResult(title, True)

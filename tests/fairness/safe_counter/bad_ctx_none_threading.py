@@ -1,5 +1,6 @@
 """EXPECT: fail
-CLASS: not_shared
+FAILS: not_shared
+RACY: no
 WHY: With ctx=None it falls back to a threading.Lock and a plain int: correct under the grader's ctx, but a counter built without ctx is not shared by real processes.
 """
 import threading
