@@ -4,7 +4,7 @@ disjoint from the third, at the edges of the amounts (a whole balance, one more 
 from __future__ import annotations
 
 from ..controlled import Finding, Plan, controlled
-from ..searches import Bounded, Dpor, Pct, RandomWalk
+from ..searches import Dpor, Pct, RandomWalk
 from .controlled import MONEY_FIX, _fixes, _transfers_scenario
 
 
@@ -23,13 +23,13 @@ def _expect(balances, results_wanted):
 
 
 @controlled("a transfer that fails (insufficient funds) beside two that succeed: no lock is left held, "
-            "nothing changes for the failing one (every interleaving)", globals_mode="ids")
+            "nothing changes for the failing one (every interleaving, or PCT search)", globals_mode="ids")
 def failing_beside_succeeding(Bank):
     initial = [100, 50, 20]
     transfers = [(0, 1, 500), (1, 2, 10), (2, 0, 5)]
     return [Plan(_transfers_scenario(Bank, initial, transfers,
                                      _expect([105, 40, 25], ["ValueError", "ok", "ok"]), may_fail=True),
-                 [Dpor(), Bounded(3, 2000), Pct(21, 300, depth=3)], _fixes(Bank))]
+                 [Dpor(budget=400), Pct(21, 150, depth=3)], _fixes(Bank))]
 
 
 @controlled("six accounts, three processes: transfer(0, 4) of a whole balance, transfer(5, 1) beside it, "
