@@ -8,7 +8,7 @@ from autograder.engine import Scenario
 from ..common import plain_int
 from ..controlled import Finding, Plan, controlled
 from ..searches import Dpor, Pct, RandomWalk
-from .controlled import FIXES, _attempt
+from .controlled import FIXES, attempt
 
 _WAKE_FIX = ("a get whose timeout expired must undo exactly its own bookkeeping (one waiter less, not "
              "none) and leave the others' as it was; simplest is to notify on every put and get, "
@@ -20,7 +20,7 @@ _WAKE_FIX = ("a get whose timeout expired must undo exactly its own bookkeeping 
             fixes={**FIXES, "deadlock": _WAKE_FIX, "lost-wakeup": _WAKE_FIX}, globals_mode="time")
 def untimed_after_timed_out(BoundedQueue):
     def timed_then_untimed(q):
-        first = _attempt(q, "get", (), 0.1)[:2]
+        first = attempt(q, "get", (), 0.1)[:2]
         return [first, ("returned", q.get())]
 
     def untimed(q):

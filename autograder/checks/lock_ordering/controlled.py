@@ -23,7 +23,7 @@ _ORDER_FIX = ("take the locks in one global order that every process agrees on, 
 MONEY_FIX = "read and write the balances only while holding both accounts' locks"
 
 
-def _fixes(Bank):
+def bank_fixes(Bank):
     """The fixes for failures of ``Bank``'s controlled runs."""
     def order(failure, story):
         cycle = failure.deadlock_cycle or []
@@ -55,7 +55,7 @@ def read_balances(bank, n):
     return [plain_int(bank.balance(i), f"balance({i})") for i in range(n)]
 
 
-def _transfers_scenario(Bank, initial, transfers, check_extra=None, *, may_fail=False) -> Scenario:
+def transfers_scenario(Bank, initial, transfers, check_extra=None, *, may_fail=False) -> Scenario:
     """One process per transfer (src, dst, amount). With ``may_fail`` a ValueError is a
     result ("ValueError"), else it is a failure of the run."""
     text = "; ".join(f"P{i}: transfer{t}" for i, t in enumerate(transfers, 1))
@@ -114,8 +114,8 @@ def _exact(initial, transfers):
             "(each process sees its own copy of the locks, as under spawn)", globals_mode="ids")
 def no_deadlock_opposite_transfers(Bank):
     transfers = [(0, 1, 10), (1, 0, 20)]
-    return [Plan(_transfers_scenario(Bank, [100, 100], transfers, _exact([100, 100], transfers)),
-                 [Dpor(), Bounded(20, 3000)], _fixes(Bank))]
+    return [Plan(transfers_scenario(Bank, [100, 100], transfers, _exact([100, 100], transfers)),
+                 [Dpor(), Bounded(20, 3000)], bank_fixes(Bank))]
 
 
 @controlled("money is conserved and never overdrawn: two withdrawals of 80 from 100, and two transfers "
@@ -137,10 +137,10 @@ def no_overdraft_no_lost_update(Bank):
     withdrawals = [(0, 1, 80), (0, 2, 80)]
     chain = [(0, 1, 10), (1, 2, 10)]
     return [
-        Plan(_transfers_scenario(Bank, [100, 0, 0], withdrawals, one_of_two, may_fail=True),
-             [Dpor(), Bounded(20, 3000)], _fixes(Bank)),
-        Plan(_transfers_scenario(Bank, [50, 50, 50], chain, _exact([50, 50, 50], chain)),
-             [Dpor(), Bounded(4, 1500)], _fixes(Bank)),
+        Plan(transfers_scenario(Bank, [100, 0, 0], withdrawals, one_of_two, may_fail=True),
+             [Dpor(), Bounded(20, 3000)], bank_fixes(Bank)),
+        Plan(transfers_scenario(Bank, [50, 50, 50], chain, _exact([50, 50, 50], chain)),
+             [Dpor(), Bounded(4, 1500)], bank_fixes(Bank)),
     ]
 
 
@@ -151,10 +151,10 @@ def cyclic_transfers(Bank):
     cycle = [(0, 1, 10), (1, 2, 10), (2, 0, 10)]
     mixed = [(0, 1, 5), (1, 2, 7), (2, 3, 9), (3, 0, 11)]
     return [
-        Plan(_transfers_scenario(Bank, [100, 100, 100], cycle, _exact([100, 100, 100], cycle)),
-             [Dpor(), Bounded(2, 3500), Pct(3, 200, depth=3)], _fixes(Bank)),
-        Plan(_transfers_scenario(Bank, [20, 20, 20, 20], mixed, _exact([20, 20, 20, 20], mixed)),
-             [Dpor(), Pct(5, 400, depth=3), RandomWalk(6, 400)], _fixes(Bank)),
+        Plan(transfers_scenario(Bank, [100, 100, 100], cycle, _exact([100, 100, 100], cycle)),
+             [Dpor(), Bounded(2, 3500), Pct(3, 200, depth=3)], bank_fixes(Bank)),
+        Plan(transfers_scenario(Bank, [20, 20, 20, 20], mixed, _exact([20, 20, 20, 20], mixed)),
+             [Dpor(), Pct(5, 400, depth=3), RandomWalk(6, 400)], bank_fixes(Bank)),
     ]
 
 
@@ -192,7 +192,7 @@ def total_is_a_snapshot(Bank):
     scenario = Scenario(f"Bank({initial}); P1: transfer(0, 1, 10), transfer(1, 2, 5); "
                         f"P2: transfer(2, 0, 7); P3: total(), total()",
                         lambda ctx: Bank(list(initial), ctx=ctx), [mover1, mover2, auditor], check)
-    return [Plan(scenario, [Dpor(), Bounded(1, 1500), Pct(7, 400, depth=3), RandomWalk(8, 400)], _fixes(Bank))]
+    return [Plan(scenario, [Dpor(), Bounded(1, 1500), Pct(7, 400, depth=3), RandomWalk(8, 400)], bank_fixes(Bank))]
 
 
 # ------------------------------------------------------------------ disjoint transfers
@@ -266,4 +266,4 @@ def disjoint_transfers_in_parallel(Bank):
     scenario = Scenario("Bank([100, 100, 100, 100]); P1: transfer(0, 1, 10), paused right after it "
                         "changes a balance; P2: transfer(2, 3, 20), run while P1 is paused",
                         setup, [first, second], check)
-    return [Plan(scenario, [Custom(scheduler, budget=1, shrink=False)], _fixes(Bank))]
+    return [Plan(scenario, [Custom(scheduler, budget=1, shrink=False)], bank_fixes(Bank))]

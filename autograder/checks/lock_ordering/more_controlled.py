@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..controlled import Finding, Plan, controlled
 from ..searches import Dpor, Pct, RandomWalk
-from .controlled import MONEY_FIX, _fixes, _transfers_scenario
+from .controlled import MONEY_FIX, bank_fixes, transfers_scenario
 
 
 def _expect(balances, results_wanted):
@@ -27,9 +27,9 @@ def _expect(balances, results_wanted):
 def failing_beside_succeeding(Bank):
     initial = [100, 50, 20]
     transfers = [(0, 1, 500), (1, 2, 10), (2, 0, 5)]
-    return [Plan(_transfers_scenario(Bank, initial, transfers,
+    return [Plan(transfers_scenario(Bank, initial, transfers,
                                      _expect([105, 40, 25], ["ValueError", "ok", "ok"]), may_fail=True),
-                 [Dpor(budget=400), Pct(21, 150, depth=3)], _fixes(Bank))]
+                 [Dpor(budget=400), Pct(21, 150, depth=3)], bank_fixes(Bank))]
 
 
 @controlled("six accounts, three processes: transfer(0, 4) of a whole balance, transfer(5, 1) beside it, "
@@ -37,6 +37,6 @@ def failing_beside_succeeding(Bank):
 def many_accounts_and_edges(Bank):
     initial = [10] * 6
     transfers = [(0, 4, 10), (5, 1, 3), (2, 3, 11)]
-    return [Plan(_transfers_scenario(Bank, initial, transfers,
+    return [Plan(transfers_scenario(Bank, initial, transfers,
                                      _expect([0, 13, 10, 10, 20, 7], ["ok", "ok", "ValueError"]), may_fail=True),
-                 [Dpor(), Pct(23, 300, depth=3), RandomWalk(29, 300)], _fixes(Bank))]
+                 [Dpor(), Pct(23, 300, depth=3), RandomWalk(29, 300)], bank_fixes(Bank))]

@@ -53,5 +53,7 @@ class TrustedScores(NbGraderPreprocessor):
                 report = check_answer(call.exercise, call.suite, source, sandbox=sandbox,
                                       deadline=self.check_deadline, table=table, settings=settings)
             cell.outputs = report_outputs(report, hidden=call.suite.startswith("hidden"))
+            if report.inconclusive:      # a real run did not finish, no deadlock found: for the instructor's flags
+                cell.metadata.setdefault("autograder", {})["inconclusive"] = report.inconclusive
             self.log.info("%s %s: %g of %g points", call.exercise, call.suite, report.earned, report.total)
         return nb, resources
