@@ -42,7 +42,7 @@ def delivery_problem(puts: dict[str, list], gets: dict[str, list]) -> str | None
     else:
         parts += [f"{name(item)} was put but never came out" for item in never]
     if parts:
-        return "every item put must come out exactly once, but " + "; ".join(parts) + f" ({got_text})"
+        return "every item put must come out exactly once, but " + ", ".join(parts) + f" ({got_text})"
     for consumer, items in gets.items():
         last = {}
         for item in items:
