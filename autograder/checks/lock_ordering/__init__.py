@@ -30,7 +30,7 @@ CLASSIFIER = Classifier(
             "failing_beside_succeeding": ("money", "deadlock"),
             "many_accounts_and_edges": ("deadlock", "money"),
             "stress_across_processes": ("money", "snapshot", "deadlock")},
-    by_kind={"deadlock": _DEADLOCK, "deadlock-cycle": _DEADLOCK, "step-budget": _DEADLOCK,
+    by_kind={"deadlock": _DEADLOCK, "deadlock-cycle": _DEADLOCK, "step-budget": _DEADLOCK, "lost-wakeup": _DEADLOCK,
              "lost-update": ("money",), "check": ("money",), "money": ("money",), "not-shared": ("money",),
              "snapshot": ("snapshot",), "serialized": ("contract",), "exception": ("contract",),
              "unpicklable": ("contract",), "foreign-primitive": ("contract",)},

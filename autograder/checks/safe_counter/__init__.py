@@ -25,7 +25,7 @@ CLASSIFIER = Classifier(
              "not-shared": _NOT_SHARED, "unshared-default": ("not_shared",), "unpicklable": ("not_shared",), "foreign-primitive": ("not_shared",),
              # increments that never return count nothing
              "deadlock": ("contract", "lost_updates"), "deadlock-cycle": ("contract", "lost_updates"),
-             "step-budget": ("contract", "lost_updates"),
+             "step-budget": ("contract", "lost_updates"), "lost-wakeup": ("contract", "lost_updates"),
              "exception": ("contract",)},
     late="contract", sole=frozenset({"counts_in_one_process"}),
 )
