@@ -2,9 +2,11 @@
 properties each suite checks (one :class:`Exercise` per package in checks/)."""
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from .answers import require_class
+from .real_property import stand_down
 from .report import PropertyResult, Report
 from .classes import DEADLOCK_KINDS, Classifier, Outcome, rows
 from .weights import POINTS
@@ -81,9 +83,8 @@ class Exercise:
         # instead of running (their processes could hang the same way: a verdict by luck)
         for suite, prop in sorted(checks, key=lambda c: is_real(c[1])):
             deadlock = next((o.result for o in found if o.result.kind in DEADLOCK_KINDS), None)
-            if is_real(prop) and deadlock is not None:
-                result = agreeing_with(deadlock, prop)
-            else:
+            standing = stand_down(deadlock) if is_real(prop) and deadlock is not None else contextlib.nullcontext()
+            with standing:
                 try:
                     result = prop(cls)
                 except Exception as exc:  # a bug in a check must not read as the student's fault silently
@@ -111,12 +112,3 @@ _last: dict = {}
 def is_real(check) -> bool:
     """Whether ``check`` runs real processes (checks/<exercise>/real_processes.py)."""
     return getattr(check, "__module__", "").endswith(".real_processes")
-
-
-def agreeing_with(deadlock: PropertyResult, check) -> PropertyResult:
-    """A real-process check that did not run because a step-by-step check found a deadlock:
-    it fails with that story, the same on every run."""
-    return PropertyResult(check.__name__, False, (
-        f"not run in real processes: the step-by-step check found that your processes can block for good "
-        f"({deadlock.message.rstrip('.')}), so a real run could hang the same way"),
-        kind="deadlock", fix=deadlock.fix, id=check.__name__)

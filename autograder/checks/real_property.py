@@ -5,12 +5,40 @@ runs of several processes at once (:func:`real_property`), and reading what a ch
 from __future__ import annotations
 
 import ast
+import contextlib
 from dataclasses import dataclass
 
 from .common import Stuck, call_with_deadline
 from .realrun import Call
 from .report import PropertyResult
 from .settings import active
+
+
+_standing_down: list = []     # the deadlock a step-by-step check found, while real checks run
+
+
+@contextlib.contextmanager
+def stand_down(deadlock: PropertyResult):
+    """While real checks run after a step-by-step check found ``deadlock``: their runs of
+    several processes at once do not run (they could hang the same way: a verdict by luck)
+    and agree with it instead; runs of one child still decide."""
+    _standing_down.append(deadlock)
+    try:
+        yield
+    finally:
+        _standing_down.pop()
+
+
+def agreeing(title: str) -> PropertyResult | None:
+    """The result a real check gives instead of running processes together while standing
+    down (None otherwise): failed with the deadlock's kind, the same text on every run."""
+    if not _standing_down:
+        return None
+    deadlock = _standing_down[-1]
+    return PropertyResult(title, False, (
+        f"not run in real processes: the step-by-step check found that your processes can block for good "
+        f"({deadlock.message.rstrip('.')}), so a real run could hang the same way"), kind="deadlock",
+        fix=deadlock.fix)
 
 
 def start_methods() -> list[str]:
@@ -87,7 +115,7 @@ def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
         decided = alone(method)
         if decided.problem:
             return PropertyResult(title, False, decided.problem, decided.scenario, kind=decided.kind)
-        if not run_together:
+        if not run_together or _standing_down:
             continue
         outcome = together(method)
         if outcome.problem:
@@ -99,6 +127,8 @@ def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
             run_together = not outcome.hung
     if evidence is not None:
         return evidence
+    if _standing_down:
+        return agreeing(title)
     return PropertyResult(title, True, late_note(late), kind="late") if late else \
         PropertyResult(title, True, ran_under())
 
