@@ -62,8 +62,8 @@ c.Execute.timeout = 180
 # Points per property (the default table, and why, is autograder/checks/weights.py; the README
 # shows it). Override any part of it here; each autograded test cell's points in source/ must
 # then equal its suite's new total (`make grade` refuses to start otherwise), e.g.
-# c.Weights.points = {"safe_counter": {"visible": {"counts_in_one_process": 1,
-#                                                  "atomic_under_controlled_interleavings": 1}}}
+# c.Weights.points = {"safe_counter": {"visible": {"lost_updates": 2,
+#                                                  "not_shared": 0.5}}}
 
 # Late submissions: nbgrader's plugin decides the penalty when a submission is autograded
 # (due dates: `nbgrader db assignment add NAME --duedate ...`); every view applies the same one.

@@ -23,18 +23,18 @@ def test_correct_answer_gets_full_marks(capsys):
 def test_partly_correct_answer_returns_partial_points(capsys):
     answer("racy")
     points = autograder.check("safe_counter", "visible")
-    # 0.5 of 3 when the real processes also lost updates (nearly always: see the README's rates),
-    # 1.5 of 3 on a run where they happened not to; the interleaving check (1.5, the property the
-    # exercise is named for) fails on every run.
-    assert points in (0.5, 1.5)                                      # nbgrader: partial credit
+    # the "lost updates" class (1.5, what the exercise is named for) fails on every run, told
+    # from the interleaving check whatever real processes showed: the same points every run
+    assert points == 1.5                                             # nbgrader: partial credit
     out = capsys.readouterr().out
-    assert "[FAIL] no lost updates in any interleaving" in out
+    assert "[FAIL] no update lost or unseen" in out
+    assert "found by “no lost updates in any interleaving" in out
     assert "P1 reads _total = 0" in out                               # the decisive steps
     assert "line 12: self._total.value += n" in out                   # with the student's line
     assert "Fix: Hold one ctx lock around the whole read-add-write" in out
     assert 'autograder.replay("safe_counter", "atomic_under_controlled_interleavings")' in out
     assert "seed" not in out and "strategy=" not in out               # no raw replay lines
-    assert points == 1.5 or "updates were lost" in out                # what real processes showed
+    assert "updates were lost" in out
 
 
 def test_nothing_passing_raises_a_one_line_failure():

@@ -1,8 +1,8 @@
-"""Real-process evidence of a bug also fails the controlled property it disproves.
+"""Real-process evidence of a bug fails its failure class, in both test cells.
 
 The context-sniffing counter (tests/hostile/context_sniffing.py) locks only when it is given
 the grader's controlled context: the controlled runs see a correct counter, real processes
-lose updates. Both suites must then fail their atomicity property, not only the real one.
+lose updates. Both suites must then fail their "lost updates" row, not only the real check.
 """
 from __future__ import annotations
 
@@ -16,19 +16,16 @@ SNIFFER = dict(sections("context_sniffing"))["answer"]
 RUNS = 5
 
 
-@pytest.mark.parametrize("suite,real,controlled", [
-    ("visible", "shared_across_processes", "atomic_under_controlled_interleavings"),
-    ("hidden", "shared_across_processes_stress", "atomic_with_any_n_under_controlled_interleavings"),
-])
-def test_lost_updates_in_real_processes_fail_atomicity_too(suite, real, controlled):
+@pytest.mark.parametrize("suite", ["visible", "hidden"])
+def test_lost_updates_in_real_processes_fail_the_lost_updates_class(suite):
     # Lost updates show in real processes on nearly every run, but a race is a race: on a busy
-    # machine one run can miss it. The rule under test is what happens when it shows.
+    # machine one run can miss it. The rule under test is what happens when it shows: every
+    # suite runs every check, so both cells lose the class.
     for _ in range(RUNS):
         report = check_answer("safe_counter", suite, SNIFFER)
-        by_id = {r.id: r for r in report.results}
-        if not by_id[real].passed:
+        row = {r.id: r for r in report.results}["lost_updates"]
+        if not row.passed:
             break
-    assert not by_id[real].passed and by_id[real].evidence, f"no lost update in {RUNS} runs\n" + report.render()
-    assert not by_id[controlled].passed, report.render()
-    assert "behaves differently under the grader's context" in by_id[controlled].message
-    assert report.earned <= sum(POINTS["safe_counter"][suite].values()) - POINTS["safe_counter"][suite][controlled]
+    assert not row.passed and row.evidence, f"no lost update in {RUNS} runs\n" + report.render()
+    assert "real processes" in row.name and "lost" in row.message, report.render()
+    assert report.earned <= sum(POINTS["safe_counter"][suite].values()) - POINTS["safe_counter"][suite]["lost_updates"]

@@ -62,3 +62,33 @@ def call_with_deadline(fn, seconds: float | None = None):
     if "error" in box:
         raise box["error"]
     return box.get("result")
+
+
+def short(value) -> str:
+    """``value`` for feedback: an int with thousands separators, shortened when wider than 12
+    digits ("about 9.22e+18"); anything else as its repr, cut at 60 characters."""
+    if type(value) is int:
+        return f"{value:,}" if abs(value) < 10 ** 12 else f"about {value:.3g}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def short_list(values, limit: int = 10) -> str:
+    """At most ``limit`` items of ``values`` for feedback, then how many more there are."""
+    values = list(values)
+    shown = ", ".join(short(v) for v in values[:limit])
+    more = len(values) - limit
+    return f"[{shown}]" if more <= 0 else f"[{shown}, and {more:,} more]"
+
+
+_WIDE = __import__("re").compile(r"(?<![\w.])-?\d{13,}(?![\w.])")
+_NAMED = {2 ** 63 - 1: "2**63 - 1", -2 ** 63: "-2**63", 2 ** 63: "2**63", 2 ** 64 - 1: "2**64 - 1"}
+
+
+def tame_numbers(text: str) -> str:
+    """``text`` with every integer wider than 12 digits written short (``-2**63``, ``2**63 - 1``
+    for the ends of the 64-bit range, else ``about 1.23e+15``): feedback never prints one."""
+    def tame(match):
+        value = int(match.group())
+        return _NAMED.get(value) or f"about {value:.3g}"
+    return _WIDE.sub(tame, text)

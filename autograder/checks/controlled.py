@@ -59,13 +59,14 @@ class Finding(str):
     """What a scenario's check returns when it knows the fix too: the sentence of what went
     wrong (a str, as the engine expects), with ``.fix``."""
 
-    def __new__(cls, message: str, fix: str = ""):
+    def __new__(cls, message: str, fix: str = "", kind: str = ""):
         self = super().__new__(cls, message)
         self.fix = fix
+        self.kind = kind          # the failure's kind for its class (checks/classes.py), if the check knows it
         return self
 
-    def __reduce__(self):           # copy and pickle with the fix (str's own drops it)
-        return (Finding, (str(self), self.fix))
+    def __reduce__(self):           # copy and pickle with the fix and kind (str's own drops them)
+        return (Finding, (str(self), self.fix, self.kind))
 
 
 class ControlledProperty:
@@ -117,7 +118,7 @@ class ControlledProperty:
         told = story(failure, STORY_STEPS)
         return PropertyResult(self.title, False, what_went_wrong(failure, told), plan.scenario.name,
                               render_steps(told, failure), fix_for({**self.fixes, **plan.fixes}, failure, told),
-                              replay_call(self.exercise, self.__name__))
+                              replay_call(self.exercise, self.__name__), kind=kind_of(failure, told))
 
 
 def controlled(title: str, *, fixes: dict | None = None, globals_mode: str | None = None):
@@ -138,6 +139,13 @@ def what_went_wrong(failure, told) -> str:
     if failure.kind == FailureKind.DEADLOCK and told.summary:
         return f"Deadlock: {told.summary}"
     return failure.message
+
+
+def kind_of(failure, told) -> str:
+    """The failure's kind for its class: the check's own (a Finding's), else the story's
+    pattern, else the engine's failure kind."""
+    own = getattr(failure.message, "kind", "")
+    return own or told.pattern or str(failure.kind)
 
 
 def fix_for(fixes: dict, failure, told) -> str:

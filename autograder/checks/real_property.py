@@ -5,12 +5,40 @@ runs of several processes at once (:func:`real_property`), and reading what a ch
 from __future__ import annotations
 
 import ast
+import contextlib
 from dataclasses import dataclass
 
 from .common import Stuck, call_with_deadline
 from .realrun import Call
 from .report import PropertyResult
 from .settings import active
+
+
+_standing_down: list = []     # the deadlock a step-by-step check found, while real checks run
+
+
+@contextlib.contextmanager
+def stand_down(deadlock: PropertyResult):
+    """While real checks run after a step-by-step check found ``deadlock``: their runs of
+    several processes at once do not run (they could hang the same way: a verdict by luck)
+    and agree with it instead; runs of one child still decide."""
+    _standing_down.append(deadlock)
+    try:
+        yield
+    finally:
+        _standing_down.pop()
+
+
+def agreeing(title: str) -> PropertyResult | None:
+    """The result a real check gives instead of running processes together while standing
+    down (None otherwise): failed with the deadlock's kind, the same text on every run."""
+    if not _standing_down:
+        return None
+    deadlock = _standing_down[-1]
+    return PropertyResult(title, False, (
+        f"not run in real processes: the step-by-step check found that your processes can block for good "
+        f"({deadlock.message.rstrip('.')}), so a real run could hang the same way"), kind="deadlock",
+        fix=deadlock.fix)
 
 
 def start_methods() -> list[str]:
@@ -64,6 +92,7 @@ class RealOutcome:
     problem: str | None = None
     late: bool = False
     hung: bool = False
+    kind: str = ""            # the problem's kind for its failure class (checks/classes.py)
 
 
 def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
@@ -71,8 +100,9 @@ def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
 
     Under every start method, ``alone(method)`` runs one child at a time and decides (a
     RealOutcome whose problem fails the property). Then ``together(method)`` runs several
-    processes at once: its problem is evidence and fails the property; a late run is
-    reported without costing points (the controlled checks judge deadlocks). After a hang or
+    processes at once: its problem is evidence and fails the property; a late run is never a
+    pass: the result has kind "late", and the exercise's classes (checks/classes.py) fail it
+    with the controlled checks' deadlock, or call it inconclusive. After a hang or
     evidence the remaining methods skip the run together (a hang costs the whole deadline, and
     evidence is already in), but every method's run alone still runs: a failure that repeats
     on every run is the one to report, whatever a race under an earlier method happened to
@@ -84,23 +114,30 @@ def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
     for method in start_methods():
         decided = alone(method)
         if decided.problem:
-            return PropertyResult(title, False, decided.problem, decided.scenario)
-        if not run_together:
+            return PropertyResult(title, False, decided.problem, decided.scenario, kind=decided.kind)
+        if not run_together or _standing_down:
             continue
         outcome = together(method)
         if outcome.problem:
-            evidence = PropertyResult(title, False, outcome.problem, outcome.scenario, fix=fix, evidence=True)
+            evidence = PropertyResult(title, False, outcome.problem, outcome.scenario, fix=fix, evidence=True,
+                                      kind=outcome.kind)
             run_together = False
         elif outcome.late:
             late.append(method)
             run_together = not outcome.hung
-    return evidence if evidence is not None else PropertyResult(title, True, late_note(late))
+    if evidence is not None:
+        return evidence
+    if _standing_down:
+        return agreeing(title)
+    return PropertyResult(title, True, late_note(late), kind="late") if late else \
+        PropertyResult(title, True, ran_under())
+
+
+def ran_under() -> str:
+    """A passing real-process check's note: where it ran (the same on every run)."""
+    return f"real processes under {', '.join(start_methods())}"
 
 
 def late_note(methods: list[str]) -> str:
-    """The one line a passing real-process property shows when its concurrent run did not
-    finish in time under ``methods`` (empty: no note)."""
-    if not methods:
-        return ""
-    return (f"under {' and '.join(methods)} the processes did not all finish in time; that costs no "
-            f"points, since a busy machine can cause it too (the interleaving checks judge deadlocks)")
+    """What a real run that did not finish under ``methods`` says (its result's kind is "late")."""
+    return f"under {' and '.join(methods)} they did not all finish within the deadline"

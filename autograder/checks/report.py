@@ -24,11 +24,15 @@ class PropertyResult:
     id: str = ""              # the property's function name: its key in the suite's table
     evidence: bool = False    # failed on what a real concurrent run happened to show (a race
     #                           may show on one run and not the next; the README has the rates)
+    kind: str = ""            # what kind of failure (a story pattern, an engine failure kind, a
+    #                           check's own: "not-shared", "money", ...; "late": a real run did not finish)
+    inconclusive: bool = False  # passed on the other checks although a real run did not finish:
+    #                             the mark an instructor's flag is raised from (classes.py)
 
     def render(self, detailed: bool = True) -> str:
         """The verdict as feedback shows it; ``detailed=False`` (hidden suites) leaves out the
         scenario line."""
-        mark = "PASS" if self.passed else "FAIL"
+        mark = "INCONCLUSIVE" if self.inconclusive else "PASS" if self.passed else "FAIL"
         lines = [f"[{mark}] {self.name}"]
         if self.passed:
             if self.message:                 # a note that does not cost points
@@ -68,6 +72,12 @@ class Report:
     @property
     def passed(self) -> bool:
         return bool(self.results) and all(r.passed for r in self.results)
+
+    @property
+    def inconclusive(self) -> list[str]:
+        """The ids of the rows scored from the step-by-step checks because a real run did not
+        finish: raise an instructor's flag for each (machine-readable; the text says so too)."""
+        return [r.id for r in self.results if r.inconclusive]
 
     @property
     def total(self) -> float:
@@ -120,21 +130,22 @@ class Report:
         for raw, (prop, points) in zip(results, table):
             if type(raw) is not dict or set(raw) != _RESULT_FIELDS or raw["id"] != prop.__name__:
                 raise ValueError(f"result for {prop.__name__} is malformed")
-            if type(raw["passed"]) is not bool or type(raw["evidence"]) is not bool:
+            if any(type(raw[key]) is not bool for key in ("passed", "evidence", "inconclusive")):
                 raise ValueError(f"result for {prop.__name__} has a non-boolean verdict")
             texts = {}
             for key, limit in _TEXT_LIMITS.items():
                 if type(raw[key]) is not str:
                     raise ValueError(f"result for {prop.__name__}: {key} is not text")
                 texts[key] = raw[key] if len(raw[key]) <= limit else raw[key][:limit] + " [...]"
-            report.results.append(PropertyResult(passed=raw["passed"], points=points,
-                                                 id=prop.__name__, evidence=raw["evidence"], **texts))
+            report.results.append(PropertyResult(passed=raw["passed"], points=points, id=prop.__name__,
+                                                 evidence=raw["evidence"], inconclusive=raw["inconclusive"],
+                                                 **texts))
         return report
 
 
 _TEXT_LIMITS = {"name": 400, "message": 4_000, "scenario": 2_000, "timeline": 8_000, "fix": 1_000,
-                "replay": 400}
-_RESULT_FIELDS = {"id", "passed", "points", "evidence", *_TEXT_LIMITS}
+                "replay": 400, "kind": 40}
+_RESULT_FIELDS = {"id", "passed", "points", "evidence", "inconclusive", *_TEXT_LIMITS}
 
 #: how a Report's problem begins when the exercise has no answer yet
 NOT_ANSWERED = "not answered yet"

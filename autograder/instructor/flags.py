@@ -8,8 +8,8 @@ the submission a flag belongs to, since it finds flags before there is a result 
 them to), a grader error or a feedback page that failed, the cell comparison (a test cell deleted and restored, a locked cell edited), the
 gradebook (late, a written answer to grade by hand), the run itself (not executed) and the
 trusted grader, which writes ``{"kind": ..., "detail": ...}`` entries into an autograded test
-cell's ``metadata["autograder"]["flags"]`` (read back by :func:`from_notebook`; a later
-change of the checks raises ``inconclusive`` there). They are rendered in one place: the
+cell's ``metadata["autograder"]["flags"]`` (read back by :func:`from_notebook`: TrustedScores
+raises ``inconclusive`` there when a real run did not finish and no deadlock explains it). They are rendered in one place: the
 ``flags`` column of grading-report.csv (:func:`to_cell`, read back by :func:`from_cell`) and
 the "needs your attention" list at the end of the ``make grade`` table (:func:`attention`).
 

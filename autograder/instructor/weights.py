@@ -3,8 +3,8 @@
 The default table is autograder/checks/weights.py (POINTS); a course overrides any part of
 it, e.g.::
 
-    c.Weights.points = {"safe_counter": {"visible": {"counts_in_one_process": 1,
-                                                     "atomic_under_controlled_interleavings": 1}}}
+    c.Weights.points = {"safe_counter": {"visible": {"lost_updates": 2,
+                                                     "not_shared": 0.5}}}
 
 The trusted path (TrustedScores) scores with the result, and `make grade` refuses to start
 while an autograded test cell's points differ from its suite's (grading.check_test_cells),

@@ -170,6 +170,11 @@ class RemoteClass:
     def __call__(self, *args, **kwargs):
         return self.session.construct(self, args, kwargs)
 
+    def built_for(self, ctx, *args, **kwargs):
+        """``cls(*args, **kwargs)`` (no ctx among them: the answer's own default) in the worker
+        of the real run whose context is ``ctx``, so that the run's children receive it."""
+        return self.session.construct(self, args, kwargs, route=ctx)
+
     def __repr__(self):
         return f"<class {self.__name__} of the answer>"
 

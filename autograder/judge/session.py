@@ -83,8 +83,11 @@ class Session:
         return RealContext(self, method)
 
     # ---------------------------------------------------------------- objects
-    def construct(self, cls: RemoteClass, args: tuple, kwargs: dict) -> RemoteObject:
-        contexts = [a for a in (*args, *kwargs.values()) if isinstance(a, (ControlledContext, RealContext))]
+    def construct(self, cls: RemoteClass, args: tuple, kwargs: dict, route: RealContext | None = None) -> RemoteObject:
+        """``cls(*args, **kwargs)`` in a worker: the worker of the context among the arguments
+        (or ``route``'s, for an object built without ctx that a real run sends to children)."""
+        contexts = [route] if route is not None else \
+            [a for a in (*args, *kwargs.values()) if isinstance(a, (ControlledContext, RealContext))]
         ops = None
         if contexts and isinstance(contexts[0], ControlledContext):
             execution = self.current_execution

@@ -151,7 +151,7 @@ def blocks_when_full_or_empty(BoundedQueue):
             Plan(empty, [Dpor(), Bounded(2, 400)], blocking)]
 
 
-def _attempt(q, method, args, timeout):
+def attempt(q, method, args, timeout):
     """Call q.method(*args, timeout=...) and return (outcome, value, elapsed virtual s,
     virtual s spent waiting with a timeout). A timeout may expire while the process is
     kept from running, so elapsed time can exceed the timeout; the time spent waiting
@@ -205,10 +205,10 @@ def _timed_race(BoundedQueue, capacity, initial, puts, gets):
         return q
 
     def putter(q):
-        return [_attempt(q, "put", (x,), t)[:2] for x, t in puts]
+        return [attempt(q, "put", (x,), t)[:2] for x, t in puts]
 
     def getter(q):
-        return [_attempt(q, "get", (), t)[:2] for t in gets]
+        return [attempt(q, "get", (), t)[:2] for t in gets]
 
     def check(q, results):
         outcomes = [("P1", f"put({x}, timeout={t:g})", r) for (x, t), r in zip(puts, results[0])] + \
@@ -222,7 +222,7 @@ def _timed_race(BoundedQueue, capacity, initial, puts, gets):
         size = q.qsize()
         left = []
         for _ in range(capacity + 1):
-            outcome, value = _attempt(q, "get", (), 0)[:2]
+            outcome, value = attempt(q, "get", (), 0)[:2]
             if outcome != "returned":
                 break
             left.append(value)
@@ -261,10 +261,10 @@ def timeouts_not_restarted(BoundedQueue):
 
     def alone(q):
         current["call"] = "get(timeout=0.5) on an empty queue"
-        first = _attempt(q, "get", (), 0.5)
+        first = attempt(q, "get", (), 0.5)
         q.put(1)
         current["call"] = "put(2, timeout=0.25) on a full queue"
-        second = _attempt(q, "put", (2,), 0.25)
+        second = attempt(q, "put", (2,), 0.25)
         current["call"] = None
         return first, second
 
@@ -274,7 +274,7 @@ def timeouts_not_restarted(BoundedQueue):
                 _judge_timeout("P1", "put(2, timeout=0.25) on a full queue", *second, "Full", 0.25))
 
     def waiting_getter(q):
-        return _attempt(q, "get", (), 1.0)
+        return attempt(q, "get", (), 1.0)
 
     def churner_put_get(q):
         for k in (1, 2, 3):
@@ -289,7 +289,7 @@ def timeouts_not_restarted(BoundedQueue):
         return _judge_timeout("P1", "get(timeout=1.0)", *results[0], "Empty", 1.0, may_return=True)
 
     def waiting_putter(q):
-        return _attempt(q, "put", (9,), 1.0)
+        return attempt(q, "put", (9,), 1.0)
 
     def churner_get_put(q):
         for k in (1, 2, 3):

@@ -23,7 +23,7 @@ _ORDER_FIX = ("take the locks in one global order that every process agrees on, 
 MONEY_FIX = "read and write the balances only while holding both accounts' locks"
 
 
-def _fixes(Bank):
+def bank_fixes(Bank):
     """The fixes for failures of ``Bank``'s controlled runs."""
     def order(failure, story):
         cycle = failure.deadlock_cycle or []
@@ -47,7 +47,7 @@ _SHARED_FIX = ("keep the balances in shared memory from ctx (ctx.Array or one ct
 
 def _unshared_controlled(got):
     return Finding(f"the transfers returned, but afterwards the balances are still {got!r}: each process "
-                   f"changed its own copy", _SHARED_FIX)
+                   f"changed its own copy", _SHARED_FIX, kind="not-shared")
 
 
 def read_balances(bank, n):
@@ -55,7 +55,7 @@ def read_balances(bank, n):
     return [plain_int(bank.balance(i), f"balance({i})") for i in range(n)]
 
 
-def _transfers_scenario(Bank, initial, transfers, check_extra=None, *, may_fail=False) -> Scenario:
+def transfers_scenario(Bank, initial, transfers, check_extra=None, *, may_fail=False) -> Scenario:
     """One process per transfer (src, dst, amount). With ``may_fail`` a ValueError is a
     result ("ValueError"), else it is a failure of the run."""
     text = "; ".join(f"P{i}: transfer{t}" for i, t in enumerate(transfers, 1))
@@ -82,7 +82,7 @@ def _transfers_scenario(Bank, initial, transfers, check_extra=None, *, may_fail=
                 fix = (f"check the funds before changing anything (a transfer that raises ValueError must "
                        f"leave every balance as it was), and {MONEY_FIX}")
             return Finding(f"money was {'created' if sum(got) > sum(initial) else 'destroyed'}: the balances "
-                           f"are {got!r}, total {sum(got)} instead of {sum(initial)}", fix)
+                           f"are {got!r}, total {sum(got)} instead of {sum(initial)}", fix, kind="money")
         if check_extra:
             return check_extra(got, results)
         return None
@@ -114,8 +114,8 @@ def _exact(initial, transfers):
             "(each process sees its own copy of the locks, as under spawn)", globals_mode="ids")
 def no_deadlock_opposite_transfers(Bank):
     transfers = [(0, 1, 10), (1, 0, 20)]
-    return [Plan(_transfers_scenario(Bank, [100, 100], transfers, _exact([100, 100], transfers)),
-                 [Dpor(), Bounded(20, 3000)], _fixes(Bank))]
+    return [Plan(transfers_scenario(Bank, [100, 100], transfers, _exact([100, 100], transfers)),
+                 [Dpor(), Bounded(20, 3000)], bank_fixes(Bank))]
 
 
 @controlled("money is conserved and never overdrawn: two withdrawals of 80 from 100, and two transfers "
@@ -137,10 +137,10 @@ def no_overdraft_no_lost_update(Bank):
     withdrawals = [(0, 1, 80), (0, 2, 80)]
     chain = [(0, 1, 10), (1, 2, 10)]
     return [
-        Plan(_transfers_scenario(Bank, [100, 0, 0], withdrawals, one_of_two, may_fail=True),
-             [Dpor(), Bounded(20, 3000)], _fixes(Bank)),
-        Plan(_transfers_scenario(Bank, [50, 50, 50], chain, _exact([50, 50, 50], chain)),
-             [Dpor(), Bounded(4, 1500)], _fixes(Bank)),
+        Plan(transfers_scenario(Bank, [100, 0, 0], withdrawals, one_of_two, may_fail=True),
+             [Dpor(), Bounded(20, 3000)], bank_fixes(Bank)),
+        Plan(transfers_scenario(Bank, [50, 50, 50], chain, _exact([50, 50, 50], chain)),
+             [Dpor(), Bounded(4, 1500)], bank_fixes(Bank)),
     ]
 
 
@@ -151,10 +151,10 @@ def cyclic_transfers(Bank):
     cycle = [(0, 1, 10), (1, 2, 10), (2, 0, 10)]
     mixed = [(0, 1, 5), (1, 2, 7), (2, 3, 9), (3, 0, 11)]
     return [
-        Plan(_transfers_scenario(Bank, [100, 100, 100], cycle, _exact([100, 100, 100], cycle)),
-             [Dpor(), Bounded(2, 3500), Pct(3, 200, depth=3)], _fixes(Bank)),
-        Plan(_transfers_scenario(Bank, [20, 20, 20, 20], mixed, _exact([20, 20, 20, 20], mixed)),
-             [Dpor(), Pct(5, 400, depth=3), RandomWalk(6, 400)], _fixes(Bank)),
+        Plan(transfers_scenario(Bank, [100, 100, 100], cycle, _exact([100, 100, 100], cycle)),
+             [Dpor(), Bounded(2, 3500), Pct(3, 200, depth=3)], bank_fixes(Bank)),
+        Plan(transfers_scenario(Bank, [20, 20, 20, 20], mixed, _exact([20, 20, 20, 20], mixed)),
+             [Dpor(), Pct(5, 400, depth=3), RandomWalk(6, 400)], bank_fixes(Bank)),
     ]
 
 
@@ -186,13 +186,13 @@ def total_is_a_snapshot(Bank):
         for seen in results[2]:
             if plain_int(seen, "P3's total()") != whole:
                 return Finding(f"P3's total() returned {seen!r} while transfers were running, but the bank "
-                               f"always holds {whole}: it saw a transfer half done", SNAPSHOT_FIX)
+                               f"always holds {whole}: it saw a transfer half done", SNAPSHOT_FIX, kind="snapshot")
         return None
 
     scenario = Scenario(f"Bank({initial}); P1: transfer(0, 1, 10), transfer(1, 2, 5); "
                         f"P2: transfer(2, 0, 7); P3: total(), total()",
                         lambda ctx: Bank(list(initial), ctx=ctx), [mover1, mover2, auditor], check)
-    return [Plan(scenario, [Dpor(), Bounded(1, 1500), Pct(7, 400, depth=3), RandomWalk(8, 400)], _fixes(Bank))]
+    return [Plan(scenario, [Dpor(), Bounded(1, 1500), Pct(7, 400, depth=3), RandomWalk(8, 400)], bank_fixes(Bank))]
 
 
 # ------------------------------------------------------------------ disjoint transfers
@@ -260,10 +260,10 @@ def disjoint_transfers_in_parallel(Bank):
             return Finding("transfers on disjoint accounts waited for each other: P2's transfer(2, 3, 20) "
                            "could not finish while P1's transfer(0, 1, 10) was in the middle of its update, "
                            "although they share no account", "use one lock per account (not one lock for the "
-                           "whole bank) and take only the locks of src and dst")
+                           "whole bank) and take only the locks of src and dst", kind="serialized")
         return None
 
     scenario = Scenario("Bank([100, 100, 100, 100]); P1: transfer(0, 1, 10), paused right after it "
                         "changes a balance; P2: transfer(2, 3, 20), run while P1 is paused",
                         setup, [first, second], check)
-    return [Plan(scenario, [Custom(scheduler, budget=1, shrink=False)], _fixes(Bank))]
+    return [Plan(scenario, [Custom(scheduler, budget=1, shrink=False)], bank_fixes(Bank))]

@@ -127,7 +127,7 @@ def _concurrent_transfers(Bank, method, initial, movers, auditors=0) -> RealOutc
         if wrong:
             return RealOutcome(scenario, f"under {method}, P{len(movers) + i + 1}'s total() returned "
                                          f"{wrong[0]!r} while transfers were running, but the bank always "
-                                         f"holds {whole}: total() saw a transfer half done")
+                                         f"holds {whole}: total() saw a transfer half done", kind="snapshot")
     read = _parent_reads(run.obj, len(initial), scenario)
     if isinstance(read, RealOutcome):
         return RealOutcome(scenario, late=True, hung=True) if read.hung else read
@@ -139,13 +139,14 @@ def _concurrent_transfers(Bank, method, initial, movers, auditors=0) -> RealOutc
             expected[d] += a * r
     if got == list(initial) != expected:        # not a matter of timing
         return RealOutcome(scenario, f"after the transfers the parent still sees the initial balances {got!r}: "
-                                     f"{_unshared(method)}")
+                                     f"{_unshared(method)}", kind="not-shared")
     if got != expected:
         return RealOutcome(scenario, f"under {method}, after the transfers the parent sees balances {got!r} "
-                                     f"(total {sum(got)}), expected {expected!r} (total {whole}): updates were lost")
+                                     f"(total {sum(got)}), expected {expected!r} (total {whole}): updates were lost",
+                           kind="money")
     if total != whole:
         return RealOutcome(scenario, f"under {method}, after the transfers total() returned {total!r}, expected "
-                                     f"{whole}")
+                                     f"{whole}", kind="snapshot")
     return RealOutcome(scenario)
 
 

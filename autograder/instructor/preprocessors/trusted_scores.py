@@ -62,5 +62,10 @@ class TrustedScores(NbGraderPreprocessor):
             cell.outputs = report_outputs(report, hidden=call.suite.startswith("hidden"))
             # The verdicts, for the instructor's class summary (never shown to the student).
             cell.metadata.setdefault("autograder", {})["report"] = json.loads(report.to_json())
+            if report.inconclusive:      # a real run did not finish and no deadlock was found
+                cell.metadata["autograder"]["flags"] = [
+                    {"kind": "inconclusive",
+                     "detail": f"{', '.join(report.inconclusive)}: real processes did not finish; "
+                               "scored from the step-by-step checks"}]
             self.log.info("%s %s: %g of %g points", call.exercise, call.suite, report.earned, report.total)
         return nb, resources
