@@ -1,7 +1,7 @@
 """The graded exercises' checks against the corpus of known-good and known-bad answers.
 
 Every file in tests/corpus/<exercise>/ is run through both suites (visible and hidden) exactly
-as grading runs them: ``check_answer`` admits the text and runs each suite in a fresh job
+as grading runs them: ``check_suites`` reads the text and runs both suites in one fresh judge job
 (``python -m autograder.sandbox.inside``), here without the sandbox. Every ``good_*`` answer must pass
 every property; every ``bad_*`` answer must fail at least one. A suite must always finish
 with a verdict per property (no "not checked" report), and no check may crash. Seeded
@@ -19,12 +19,11 @@ from __future__ import annotations
 import json
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from autograder.sandbox.checker import check_answer
+from autograder.sandbox.checker import check_suites
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 VERDICTS = CORPUS / "verdicts.json"
@@ -48,15 +47,9 @@ def header(path: Path) -> tuple[str, str]:
 
 
 def run_both(exercise: str, path: Path, tmp_path: Path) -> dict:
-    """{suite: Report} for the corpus file saved as the answer file of ``exercise``.
-
-    The two suites run at the same time, each in its own checker subprocess: the checks keep
-    wide margins on every deadline (a correct answer needs a fraction of each), so two at
-    once on two cores give the same verdicts, in about half the wall time."""
-    source = path.read_text()
-    with ThreadPoolExecutor(max_workers=len(SUITES)) as pool:
-        futures = {suite: pool.submit(check_answer, exercise, suite, source) for suite in SUITES}
-        return {suite: future.result() for suite, future in futures.items()}
+    """{suite: Report} for the corpus file as the answer of ``exercise``: both suites from one
+    judge job, as grading runs them (every suite's rows come from the same run of every check)."""
+    return check_suites(exercise, dict.fromkeys(SUITES), path.read_text())
 
 
 def describe(reports: dict) -> str:

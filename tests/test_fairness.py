@@ -1,7 +1,7 @@
 """Grades a student cannot argue with (issue 18): the fairness corpus in tests/fairness/.
 
 Each file is an answer, graded through both suites exactly as grading runs them
-(``check_answer``: a judge job whose checks reach the answer through workers), here without
+(``check_suites``: a judge job whose checks reach the answer through workers), here without
 the sandbox. Its header says what it must get:
 
     EXPECT: pass | fail
@@ -19,13 +19,12 @@ own copy, with a fix that fits; no feedback prints a number wider than 12 digits
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from autograder.checks.weights import POINTS
-from autograder.sandbox.checker import check_answer
+from autograder.sandbox.checker import check_suites
 
 HERE = Path(__file__).resolve().parent
 FAIRNESS = HERE / "fairness"
@@ -45,10 +44,8 @@ def header(path: Path):
 
 
 def grade(exercise: str, source: str) -> dict:
-    """{suite: Report}: the two suites at once, each in its own judge job (as test_corpus)."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {suite: pool.submit(check_answer, exercise, suite, source) for suite in ("visible", "hidden")}
-        return {suite: future.result() for suite, future in futures.items()}
+    """{suite: Report}: both suites from one judge job, as grading runs them."""
+    return check_suites(exercise, {"visible": None, "hidden": None}, source)
 
 
 def text(reports: dict) -> str:

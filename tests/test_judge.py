@@ -15,7 +15,7 @@ from autograder.checks import exercise_for
 from autograder.checks.answers import cell_to_module_source
 from autograder.checks.controlled import ControlledProperty
 from autograder.judge import WorkerLost
-from autograder.sandbox.job_checks import judge_session, run_suite
+from autograder.sandbox.job_checks import judge_session, run_suites
 from autograder.worker.wire import MAX_MESSAGE, ProtocolError, decode_plain, encode
 from tests.testkit import REPO, leaked_shm_after, shm_entries, survivors
 
@@ -98,7 +98,7 @@ def test_a_whole_suite_never_runs_the_answer_in_the_judge(process_marker):
     before = shm_entries()
     try:
         with judge_session("safe_counter", cell_to_module_source(LEAKY), sandbox=None) as session:
-            report = run_suite("safe_counter", "visible", session)
+            report = run_suites("safe_counter", ["visible"], session)["visible"]
     finally:
         del os.environ[key]
     assert report.passed, report.render()

@@ -171,7 +171,7 @@ def test_a_job_past_its_deadline_is_killed_with_everything_it_started(process_ma
             while True:
                 pass
         """)
-        job = run_job("checks", {"exercise": "safe_counter", "suite": "visible", "source": answer},
+        job = run_job("checks", {"exercise": "safe_counter", "suites": ["visible"], "source": answer},
                       sandbox=Sandbox(), deadline=5)
     finally:
         del os.environ[key]
@@ -182,8 +182,8 @@ def test_a_job_past_its_deadline_is_killed_with_everything_it_started(process_ma
 def test_an_answer_cannot_forge_the_judges_reply():
     """The answer runs only in workers, whose one open descriptor is their socket to the judge:
     what it writes there is a broken message, which fails the answer, never a verdict."""
-    forged = json.dumps({"report": {"exercise": "safe_counter", "suite": "visible", "problem": "",
-                                    "results": []}})
+    forged = json.dumps({"reports": {"visible": {"exercise": "safe_counter", "suite": "visible",
+                                                 "problem": "", "results": []}}})
     answer = textwrap.dedent(f"""
         import os
         for fd in range(3, 64):

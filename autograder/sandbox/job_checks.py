@@ -1,4 +1,4 @@
-"""A checks job: the judge of one suite of one exercise's properties on one answer.
+"""A checks job: the judge of one exercise's suites on one answer.
 
 It runs outside the sandbox, as a trusted process of the grader: it never imports or runs the
 answer. It starts a worker host for the answer (autograder.worker.host, confined by the
@@ -40,13 +40,15 @@ class _AnswerModule:
             raise AnswerError(f"running your answer cell failed: {exc}") from None
 
 
-def run_suite(exercise_id: str, suite: str, session: Session) -> Report:
+def run_suites(exercise_id: str, suites: list[str], session: Session) -> dict[str, Report]:
+    """Each suite's report, from one loaded class: every suite's rows come from the same run of
+    every check (Exercise.outcomes remembers it for that class)."""
     exercise = exercise_for(exercise_id)
     try:
         cls = exercise.load(_AnswerModule(session))
     except AnswerError as exc:
-        return Report.not_checked(exercise_id, suite, exercise.table(suite), str(exc))
-    return exercise.run_suite(suite, cls)
+        return {suite: Report.not_checked(exercise_id, suite, exercise.table(suite), str(exc)) for suite in suites}
+    return {suite: exercise.run_suite(suite, cls) for suite in suites}
 
 
 @contextlib.contextmanager
@@ -71,20 +73,23 @@ def judge_session(exercise_id: str, module_source: str, *, sandbox: Sandbox | No
 
 
 def run(payload: dict) -> dict:
+    """``{"reports": {suite: report}}`` for each of ``payload["suites"]``. Every suite's rows
+    come from the same run of every check (checks/classes.py), so one job serves them all."""
     become_subreaper()     # the worker host and whatever escapes it stay ours to kill
-    exercise_id, suite = payload["exercise"], payload["suite"]
+    exercise_id, suites = payload["exercise"], payload["suites"]
     settings = payload.get("sandbox")
     sandbox = Sandbox(**settings) if isinstance(settings, dict) else None
     try:
         with judge_session(exercise_id, cell_to_module_source(payload["source"]), sandbox=sandbox) as session:
             with use(Checks(**payload.get("settings", {}))):
-                report = run_suite(exercise_id, suite, session)
+                reports = run_suites(exercise_id, suites, session)
     except HostLost as exc:
-        report = Report.not_checked(exercise_id, suite, exercise_for(exercise_id).table(suite),
-                                    f"the checks could not start the answer's workers: {exc}")
+        reports = {suite: Report.not_checked(exercise_id, suite, exercise_for(exercise_id).table(suite),
+                                             f"the checks could not start the answer's workers: {exc}")
+                   for suite in suites}
     finally:
         kill_tree(include_my_children=True)
-    return {"report": asdict(report)}
+    return {"reports": {suite: asdict(report) for suite, report in reports.items()}}
 
 
 def _last_line(log: str) -> str:

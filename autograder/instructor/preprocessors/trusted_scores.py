@@ -1,9 +1,9 @@
 """``TrustedScores``: every autograded test cell decided from the submitted answer cells.
 
 It reads each answer cell from the notebook being graded (the submitted file, with locked
-cells restored by nbgrader), runs the exercise's suites on it (each suite's judge reaches the
-answer only through sandboxed workers), or evaluates quiz answers and schedules in a sandboxed interpreter and
-judges the values itself; then it replaces each test cell's outputs with the verdict
+cells restored by nbgrader), runs the exercise's suites on it (one judge per answer, for every
+suite its test cells name; the judge reaches the answer only through sandboxed workers), or
+evaluates quiz answers and schedules in a sandboxed interpreter and judges the values itself; then it replaces each test cell's outputs with the verdict
 (verdicts.py), so nbgrader's SaveAutoGrades records exactly the trusted score. Each check
 cell also keeps its suite's report in ``metadata["autograder"]["report"]`` (the class
 summary reads it); a flag for the instructor goes in ``metadata["autograder"]["flags"]``
@@ -21,7 +21,7 @@ from autograder.checks import suite_table
 from autograder.checks.report import NOT_ANSWERED, Report
 from autograder.checks.settings import Checks
 from autograder.sandbox import Sandbox
-from autograder.sandbox.checker import CELL_DEADLINE, CHECK_DEADLINE, QUIZ_DEADLINE, check_answer
+from autograder.sandbox.checker import CELL_DEADLINE, CHECK_DEADLINE, QUIZ_DEADLINE, check_suites
 from ..test_cells import CheckCall, answer_cells, is_test_cell, read_test_cell
 from ..verdicts import answer_outputs, report_outputs
 from ..weights import Weights
@@ -30,7 +30,8 @@ from ..weights import Weights
 class TrustedScores(NbGraderPreprocessor):
     """Scores every autograded test cell from the answer cells, in sandboxes (see module doc)."""
 
-    check_deadline = Float(CHECK_DEADLINE, help="Seconds one suite of checks may take.").tag(config=True)
+    check_deadline = Float(CHECK_DEADLINE, help="Seconds the checks of one answer may take (one job runs "
+                                                "every suite the notebook's test cells name).").tag(config=True)
     quiz_deadline = Float(QUIZ_DEADLINE, help="Seconds the quiz answers of one notebook may take.").tag(config=True)
     quiz_cell_deadline = Float(CELL_DEADLINE, help="Seconds one quiz answer cell may run.").tag(config=True)
 
@@ -46,19 +47,13 @@ class TrustedScores(NbGraderPreprocessor):
         answered = answer_outputs([call for _, call in tests if not isinstance(call, CheckCall)], answers,
                                   sandbox=sandbox, deadline=self.quiz_deadline,
                                   cell_deadline=self.quiz_cell_deadline)
+        reports = self._check_reports([call for _, call in tests if isinstance(call, CheckCall)],
+                                      answers, points, sandbox, settings)
         for cell, call in tests:
             if not isinstance(call, CheckCall):
                 cell.outputs = answered[call]
                 continue
-            table = suite_table(call.exercise, call.suite, points)
-            source = answers.get(call.exercise)
-            if source is None:
-                report = Report.not_checked(call.exercise, call.suite, table,
-                                            f"{NOT_ANSWERED}: the notebook has no answer cell "
-                                            f"'{call.exercise}' (was it deleted, or its metadata lost?)")
-            else:
-                report = check_answer(call.exercise, call.suite, source, sandbox=sandbox,
-                                      deadline=self.check_deadline, table=table, settings=settings)
+            report = reports[call.exercise][call.suite]
             cell.outputs = report_outputs(report, hidden=call.suite.startswith("hidden"))
             # The verdicts, for the instructor's class summary (never shown to the student).
             cell.metadata.setdefault("autograder", {})["report"] = json.loads(report.to_json())
@@ -69,3 +64,23 @@ class TrustedScores(NbGraderPreprocessor):
                                "scored from the step-by-step checks"}]
             self.log.info("%s %s: %g of %g points", call.exercise, call.suite, report.earned, report.total)
         return nb, resources
+
+    def _check_reports(self, calls, answers, points, sandbox, settings) -> dict:
+        """``{exercise: {suite: Report}}``: each exercise's answer checked once, in one job for
+        every suite its test cells name (each suite's rows come from the same run of every check)."""
+        wanted: dict = {}
+        for call in calls:
+            wanted.setdefault(call.exercise, {})[call.suite] = suite_table(call.exercise, call.suite, points)
+        reports = {}
+        for exercise, tables in wanted.items():
+            source = answers.get(exercise)
+            if source is None:
+                reports[exercise] = {
+                    suite: Report.not_checked(exercise, suite, table,
+                                              f"{NOT_ANSWERED}: the notebook has no answer cell '{exercise}' "
+                                              f"(was it deleted, or its metadata lost?)")
+                    for suite, table in tables.items()}
+            else:
+                reports[exercise] = check_suites(exercise, tables, source, sandbox=sandbox,
+                                                 deadline=self.check_deadline, settings=settings)
+        return reports
