@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from autograder.sandbox.checker import check_suites
+from .checkkit import CheckAhead
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 VERDICTS = CORPUS / "verdicts.json"
@@ -46,7 +47,7 @@ def header(path: Path) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
-def run_both(exercise: str, path: Path, tmp_path: Path) -> dict:
+def run_both(exercise: str, path: Path) -> dict:
     """{suite: Report} for the corpus file as the answer of ``exercise``: both suites from one
     judge job, as grading runs them (every suite's rows come from the same run of every check)."""
     return check_suites(exercise, dict.fromkeys(SUITES), path.read_text())
@@ -101,6 +102,44 @@ def verdict_changes(answer: str, reports: dict, verdicts: dict) -> list[str]:
     return changes
 
 
+@pytest.fixture(scope="module")
+def checked(request):
+    """The selected corpus answers' reports, checked one ahead in collection order (checkkit)."""
+    ahead = CheckAhead()
+    for item in request.session.items:
+        if getattr(item, "originalname", None) == "test_corpus_answer":
+            exercise, path = item.callspec.params["exercise"], item.callspec.params["path"]
+            ahead.plan((exercise, path.name), lambda exercise=exercise, path=path: timed_run(exercise, path))
+    yield ahead
+    ahead.close()
+
+
+@pytest.fixture(scope="module")
+def checked_again(request, checked):
+    """Second runs for the selected test_bad_verdicts_are_deterministic items, checked one ahead:
+    planned when the first of them starts, so after every first run (``cheapest``)."""
+    ahead = CheckAhead()
+    for item in request.session.items:
+        if getattr(item, "originalname", None) == "test_bad_verdicts_are_deterministic":
+            exercise, bug = item.callspec.params["exercise"], item.callspec.params["bug"]
+            path = cheapest(exercise, bug)
+            ahead.plan((exercise, bug), lambda exercise=exercise, path=path: run_both(exercise, path))
+    yield ahead
+    ahead.close()
+
+
+def timed_run(exercise: str, path: Path) -> tuple[dict, float]:
+    started = time.monotonic()
+    return run_both(exercise, path), time.monotonic() - started
+
+
+def cheapest(exercise: str, bug: str) -> Path:
+    """The answer of a BUG category whose first run took least time (the first one if none ran)."""
+    paths = bug_categories()[(exercise, bug)]
+    timed = [(_first_runs[(exercise, p.name)][1], p) for p in paths if (exercise, p.name) in _first_runs]
+    return min(timed)[1] if timed else paths[0]
+
+
 @pytest.fixture
 def verdicts(request):
     """The recorded verdicts, or with --record-verdicts a dict whose changes are written back."""
@@ -113,12 +152,11 @@ def verdicts(request):
 
 @pytest.mark.parametrize("exercise,path", list(corpus_files()),
                          ids=[f"{e}/{p.stem}" for e, p in corpus_files()])
-def test_corpus_answer(exercise, path, tmp_path, verdicts):
+def test_corpus_answer(exercise, path, verdicts, checked):
     expect, bug = header(path)
     assert (expect == "pass") == path.name.startswith("good_"), f"{path.name}: EXPECT: {expect}"
-    started = time.monotonic()
-    reports = run_both(exercise, path, tmp_path)
-    _first_runs[(exercise, path.name)] = (reports, time.monotonic() - started)
+    reports, seconds = checked.result((exercise, path.name))
+    _first_runs[(exercise, path.name)] = (reports, seconds)
     for suite, report in reports.items():
         assert not report.problem, f"{path.name} {suite}: no property was checked\n{report.render()}"
         crashed = [r for r in report.results if r.message.startswith("the check itself failed")]
@@ -151,15 +189,13 @@ def bug_categories():
 
 @pytest.mark.parametrize("exercise,bug", list(bug_categories()),
                          ids=[f"{e}/{b}" for e, b in bug_categories()])
-def test_bad_verdicts_are_deterministic(exercise, bug, tmp_path):
+def test_bad_verdicts_are_deterministic(exercise, bug, checked_again):
     """Everything decided by controlled runs and one-child runs repeats exactly. A property
     that failed on real-run evidence (a race that showed) may pass on a run where the race
     did not show, and only those properties' points may differ (the README gives the rates)."""
-    paths = bug_categories()[(exercise, bug)]
-    timed = [(_first_runs[(exercise, p.name)][1], p) for p in paths if (exercise, p.name) in _first_runs]
-    path = min(timed)[1] if timed else paths[0]
-    first = _first_runs[(exercise, path.name)][0] if timed else run_both(exercise, path, tmp_path)
-    second = run_both(exercise, path, tmp_path)
+    path = cheapest(exercise, bug)
+    first = _first_runs[(exercise, path.name)][0] if (exercise, path.name) in _first_runs else run_both(exercise, path)
+    second = checked_again.result((exercise, bug))
     assert failing(first), f"{path.name}: nothing failed"
     fixed = [failing(reports, evidence=False) for reports in (first, second)]
     assert fixed[0] == fixed[1], (
