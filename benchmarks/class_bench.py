@@ -13,6 +13,11 @@ each in a fresh copy of the course, in one run:
 
 It prints seconds per submission for each, a line ``speed-up <x>`` (2 jobs over 1), the
 ratio to stock nbgrader, the sandbox's cost, and how many points each way gave the cheats.
+Then where one submission's time goes, each stage timed alone on the same notebooks (1 job,
+sandboxed): a fresh process importing nbgrader's autograder, the display run (the notebook
+executed in its sandbox, SandboxedExecute), the trusted checks (one judge job per answer,
+TrustedScores), and the rest of ``make grade`` per submission (the intake, nbgrader's own
+steps, the gradebook), which is the 1-job figure minus the three.
 Targets: speed-up at least 1.8 on 2 cores; at most 1.3x stock nbgrader per submission.
 
 ``--baseline DIR`` also grades the class with another checkout of the project (its own
@@ -181,6 +186,7 @@ def main() -> None:
         print(f"this checkout costs {(runs['jobs=1'][0] - seconds) / n:+.2f} s per submission against the "
               f"baseline ({runs['jobs=1'][0] / seconds:.2f}x)", flush=True)
     report_sandbox_and_scores(runs, students, n)
+    report_stages(root / "stages", students, runs["jobs=1"][0] / n)
 
 
 def report_targets(runs: dict) -> None:
@@ -203,6 +209,35 @@ def report_sandbox_and_scores(runs: dict, students, n: int) -> None:
         stock_points = sum(runs["stock nbgrader"][1].get(s, 0) for s in cheats)
         print(f"points given to {len(cheats)} cheating submissions: stock nbgrader {stock_points:g}, "
               f"trusted path {trusted:g}")
+
+
+def report_stages(folder: Path, students, per_submission: float) -> None:
+    """Each stage of one submission's grading timed alone (see the module docstring)."""
+    from autograder.instructor.preprocessors.sandboxed_execute import SandboxedExecute
+    from autograder.instructor.preprocessors.trusted_scores import TrustedScores
+
+    if folder.exists():
+        shutil.rmtree(folder)
+    build_course(folder, students, stock=False)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import nbgrader.apps.autogradeapp"], check=True, timeout=120)
+    stages = {"start a process, import nbgrader": time.perf_counter() - start,
+              "display run (sandboxed)": 0.0, "trusted checks (sandboxed workers)": 0.0}
+    for student, exercise, _ in students:
+        path = next((folder / "submitted" / student).glob("*/*.ipynb"))
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        SandboxedExecute().preprocess(nb, {"metadata": {"path": str(path.parent)}})
+        stages["display run (sandboxed)"] += (time.perf_counter() - start) / len(students)
+        start = time.perf_counter()
+        TrustedScores().preprocess(nb, {})
+        stages["trusted checks (sandboxed workers)"] += (time.perf_counter() - start) / len(students)
+    stages["the rest of make grade (intake, nbgrader, gradebook)"] = per_submission - sum(stages.values())
+    print("\nwhere one submission's time goes (each stage timed alone, 1 job):")
+    for stage, seconds in stages.items():
+        print(f"  {stage:<55} {seconds:6.2f} s  {seconds / per_submission:5.0%}")
+    if not all(seconds > 0 for name, seconds in stages.items() if not name.startswith("the rest")):
+        raise SystemExit("a stage measured nothing")
 
 
 if __name__ == "__main__":

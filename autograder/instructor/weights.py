@@ -1,4 +1,4 @@
-"""A course's own points per property: ``c.Weights.points`` in nbgrader_config.py.
+"""A course's own points per failure class: ``c.Weights.points`` in nbgrader_config.py.
 
 The default table is autograder/checks/weights.py (POINTS); a course overrides any part of
 it, e.g.::
@@ -8,7 +8,8 @@ it, e.g.::
 
 The trusted path (TrustedScores) scores with the result, and `make grade` refuses to start
 while an autograded test cell's points differ from its suite's (grading.check_test_cells),
-since nbgrader gives a cell that passes everything the cell's own points.
+since nbgrader gives a cell that passes everything the cell's own points. A table from before
+the failure classes (naming properties) is refused with the classes each suite has.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from .settings import course_config
 
 
 class Weights(Configurable):
-    points = Dict(help="Points per property, {exercise: {suite: {property: points}}}, overriding "
+    points = Dict(help="Points per failure class, {exercise: {suite: {class: points}}}, overriding "
                        "autograder/checks/weights.py POINTS (any subset of it).").tag(config=True)
 
     def table(self) -> dict:
