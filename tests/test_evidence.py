@@ -27,5 +27,7 @@ def test_lost_updates_in_real_processes_fail_the_lost_updates_class(suite):
         if not row.passed:
             break
     assert not row.passed and row.evidence, f"no lost update in {RUNS} runs\n" + report.render()
-    assert "real processes" in row.name and "lost" in row.message, report.render()
+    # The row is told from whichever real-process check showed the race (this suite's or the
+    # other's: "found by a hidden check"), so only what every telling says is asserted.
+    assert "lost" in row.message, report.render()
     assert report.earned <= sum(POINTS["safe_counter"][suite].values()) - POINTS["safe_counter"][suite]["lost_updates"]
