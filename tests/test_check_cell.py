@@ -37,6 +37,20 @@ def test_partly_correct_answer_returns_partial_points(capsys):
     assert "updates were lost" in out
 
 
+def test_the_other_test_cell_reuses_the_run_while_the_answer_is_unchanged(capsys):
+    from autograder.student.checking import reports_of
+
+    answer("racy")
+    autograder.check("safe_counter", "visible")
+    source = (SAMPLES / "racy.py").read_text().split("\n", 1)[1]
+    first = reports_of("safe_counter", source)
+    assert reports_of("safe_counter", source) is first                  # no second run
+    assert autograder.check("safe_counter", "hidden") == first["hidden"].earned
+    assert "[FAIL] no update lost or unseen" in capsys.readouterr().out
+    answer("correct")                                                    # a new answer runs afresh
+    assert autograder.check("safe_counter", "hidden") is None
+
+
 def test_nothing_passing_raises_a_one_line_failure():
     save_answer("safe_counter", "x = 1\n")
     with pytest.raises(CheckFailed, match="defines no class named SafeCounter") as info:

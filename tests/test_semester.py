@@ -331,7 +331,7 @@ def test_class_summary(semester, tmp_path):
         assert tab.evaluate("document.images.length") >= 2
         assert tab.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
         text = tab.inner_text("body")
-        assert "atomic_under_controlled_interleavings" in text and "updates were lost" in text
+        assert "lost_updates" in text and "updates were lost" in text   # the failure class, and its story
         assert "kim-lee" in text and "not on the roster" in text
         tab.close()
 

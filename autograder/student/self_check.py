@@ -12,14 +12,14 @@ from pathlib import Path
 
 from autograder.checks import EXERCISES, exercise_for
 from autograder.environment import being_graded, being_validated
-from autograder.sandbox.checker import QUIZ_DEADLINE, check_answer
+from autograder.sandbox.checker import QUIZ_DEADLINE
+from .checking import reports_of
 
 
 def run_all_suites(exercise_id: str, source: str, say=print) -> tuple[float, float]:
     """Every suite of one exercise, rendered as feedback renders it; returns (earned, total)."""
     earned = total = 0.0
-    for suite in exercise_for(exercise_id).suites:
-        report = check_answer(exercise_id, suite, source)
+    for suite, report in reports_of(exercise_id, source).items():
         say(report.render(detailed=not suite.startswith("hidden")))
         earned, total = earned + report.earned, total + report.total
     say(f"=> {exercise_id}: the grader would award {earned:g} of {total:g} points\n")
