@@ -52,13 +52,16 @@ def check_suites(exercise_id: str, suites: dict, cell_source: str, *, sandbox: S
     tables = {suite: table or suite_table(exercise_id, suite) for suite, table in suites.items()}
     unfinished = placeholders(cell_source)
     if "__init__" in unfinished:
-        return {suite: Report.not_checked(exercise_id, suite, table, _not_answered(unfinished))
-                for suite, table in tables.items()}
+        return _not_checked(exercise_id, tables, _not_answered(unfinished))
     reports = _checked(exercise_id, tables, cell_source, sandbox, deadline, settings or Checks())
     if unfinished and all(report.earned == 0 for report in reports.values()):
-        return {suite: Report.not_checked(exercise_id, suite, table, _not_answered(unfinished))
-                for suite, table in tables.items()}
+        return _not_checked(exercise_id, tables, _not_answered(unfinished))
     return reports
+
+
+def _not_checked(exercise_id: str, tables: dict, problem: str) -> dict[str, Report]:
+    """Every suite of ``tables`` not checked, for the same ``problem``."""
+    return {suite: Report.not_checked(exercise_id, suite, table, problem) for suite, table in tables.items()}
 
 
 def _not_answered(functions: list[str]) -> str:
@@ -70,7 +73,7 @@ def _not_answered(functions: list[str]) -> str:
 
 def _checked(exercise_id, tables, cell_source, sandbox, deadline, settings) -> dict[str, Report]:
     def not_checked(problem):
-        return {suite: Report.not_checked(exercise_id, suite, table, problem) for suite, table in tables.items()}
+        return _not_checked(exercise_id, tables, problem)
 
     try:
         notes = notes_text(lint(exercise_id, cell_source))
