@@ -13,6 +13,8 @@ import os
 from time import monotonic as _monotonic   # bound now: a controlled run replaces time.monotonic in
 #                                             its thread, and the judge's own deadlines there stay real
 
+from .affinity import machine_cpus
+
 MAX_STRETCH = 8.0
 
 
@@ -22,7 +24,7 @@ def machine_share() -> float:
         load = os.getloadavg()[0]
     except OSError:
         return 1.0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = len(machine_cpus())     # the machine's, also in a judge pinned to one CPU
     return 1.0 if load <= cores else max(cores / load, 1.0 / MAX_STRETCH)
 
 

@@ -24,6 +24,9 @@ START_METHOD = "COURSE_START_METHOD"
 GRADEBOOK_URL = "COURSE_GRADEBOOK_URL"
 #: tests mark the processes of one run with it; the sandbox passes it on so they can find leftovers
 TEST_MARKER = "COURSE_TEST_MARKER"
+#: the CPUs a judge had before it pinned itself to one (autograder/affinity.py), e.g. "0,1": its
+#: workers' deadlines still count the whole machine's share, and real runs get them all back
+MACHINE_CPUS = "AUTOGRADER_MACHINE_CPUS"
 
 
 def being_graded() -> bool:

@@ -32,7 +32,7 @@ def test_autograder_never_imports_course(path):
 # Inside autograder/, each layer uses only the layers below it (the shared helpers are used by
 # all): engine < checks < sandbox < instructor < student (the notebooks' API) < the root
 # package, which only re-exports the student API. docs/architecture.md draws the same picture.
-SHARED = ("autograder.deadlines", "autograder.processes", "autograder.process_batch", "autograder.parsing",
+SHARED = ("autograder.affinity", "autograder.deadlines", "autograder.processes", "autograder.process_batch", "autograder.parsing",
           "autograder.environment", "autograder.spreadsheet", "autograder.sharing", "autograder.worker")
 RANK = {**dict.fromkeys(SHARED, 0), "autograder.engine": 1, "autograder.judge": 1.5, "autograder.checks": 2,
         "autograder.sandbox": 3, "autograder.instructor": 4, "autograder.student": 5, "autograder": 6}

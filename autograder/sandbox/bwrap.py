@@ -25,7 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder.environment import TEST_MARKER
+from autograder.environment import MACHINE_CPUS, TEST_MARKER
 
 # /etc entries a Python job needs (dynamic linker, time zone, name service for localhost,
 # Debian's alternatives symlinks); the rest of /etc may hold secrets and stays out.
@@ -34,7 +34,7 @@ ETC_ENTRIES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezo
                "alternatives", "fonts", "ssl")
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # Environment variables a job may inherit (the test suite's process marker); all else is set here.
-PASSED_ENV = (TEST_MARKER,)
+PASSED_ENV = (TEST_MARKER, MACHINE_CPUS)
 
 
 class SandboxUnavailable(RuntimeError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import asdict
 
+from autograder.affinity import one_cpu
 from autograder.checks import exercise_for
 from autograder.checks.answers import AnswerError, cell_to_module_source
 from autograder.checks.report import Report
@@ -80,7 +81,9 @@ def run(payload: dict) -> dict:
     settings = payload.get("sandbox")
     sandbox = Sandbox(**settings) if isinstance(settings, dict) else None
     try:
-        with judge_session(exercise_id, cell_to_module_source(payload["source"]), sandbox=sandbox) as session:
+        # the judge and the workers it starts share one CPU: a round trip between them then
+        # costs a quarter of what it costs across two (autograder/affinity.py)
+        with one_cpu(), judge_session(exercise_id, cell_to_module_source(payload["source"]), sandbox=sandbox) as session:
             with use(Checks(**payload.get("settings", {}))):
                 reports = run_suites(exercise_id, suites, session)
     except HostLost as exc:

@@ -25,6 +25,7 @@ import sys
 import traceback
 import types
 
+from autograder.affinity import every_cpu
 from autograder.deadlines import Deadline
 from autograder.process_batch import ProcessBatch
 from autograder.sharing import (describe, find_path, find_unpicklable, is_real_primitive, real_multiprocessing_types,
@@ -275,6 +276,7 @@ class Worker:
             raise ProtocolError("a batch without a deadline")
         socks = [socket.socket(fileno=fd) for fd in self.channel.take_fds(body.get("children", 0))]
         ctx = multiprocessing.get_context(self.method)
+        every_cpu()     # the judge pinned this worker to its own CPU; real children race on all of them
         # a forked child inherits every descriptor here: it closes its parent's link and its
         # siblings' sockets (a spawned one receives only its own)
         inherited = [self.channel.fileno(), *(s.fileno() for s in socks)] if self.method == "fork" else []
