@@ -261,17 +261,19 @@ def remote_throughput(cap):
     """DPOR on each graded scenario that starts with a DPOR search: in-process vs remote."""
     import dataclasses
 
+    from autograder.affinity import one_cpu
     from autograder.checks.searches import Dpor
     from autograder.sandbox.job_checks import judge_session
 
     print(f"\n== 4. the judge: DPOR on the graded scenarios, the class here vs. each process a worker "
-          f"(unsandboxed host; at most {cap:,} executions)")
+          f"(unsandboxed host, the judge and its workers on one CPU as when grading; at most {cap:,} "
+          f"executions)")
     print(f"  {'scenario':<70} {'execs':>6} {'here/s':>8} {'judge/s':>8} {'ratio':>6}")
     totals = [0, 0.0, 0.0]
     for exercise_id in EXERCISES:
         exercise, cls = solution_class(exercise_id)
         source = (Path(sys.modules[cls.__module__].__file__)).read_text()
-        with judge_session(exercise_id, source, sandbox=None) as session:
+        with one_cpu(), judge_session(exercise_id, source, sandbox=None) as session:
             remote = session.load_class(exercise.class_name)
             for prop in controlled_properties(exercise):
                 runtime = session.runtime(prop.globals_mode)
