@@ -10,12 +10,13 @@ docs/architecture.md lists them all.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from traitlets import Float, Integer
 from traitlets.config import Config, Configurable
 from traitlets.config.loader import PyFileConfigLoader
+
+from autograder.affinity import machine_cpus
 
 
 class Grading(Configurable):
@@ -30,7 +31,7 @@ class Grading(Configurable):
     def job_count(self) -> int:
         if self.jobs > 0:
             return self.jobs
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return len(machine_cpus())
 
 
 def course_config(course: Path) -> Config:
