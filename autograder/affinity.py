@@ -14,19 +14,25 @@ Two things must not change with the pinning: deadlines still count the share of 
 machine (:data:`autograder.environment.MACHINE_CPUS`, read by autograder.deadlines), and a
 real-process run's children get every CPU back (:func:`every_cpu`, in the worker that starts
 them): their races need cores running side by side.
+
+``make grade --jobs N`` with N no more than the CPUs goes one step further (:class:`JobCpus`):
+each grading job holds one CPU for a whole submission, so its nbgrader process and display run
+land on the same CPU as its judge, never on the CPU where another job's judge is in the middle
+of its round trips.
 """
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import os
+import queue
 import stat
 import tempfile
 from pathlib import Path
 
 from .environment import MACHINE_CPUS
 
-__all__ = ["one_cpu", "every_cpu", "machine_cpus"]
+__all__ = ["JobCpus", "one_cpu", "every_cpu", "machine_cpus"]
 
 
 def machine_cpus() -> set[int]:
@@ -77,6 +83,53 @@ def one_cpu():
             os.close(claim)
         return
     yield None
+
+
+class JobCpus:
+    """One CPU per grading job, for jobs running side by side in threads of one process.
+
+    Enabled when 2 <= ``jobs`` <= the machine's CPUs (otherwise :meth:`held` pins nothing). While
+    enabled (the ``with`` block), MACHINE_CPUS names the machine's CPUs, so that what a pinned
+    job starts still counts deadlines in the whole machine's share and its judge claims the
+    job's CPU (it runs on it). Invariant: each CPU is held by at most one thread at a time."""
+
+    def __init__(self, jobs: int):
+        self._cpus = sorted(machine_cpus())
+        self.enabled = hasattr(os, "sched_setaffinity") and 2 <= jobs <= len(self._cpus)
+        self._free: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for cpu in self._cpus[:jobs] if self.enabled else ():
+            self._free.put(cpu)
+        self._before: str | None = None
+
+    def __enter__(self) -> "JobCpus":
+        if self.enabled:
+            self._before = os.environ.get(MACHINE_CPUS)
+            os.environ[MACHINE_CPUS] = ",".join(map(str, self._cpus))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.enabled:
+            if self._before is None:
+                os.environ.pop(MACHINE_CPUS, None)
+            else:
+                os.environ[MACHINE_CPUS] = self._before
+
+    @contextlib.contextmanager
+    def held(self):
+        """Pin the calling thread (and what it starts) to a free CPU for the block; yields it, or
+        None when not enabled. Never waits: at most ``jobs`` threads hold a CPU at once."""
+        if not self.enabled:
+            yield None
+            return
+        cpu = self._free.get_nowait()
+        try:
+            with contextlib.suppress(OSError):      # not allowed here: the job runs unpinned
+                os.sched_setaffinity(0, {cpu})      # Linux: the calling thread only
+            yield cpu
+        finally:
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(0, self._cpus)
+            self._free.put(cpu)
 
 
 def _claim(path: Path) -> int | None:

@@ -5,23 +5,20 @@ Prints:
 2. for each known-bad answer in tests/corpus: the first property that fails it and, when
    that property is a controlled-interleaving one, how many schedules it took to fail;
 3. wall time of one exercise's checks (visible + hidden suites, each in its subprocess)
-   for a correct answer;
-4. grading time per submission under `nbgrader autograde` (one correct submission per
-   graded lesson, in a scratch course).
+   for a correct answer.
 
-Run:  .venv/bin/python benchmarks/grading_bench.py [--skip-nbgrader]
+Grading whole submissions under nbgrader is benchmarks/class_bench.py.
+
+Run:  .venv/bin/python benchmarks/grading_bench.py
 """
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import nbformat
 
 import autograder.engine as controlled
 from autograder.checks.answers import load_answer
@@ -116,39 +113,12 @@ def check_times() -> None:
         print(f"  {folder.name:<14} {total:5.1f} s  ({parts})   target <= 6 s   [{good.stem}]")
 
 
-def nbgrader_times() -> None:
-    print("\n== 4. grading time per submission under nbgrader autograde (correct answers)")
-    from autograder.instructor.demo import solved
-    from autograder.instructor.grading import grade_submission, register_assignments
-
-    with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
-        course = Path(tmp)
-        os.environ["COURSE_GRADEBOOK_URL"] = f"sqlite:///{course / 'gradebook.db'}"
-        shutil.copytree(REPO / "source", course / "source")
-        shutil.copyfile(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
-        assignments = sorted(p.name for p in (REPO / "source").iterdir() if p.is_dir())
-        for a in assignments:
-            nb = f"{a}/{a}.ipynb"
-            out = course / "submitted" / "student" / nb
-            out.parent.mkdir(parents=True)
-            nbformat.write(solved(REPO / "release" / nb, REPO / "source" / nb), out)
-        register_assignments(course, assignments)
-        for a in assignments:
-            t0 = time.perf_counter()
-            result = grade_submission(course, "student", a, deadline=300)
-            print(f"  {a:<20} {time.perf_counter() - t0:5.1f} s   executed={result.executed} "
-                  f"(target: a lesson autogrades in <= 20 s)")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-nbgrader", action="store_true", help="skip section 4 (slowest)")
-    args = parser.parse_args()
+    parser.parse_args()
     schedules_per_second()
     first_failures()
     check_times()
-    if not args.skip_nbgrader:
-        nbgrader_times()
     return 0
 
 

@@ -1,16 +1,18 @@
 """A judge and its workers share one CPU (round trips on one core cost a quarter of those across
 two), judges at the same time claim different CPUs, deadlines still count the whole machine,
-and a real run's children race on every CPU (autograder/affinity.py)."""
+a real run's children race on every CPU, and grading jobs side by side each keep a CPU for a
+whole submission (autograder/affinity.py)."""
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 
 import pytest
 
-from autograder.affinity import machine_cpus, one_cpu
+from autograder.affinity import JobCpus, machine_cpus, one_cpu
 from autograder.checks.answers import cell_to_module_source
 from autograder.checks.realrun import Call, run_real
 from autograder.deadlines import machine_share
@@ -95,3 +97,46 @@ def test_the_workers_share_the_judges_cpu_and_real_children_get_every_cpu():
         assert run.ok, run.problem()
         for outcome in run.outcomes:
             assert outcome.returned and outcome.returned[-1] == repr(sorted(CPUS)), outcome
+
+
+CHILD_VIEW = ("import os; from autograder.affinity import one_cpu\n"
+              "with one_cpu() as cpu: print(sorted(os.sched_getaffinity(0)), cpu, os.environ['" + MACHINE_CPUS + "'])")
+
+
+@pytest.mark.skipif(len(CPUS) < 2, reason="one CPU: there is nothing to share out (checked in the next test)")
+def test_grading_jobs_side_by_side_each_keep_a_cpu_for_a_whole_submission():
+    """Two jobs on two CPUs: each thread's processes (here a child that, like a judge, then pins
+    itself) stay on the job's CPU, the two jobs never share one, deadlines still count the
+    whole machine, and every thread gets every CPU back."""
+    seen: dict[str, str] = {}
+    both_in = threading.Barrier(2, timeout=60)
+    with JobCpus(2) as cpus:
+        assert cpus.enabled and os.environ[MACHINE_CPUS] == ",".join(map(str, sorted(CPUS)))
+
+        def job(name: str) -> None:
+            with cpus.held() as cpu:
+                both_in.wait()                 # both hold a CPU at once
+                seen[name] = (cpu, in_a_child(CHILD_VIEW))
+            seen[name + " after"] = sorted(os.sched_getaffinity(0))
+
+        threads = [threading.Thread(target=job, args=(name,)) for name in ("a", "b")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+            assert not t.is_alive()
+    assert seen["a"][0] != seen["b"][0]
+    machine = ",".join(map(str, sorted(CPUS)))
+    for name in ("a", "b"):
+        cpu = seen[name][0]
+        assert seen[name][1] == f"[{cpu}] {cpu} {machine}"
+        assert seen[name + " after"] == sorted(CPUS)
+    assert MACHINE_CPUS not in os.environ
+
+
+def test_job_cpus_pin_nothing_for_one_job_or_more_jobs_than_cpus():
+    for jobs in (1, len(CPUS) + 1):
+        with JobCpus(jobs) as cpus:
+            assert not cpus.enabled and MACHINE_CPUS not in os.environ
+            with cpus.held() as cpu:
+                assert cpu is None and os.sched_getaffinity(0) == CPUS

@@ -37,8 +37,8 @@ def test_an_exception_while_grading_one_submission_is_its_flag(monkeypatch, tmp_
 
     monkeypatch.setattr(grading, "grade_submission", fake_grade)
     results = grading.grade_all(tmp_path, [("alice", "02-locks"), ("bob", "02-locks"), ("carol", "02-locks")],
-                                db_url="sqlite://", deadline=5, sandbox=False, jobs=2, names=[],
-                                workdir=tmp_path, progress=False, roster=Roster())
+                                db_url="sqlite://", deadline=5, sandbox=False, jobs=2, structure=None,
+                                workdir=tmp_path, progress=False, roster=Roster()).results
     assert [r.student for r in results] == ["alice", "bob", "carol"]
     bob = results[1]
     assert not bob.executed and "File name too long" in bob.reason

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import shutil
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -80,11 +81,18 @@ def register_assignments(course: Path, names: list[str], db_url: str, scratch: P
                 raise GradebookError(f"nbgrader generate_assignment {name} failed: {run.last_error()}")
 
 
-def structure_gradebook(course: Path, names: list[str], db_url: str, folder: Path) -> Path:
-    """A SQLite gradebook holding only the assignments (no student, no grade), due dates as
-    in the course's gradebook: each grading job starts from a copy of it."""
+def register_with_structure(course: Path, names: list[str], db_url: str, folder: Path) -> Path:
+    """Register the assignments in the course's gradebook (student versions in
+    ``folder/release``) and build the structure gradebook that each grading job starts from
+    (``folder/structure.db``: only the assignments, no student, no grade, due dates as in the
+    course's gradebook). The two registrations are independent nbgrader runs (about 2 s per
+    assignment each), so they run side by side; returns the structure's path."""
     path = folder / "structure.db"
-    register_assignments(course, names, f"sqlite:///{path}", folder / "release")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        both = [pool.submit(register_assignments, course, names, db_url, folder / "release"),
+                pool.submit(register_assignments, course, names, f"sqlite:///{path}", folder / "structure-release")]
+        for done in both:
+            done.result()
     with _gradebook(db_url) as course_gb, _gradebook(f"sqlite:///{path}") as gb:
         for name in names:
             gb.update_or_create_assignment(name, duedate=course_gb.find_assignment(name).duedate)

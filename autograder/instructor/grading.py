@@ -22,13 +22,15 @@ import json
 import sys
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from . import feedback, gradebook, grades, intake, roster as rosters
 from .cell_changes import changed_cells
+from .feedback_jobs import feedback_for
 from .flags import (FEEDBACK_FAILED, GRADER_ERROR, LATE, MANUAL, NOT_EXECUTED, NOT_ON_ROSTER, REFUSED_FILE,
                     UNKNOWN_ASSIGNMENT, Flag)
 from .flags import from_notebook as flags_from_notebook
@@ -38,6 +40,7 @@ from .report import SubmissionResult, read_report, render_table, write_report
 from .roster import Roster
 from .selection import Selection
 from .settings import Grading, course_config
+from autograder.affinity import JobCpus
 from autograder.processes import become_subreaper
 
 __all__ = ["SubmissionResult", "assignments", "notebooks_of", "find_submissions", "grade_course"]
@@ -152,34 +155,58 @@ class Progress:
         self._bar.close()
 
 
+@dataclass
+class GradingRun:
+    """What :func:`grade_all` did: a result per submission, and the feedback pages it made
+    while grading (``pages``) or could not make (``page_flags``)."""
+    results: list[SubmissionResult]
+    pages: set[tuple[str, str]] = field(default_factory=set)
+    page_flags: list[Flag] = field(default_factory=list)
+
+
 def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, deadline: float,
-              sandbox: bool, jobs: int, names: list[str], workdir: Path, progress: bool,
-              roster: Roster) -> list[SubmissionResult]:
-    """Grade ``submissions`` ``jobs`` at a time; this thread alone writes the gradebook. A
-    student the roster does not admit is graded into their own gradebook only: their grade is
-    read from it and reported (flagged), and the course's gradebook never hears of them."""
+              sandbox: bool, jobs: int, structure: Path | None, workdir: Path, progress: bool,
+              roster: Roster, feedback_deadline: float | None = None) -> GradingRun:
+    """Grade ``submissions`` ``jobs`` at a time, each job on a CPU of its own when there are
+    enough (affinity.JobCpus); this thread alone writes the gradebook. A student the roster
+    does not admit is graded into their own gradebook only: their grade is read from it and
+    reported (flagged), and the course's gradebook never hears of them. With
+    ``feedback_deadline``, a grade that is final once merged gets its feedback page from the
+    same pool, queued behind the submissions still to grade: the pages fill the CPUs that the
+    last, longest submissions leave idle."""
     known = set(assignments(course))
-    structure = gradebook.structure_gradebook(course, names, db_url, workdir) if names else None
     bar = Progress(len(submissions), progress)
     caps = intake.Intake(config=course_config(course))
+    cpus = JobCpus(jobs)
 
     def one(student: str, assignment: str):
         bar.started(student)
         try:
             who = roster.students.get(student)
-            return grade_submission(course, student, assignment, deadline=deadline, sandbox=sandbox,
-                                    structure=structure, workdir=workdir,
-                                    first_name=who.first_name if who else None,
-                                    last_name=who.last_name if who else None,
-                                    extension=roster.extensions.get((student, assignment)), caps=caps)
+            with cpus.held():
+                return grade_submission(course, student, assignment, deadline=deadline, sandbox=sandbox,
+                                        structure=structure, workdir=workdir,
+                                        first_name=who.first_name if who else None,
+                                        last_name=who.last_name if who else None,
+                                        extension=roster.extensions.get((student, assignment)), caps=caps)
         except Exception as exc:            # this submission's failure, never the run's
             return _grader_error(SubmissionResult(student, assignment, executed=False), exc), None
         finally:
             bar.finished(student)
 
+    def page_if_final(student: str, assignment: str) -> None:
+        try:
+            grade = grades.read(db_url, [(student, assignment)]).get((student, assignment))
+        except Exception:                   # left to the run's feedback step
+            return
+        if grade is not None and grade.submitted and not grade.pending:
+            pages[(student, assignment)] = pool.submit(feedback_for, course, student, assignment, db_url=db_url,
+                                                       deadline=feedback_deadline)
+
     results = []
+    pages: dict[tuple[str, str], Future] = {}
     try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        with cpus, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = [pool.submit(one, student, assignment) for student, assignment in submissions]
             for future in as_completed(futures):
                 result, job_db = future.result()
@@ -191,6 +218,8 @@ def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, 
                     if job_db is not None:
                         if admitted:
                             gradebook.merge_submission(job_db, db_url, result.assignment, result.student)
+                            if feedback_deadline is not None:
+                                page_if_final(result.student, result.assignment)
                         else:
                             fill(result, grades.read(f"sqlite:///{job_db}", [(result.student, result.assignment)]))
                         job_db.unlink()
@@ -203,7 +232,8 @@ def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, 
                 results.append(result)
     finally:
         bar.close()
-    return sorted(results, key=lambda r: (r.student, r.assignment))
+    flags = [flag for flag in (page.result() for page in pages.values()) if flag is not None]
+    return GradingRun(sorted(results, key=lambda r: (r.student, r.assignment)), set(pages), flags)
 
 
 def _grader_error(result: SubmissionResult, exc: Exception) -> SubmissionResult:
@@ -316,11 +346,13 @@ def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool =
     check_test_cells(course, names)
     with tempfile.TemporaryDirectory(prefix="grading-") as tmp:
         workdir = Path(tmp)
-        gradebook.register_assignments(course, names, db_url, workdir / "release")
+        structure = gradebook.register_with_structure(course, names, db_url, workdir) if names else None
         roster = rosters.read(db_url)
-        results = grade_all(course, chosen, db_url=db_url, deadline=deadline, sandbox=sandbox,
-                            jobs=jobs or settings.job_count(), names=names, workdir=workdir,
-                            progress=sys.stderr.isatty() if progress is None else progress, roster=roster)
+        run = grade_all(course, chosen, db_url=db_url, deadline=deadline, sandbox=sandbox,
+                        jobs=jobs or settings.job_count(), structure=structure, workdir=workdir,
+                        progress=sys.stderr.isatty() if progress is None else progress, roster=roster,
+                        feedback_deadline=settings.command_deadline)
+        results = run.results
         for result in results:
             if result.assignment in known:
                 result.flags += cell_flags(course, result, workdir / "release", workdir / "intake")
@@ -333,9 +365,9 @@ def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool =
     for result in recorded:
         fill(result, found)
     _, failed = feedback.generate(course, [found[k] for k in ((r.student, r.assignment) for r in recorded)
-                                           if k in found],
+                                           if k in found and k not in run.pages],
                                   db_url=db_url, deadline=settings.command_deadline, jobs=jobs or settings.job_count())
-    intake.add_flags(results, failed)
+    intake.add_flags(results, failed + run.page_flags)
     grades.write_grades_csv(course / "grades.csv", db_url, rosters.read(db_url))
     write_report(course / "grading-report.csv", results, keep_others=not selection.everything)
     say(render_table(results))
