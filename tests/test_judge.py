@@ -7,13 +7,17 @@ from __future__ import annotations
 import builtins
 import importlib.util
 import os
+import shutil
 import sys
+import tempfile
 
 import pytest
 
 from autograder.checks import exercise_for
 from autograder.checks.answers import cell_to_module_source
 from autograder.checks.controlled import ControlledProperty
+from autograder.checks.safe_counter.real_processes import shared_across_processes
+from autograder.checks.settings import Checks, use
 from autograder.judge import WorkerLost
 from autograder.sandbox.job_checks import judge_session, run_suites
 from autograder.worker.wire import MAX_MESSAGE, ProtocolError, decode_plain, encode
@@ -127,6 +131,25 @@ def test_a_worker_that_breaks_the_protocol_fails_only_its_call():
         fresh = cls(5)                    # a new plain worker: the suite goes on
         fresh.increment(1)
         assert fresh.value == 6
+
+
+def test_an_unsandboxed_suite_leaves_nothing_in_the_temp_folder(monkeypatch):
+    """Without a sandbox (a student's own check(), --no-sandbox) the worker host's answer folder,
+    and the pymp-* folder (forkserver's listener socket) of each real-run worker it killed, are
+    gone once the suite is over."""
+    folder = tempfile.mkdtemp(prefix="tmpcheck-")    # short: AF_UNIX paths inside it
+    monkeypatch.setenv("TMPDIR", folder)
+    monkeypatch.setattr(tempfile, "tempdir", folder)
+    path = CORPUS / "safe_counter" / "good_rlock.py"
+    try:
+        with use(Checks(start_methods=["forkserver"])):
+            with judge_session("safe_counter", cell_to_module_source(path.read_text()), sandbox=None) as session:
+                result = shared_across_processes(session.load_class("SafeCounter"))
+        assert result.passed, result.render()
+        left = sorted(os.listdir(folder))
+        assert [name for name in left if name.startswith(("answer-", "pymp-"))] == [], left
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_values_cross_as_plain_data_only():

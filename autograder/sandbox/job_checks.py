@@ -58,11 +58,13 @@ def judge_session(exercise_id: str, module_source: str, *, sandbox: Sandbox | No
     ``sandbox``, or not), for the length of the block; HostLost if the host did not start.
     Everything the host started is gone afterwards."""
     host = start_worker_host(exercise_id, module_source, sandbox=sandbox)
+    folder = None
     try:
         try:
             link = HostLink(host.control)
         except HostLost as exc:
             raise HostLost(f"{exc}{_last_line(host.log_tail())}") from None
+        folder = link.hello.get("folder")
         session = Session(link, exercise_id, module_source)
         try:
             yield session
@@ -70,7 +72,7 @@ def judge_session(exercise_id: str, module_source: str, *, sandbox: Sandbox | No
             session.close()
             link.stop()
     finally:
-        host.stop()
+        host.stop(folder)
 
 
 def run(payload: dict) -> dict:

@@ -11,9 +11,11 @@ import json
 import os
 import secrets
 import selectors
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -135,13 +137,21 @@ class WorkerHost:
     limits: Limits
     log: "_LogTail"
 
-    def stop(self) -> None:
+    def stop(self, folder=None) -> None:
+        """End the host and all it started. ``folder`` is the one the host said (in its hello)
+        it keeps its answer and its workers' temp folders in: the host removes it as it ends,
+        but the kill here may come first, so it is removed here too, once everything is dead
+        (unless sandboxed: it was in the sandbox's private /tmp). Only an ``answer-*`` folder
+        right in our temp folder is removed (the name came from the host)."""
         try:
             self.control.close()
         except OSError:
             pass
         _stop(self.proc, sandboxed=self.sandboxed)
         self.log.join()
+        if not self.sandboxed and type(folder) is str and os.path.basename(folder).startswith("answer-") \
+                and os.path.dirname(folder) == tempfile.gettempdir():
+            shutil.rmtree(folder, ignore_errors=True)
 
     def log_tail(self) -> str:
         return self.log.text()

@@ -10,7 +10,8 @@ the answer's module to its folder and compiles it, but never executes it; then, 
   end back with the reply ``{"forked": [id, ...]}`` (SCM_RIGHTS). Workers are forked ahead of
   need while the judge asks nothing (a pool), and each runs in a process group of its own.
 * ``{"kill": [id, ...]}``: those workers and what they started are killed (and reaped soon).
-* ``{"stop": true}`` or the end of the control socket: everything is killed; the host exits.
+* ``{"stop": true}`` or the end of the control socket: everything is killed; the host removes
+  its folder (the temp folder of everything it started: TMPDIR) and exits.
 
 The host is not dumpable, so no worker (same uid) can attach to it: every socket passes
 through it, and the workers must not be able to reach one that is not theirs.
@@ -23,6 +24,7 @@ import ctypes
 import importlib
 import os
 import select
+import shutil
 import signal
 import socket
 import sys
@@ -60,6 +62,12 @@ def serve(control_fd: int, exercise_id: str, source: str) -> None:
         except ImportError:  # pragma: no cover - a platform without it
             pass
     folder = tempfile.mkdtemp(prefix="answer-")
+    # Every temp folder the workers and their children make goes inside this one (pymp-*, the
+    # folder of a forkserver's socket, which multiprocessing removes only at a normal exit: a
+    # killed worker leaves it), so removing it at the end leaves nothing behind. Set before
+    # any fork: forked workers keep tempfile.tempdir, spawned children read TMPDIR. It stays
+    # short (AF_UNIX socket paths are at most 108 bytes). In a sandbox /tmp is private anyway.
+    tempfile.tempdir = os.environ["TMPDIR"] = folder
     name = f"answer_{exercise_id}"
     path = os.path.join(folder, f"{name}.py")
     with open(path, "w") as f:
@@ -74,12 +82,14 @@ def serve(control_fd: int, exercise_id: str, source: str) -> None:
     except (ValueError, RecursionError, MemoryError) as exc:
         code = None
         hello["syntax"] = [0, f"{type(exc).__name__}: {exc}"[:500]]
+    hello["folder"] = folder       # the judge removes it if this host is killed before it does
     host = _Host(Channel(socket.socket(fileno=control_fd)), name, path, code)
-    host.channel.send({"hello": hello})
     try:
+        host.channel.send({"hello": hello})
         host.loop()
     finally:
         host.kill_everything()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Host:
