@@ -68,21 +68,33 @@ def one_cpu():
         claim = _claim(folder / f"cpu{cpu}")
         if claim is None:
             continue
-        before = os.environ.get(MACHINE_CPUS)
-        os.environ[MACHINE_CPUS] = ",".join(map(str, allowed))
         try:
-            os.sched_setaffinity(0, {cpu})
-            yield cpu
+            with _machine_named(allowed):
+                os.sched_setaffinity(0, {cpu})
+                try:
+                    yield cpu
+                finally:
+                    with contextlib.suppress(OSError):
+                        os.sched_setaffinity(0, allowed)
         finally:
-            with contextlib.suppress(OSError):
-                os.sched_setaffinity(0, allowed)
-            if before is None:
-                os.environ.pop(MACHINE_CPUS, None)
-            else:
-                os.environ[MACHINE_CPUS] = before
             os.close(claim)
         return
     yield None
+
+
+@contextlib.contextmanager
+def _machine_named(cpus: list[int]):
+    """MACHINE_CPUS names ``cpus`` for the block (then is as it was): what a pinned process
+    starts still counts deadlines in the whole machine's share (machine_cpus)."""
+    before = os.environ.get(MACHINE_CPUS)
+    os.environ[MACHINE_CPUS] = ",".join(map(str, cpus))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(MACHINE_CPUS, None)
+        else:
+            os.environ[MACHINE_CPUS] = before
 
 
 class JobCpus:
@@ -99,20 +111,15 @@ class JobCpus:
         self._free: queue.SimpleQueue[int] = queue.SimpleQueue()
         for cpu in self._cpus[:jobs] if self.enabled else ():
             self._free.put(cpu)
-        self._before: str | None = None
+        self._naming = contextlib.ExitStack()
 
     def __enter__(self) -> "JobCpus":
         if self.enabled:
-            self._before = os.environ.get(MACHINE_CPUS)
-            os.environ[MACHINE_CPUS] = ",".join(map(str, self._cpus))
+            self._naming.enter_context(_machine_named(self._cpus))
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.enabled:
-            if self._before is None:
-                os.environ.pop(MACHINE_CPUS, None)
-            else:
-                os.environ[MACHINE_CPUS] = self._before
+        self._naming.close()
 
     @contextlib.contextmanager
     def held(self):

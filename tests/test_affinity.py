@@ -108,7 +108,7 @@ def test_grading_jobs_side_by_side_each_keep_a_cpu_for_a_whole_submission():
     """Two jobs on two CPUs: each thread's processes (here a child that, like a judge, then pins
     itself) stay on the job's CPU, the two jobs never share one, deadlines still count the
     whole machine, and every thread gets every CPU back."""
-    seen: dict[str, str] = {}
+    seen: dict = {}
     both_in = threading.Barrier(2, timeout=60)
     with JobCpus(2) as cpus:
         assert cpus.enabled and os.environ[MACHINE_CPUS] == ",".join(map(str, sorted(CPUS)))

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -160,8 +160,8 @@ class GradingRun:
     """What :func:`grade_all` did: a result per submission, and the feedback pages it made
     while grading (``pages``) or could not make (``page_flags``)."""
     results: list[SubmissionResult]
-    pages: set[tuple[str, str]] = field(default_factory=set)
-    page_flags: list[Flag] = field(default_factory=list)
+    pages: set[tuple[str, str]]
+    page_flags: list[Flag]
 
 
 def grade_all(course: Path, submissions: list[tuple[str, str]], *, db_url: str, deadline: float,
