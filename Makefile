@@ -97,17 +97,23 @@ selfcheck: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python -m course.contention.bench $(if $(QUEUE_FROM),--queue-from $(QUEUE_FROM))
 
+# pytest processes side by side (pytest-xdist), one per core up to 4; TEST_WORKERS=0 runs the
+# tests in one process. Each test module stays in one worker (--dist loadfile): a module's
+# fixtures are made once, and tests/checkkit.py checks its answers in collection order.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+XDIST := -n $(TEST_WORKERS) --dist loadfile
+
 # Everything (what CI runs, as test-fast then test-full). The tiers: tests/conftest.py FAST_TIER.
 test: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
-# Static, engine and check tests: no nbgrader run, no npm, PostgreSQL or Chromium (about 2 min).
+# Static, engine and check tests: no nbgrader run, no npm, PostgreSQL or Chromium (about 1 min).
 test-fast: $(STAMP) $(TEST_STAMP)
-	$(VENV)/bin/python -m pytest -m "not full" $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -m "not full" $(XDIST) $(PYTEST_ARGS)
 
 # The rest: notebooks, nbgrader runs, the hub, the browser, PostgreSQL, the whole corpus.
 test-full: $(STAMP) $(TEST_STAMP) $(PROXY_STAMP)
-	$(VENV)/bin/python -m pytest -m full $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -m full $(XDIST) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .demo-course build gradescope-autograder.zip exports reports deploy/node_modules tools/mermaid/node_modules

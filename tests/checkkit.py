@@ -6,7 +6,8 @@ trip between them), so one answer's checks keep about one core busy. The tests t
 many answers (test_corpus, test_fairness) ask for them in their collection order through
 :class:`CheckAhead`, which keeps at most two answers' checks running: the one a test waits
 for and the next. Each check job has its own deadline (sandbox/checker.py); waiting for one
-has a deadline too, counted in machine share.
+has a deadline too, counted in machine share. Under pytest-xdist the module must stay in one
+worker (`make test` passes ``--dist loadfile``): the plan is the whole module's order.
 """
 from __future__ import annotations
 

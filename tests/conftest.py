@@ -1,5 +1,10 @@
 """Fixtures shared by the tests in this folder (helpers live in testkit.py), and the suite's
-last check: no process it started outlives it."""
+last check: no process it started outlives it.
+
+`make test` runs the tests in pytest-xdist workers side by side (Makefile XDIST), each module
+in one worker. Every pytest process (each worker, and the one that hands out the modules)
+has a session marker of its own, so each checks, when it is done, only what its own tests
+started; session fixtures (the PostgreSQL server) are one per worker."""
 import os
 import time
 import uuid
@@ -8,7 +13,7 @@ from pathlib import Path
 import pytest
 
 #: The fast tier (`make test-fast`): static, engine and check tests that need no nbgrader run,
-#: no notebook kernel, no npm, PostgreSQL or Chromium, about two minutes on two idle cores.
+#: no notebook kernel, no npm, PostgreSQL or Chromium, about a minute on two idle cores.
 #: Every other module is the full tier (marker "full", `make test-full`); a new module is full
 #: until it is listed here.
 FAST_TIER = {
@@ -19,13 +24,16 @@ FAST_TIER = {
     "tests/test_processes.py", "tests/test_course_tools.py", "tests/test_sandbox.py",
     "tests/test_hints.py", "tests/test_step.py", "tests/test_solutions.py",
     "tests/test_intake.py", "tests/test_browser_safety.py", "tests/test_spreadsheet.py", "tests/test_one_by_one.py",
-    "tests/test_judge.py", "tests/test_affinity.py",
+    "tests/test_judge.py", "tests/test_affinity.py", "tests/test_leftovers.py",
 }
 
-#: every process the suite starts inherits this variable (see pytest_sessionfinish)
+#: every process a pytest process starts inherits this variable, set anew in each pytest
+#: process (see pytest_sessionfinish)
 SESSION_MARKER = "COURSE_TEST_SESSION"
 #: seconds (machine share) the suite's last processes get to exit after the last test
-LEFTOVER_GRACE = 30.0
+LEFTOVER_GRACE = float(os.environ.get("COURSE_TEST_LEFTOVER_GRACE", "30"))
+#: what each xdist worker found still running, gathered by the process that hands out modules
+_LEFTOVERS_OF_WORKERS: list[str] = []
 
 
 def pytest_configure(config):
@@ -45,7 +53,8 @@ def pytest_collection_modifyitems(config, items):
 def pytest_sessionfinish(session, exitstatus):
     """Fail the run if a process it started is still alive once the last test is over (after a
     grace for resource trackers and servers shutting down), and kill it: nothing a test starts
-    may outlive `make test`."""
+    may outlive `make test`. An xdist worker hands what it found to the process that runs
+    the workers (pytest_testnodedown), whose exit status and report are the run's."""
     import psutil
 
     from autograder.deadlines import Deadline
@@ -55,17 +64,27 @@ def pytest_sessionfinish(session, exitstatus):
     clock = Deadline(LEFTOVER_GRACE)
     while (left := [p for p in survivors(marker) if not _ends_with_this_process(p)]) and not clock.expired():
         time.sleep(clock.wait_step(0.5))
-    if not left:
-        return
     for line in left:
         try:
             psutil.Process(int(line.split(":", 1)[0])).kill()
         except psutil.Error:
             pass
+    if hasattr(session.config, "workeroutput"):          # an xdist worker: its report is not shown
+        session.config.workeroutput["leftovers"] = left
+        return
+    left += _LEFTOVERS_OF_WORKERS
+    if not left:
+        return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(f"processes outlived the test run (killed now): {left}", red=True)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """An xdist worker is done (see pytest_sessionfinish)."""
+    _LEFTOVERS_OF_WORKERS.extend(getattr(node, "workeroutput", {}).get("leftovers", []))
 
 
 def _ends_with_this_process(line: str) -> bool:
