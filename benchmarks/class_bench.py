@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -109,24 +108,27 @@ def environment(course: Path) -> dict:
     return env
 
 
-def children_cpu() -> float:
-    """CPU seconds (user and system) of every finished process this one waited for, with
-    theirs: a run's CPU time is the difference across it (a process killed and reaped by
-    someone else, such as init, is missing: a lower bound)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def cpu_times() -> tuple[int, int]:
+    """(busy, all) clock ticks of every CPU since boot, from /proc/stat (Linux)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    busy = user + nice + system + irq + softirq + steal
+    return busy, busy + idle + iowait
 
 
 class Timed:
-    """Wall seconds and the cores kept busy on average (children's CPU time / wall time)."""
+    """Wall seconds, and the cores the machine kept busy on average meanwhile (from /proc/stat:
+    the whole machine's, so run it on an otherwise idle one; the load is printed at the end)."""
 
     def __enter__(self):
-        self.start, self.cpu = time.perf_counter(), children_cpu()
+        self.start, self.cpu = time.perf_counter(), cpu_times()
         return self
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
-        self.cores = (children_cpu() - self.cpu) / self.seconds
+        busy, total = (now - then for now, then in zip(cpu_times(), self.cpu))
+        self.cores = os.cpu_count() * busy / total if total else 0.0
 
 
 def grade(course: Path, *options: str, python: str = sys.executable) -> Timed:
