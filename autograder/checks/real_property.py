@@ -98,25 +98,27 @@ class RealOutcome:
 def real_property(title: str, alone, together, fix: str = "") -> PropertyResult:
     """A real-process property: evidence of a bug fails it, absence of evidence proves nothing.
 
-    Under every start method, ``alone(method)`` runs one child at a time and decides (a
-    RealOutcome whose problem fails the property). Then ``together(method)`` runs several
-    processes at once: its problem is evidence and fails the property; a late run is never a
-    pass: the result has kind "late", and the exercise's classes (checks/classes.py) fail it
-    with the controlled checks' deadlock, or call it inconclusive. After a hang or
+    Under every start method in turn, ``alone(method)`` runs one child at a time and decides
+    (a RealOutcome whose problem fails the property): a failure that repeats on every run is
+    the one to report, whatever a race happens to show, so these runs all come first and the
+    first problem ends the property (an object spawn cannot send fails at once, instead of
+    after a run under fork that hangs until its deadline). Then ``together(method)`` runs
+    several processes at once: its problem is evidence and fails the property; a late run is
+    never a pass: the result has kind "late", and the exercise's classes (checks/classes.py)
+    fail it with the controlled checks' deadlock, or call it inconclusive. After a hang or
     evidence the remaining methods skip the run together (a hang costs the whole deadline, and
-    evidence is already in), but every method's run alone still runs: a failure that repeats
-    on every run is the one to report, whatever a race under an earlier method happened to
-    show. ``fix`` is the sentence shown with evidence of a bug.
+    evidence is already in). ``fix`` is the sentence shown with evidence of a bug.
     """
-    late = []
-    evidence = None
-    run_together = True
     for method in start_methods():
         decided = alone(method)
         if decided.problem:
             return PropertyResult(title, False, decided.problem, decided.scenario, kind=decided.kind)
+    late = []
+    evidence = None
+    run_together = True
+    for method in start_methods():
         if not run_together or _standing_down:
-            continue
+            break
         outcome = together(method)
         if outcome.problem:
             evidence = PropertyResult(title, False, outcome.problem, outcome.scenario, fix=fix, evidence=True,

@@ -40,6 +40,9 @@ ALLOWED = {
     "Synchronized": {"get:value", "set:value"},
     "SynchronizedArray": {"getitem", "setitem", "get:value", "set:value", "get:raw", "set:raw"},
 }
+#: more releases than any run can make before its deadline (each is a round trip): a
+#: semaphore with that much room below its maximum never fails a release
+RELEASES_NEVER_REACHED = 2 ** 30
 _PLAIN = (int, float, bool, str)
 CLOCKS = frozenset({"monotonic", "perf_counter", "time", "monotonic_ns", "perf_counter_ns", "time_ns"})
 CTYPES = frozenset({"c_bool", "c_char", "c_wchar", "c_byte", "c_ubyte", "c_short", "c_ushort", "c_int", "c_uint",
@@ -196,6 +199,8 @@ class Execution:
         info = {"h": self.index[id(prim)], "kind": kind}
         if kind == "Barrier":
             info["parties"] = prim.parties
+        elif kind == "Semaphore":
+            info["room"] = prim._max - prim._value > RELEASES_NEVER_REACHED
         elif kind == "RawValue":
             info["type"] = prim._type_                  # the ctypes typecode, e.g. "q"
         elif kind == "RawArray":
