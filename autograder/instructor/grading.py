@@ -28,14 +28,14 @@ from pathlib import Path
 
 import nbformat
 
-from . import feedback, gradebook, grades, intake, roster as rosters
+from . import feedback, gradebook, grades, intake, nbgrader_forkserver, roster as rosters
 from .cell_changes import changed_cells
 from .feedback_jobs import feedback_for
 from .flags import (FEEDBACK_FAILED, GRADER_ERROR, LATE, MANUAL, NOT_EXECUTED, NOT_ON_ROSTER, REFUSED_FILE,
                     UNKNOWN_ASSIGNMENT, Flag)
 from .flags import from_notebook as flags_from_notebook
 from .quiz_keys import verify as verify_quiz_keys
-from .nbgrader_cli import nbgrader
+from .nbgrader_cli import environment, nbgrader
 from .report import SubmissionResult, read_report, render_table, write_report
 from .roster import Roster
 from .selection import Selection
@@ -344,7 +344,9 @@ def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool =
     known = assignments(course)
     names = sorted({a for _, a in chosen if a in known})
     check_test_cells(course, names)
-    with tempfile.TemporaryDirectory(prefix="grading-") as tmp:
+    # every nbgrader command of the run (registration, autograde, feedback) forks from one
+    # process that imported nbgrader once (nbgrader_forkserver.py)
+    with nbgrader_forkserver.running(environment()), tempfile.TemporaryDirectory(prefix="grading-") as tmp:
         workdir = Path(tmp)
         structure = gradebook.register_with_structure(course, names, db_url, workdir) if names else None
         roster = rosters.read(db_url)
@@ -356,17 +358,18 @@ def grade_course(course: Path, *, deadline: float | None = None, sandbox: bool =
         for result in results:
             if result.assignment in known:
                 result.flags += cell_flags(course, result, workdir / "release", workdir / "intake")
-    intake.add_flags(results, intake.look_alike_flags(chosen, gradebook.student_ids(db_url)))
-    results += [SubmissionResult(f.student, f.assignment, executed=False, reason=f.detail, flags=[f])
-                for f in refused]
-    results.sort(key=lambda r: (r.student, r.assignment))
-    recorded = [r for r in results if r.assignment in known and roster.admits(r.student)]
-    found = grades.read(db_url, [(r.student, r.assignment) for r in recorded])
-    for result in recorded:
-        fill(result, found)
-    _, failed = feedback.generate(course, [found[k] for k in ((r.student, r.assignment) for r in recorded)
-                                           if k in found and k not in run.pages],
-                                  db_url=db_url, deadline=settings.command_deadline, jobs=jobs or settings.job_count())
+        intake.add_flags(results, intake.look_alike_flags(chosen, gradebook.student_ids(db_url)))
+        results += [SubmissionResult(f.student, f.assignment, executed=False, reason=f.detail, flags=[f])
+                    for f in refused]
+        results.sort(key=lambda r: (r.student, r.assignment))
+        recorded = [r for r in results if r.assignment in known and roster.admits(r.student)]
+        found = grades.read(db_url, [(r.student, r.assignment) for r in recorded])
+        for result in recorded:
+            fill(result, found)
+        _, failed = feedback.generate(course, [found[k] for k in ((r.student, r.assignment) for r in recorded)
+                                               if k in found and k not in run.pages],
+                                      db_url=db_url, deadline=settings.command_deadline,
+                                      jobs=jobs or settings.job_count())
     intake.add_flags(results, failed + run.page_flags)
     grades.write_grades_csv(course / "grades.csv", db_url, rosters.read(db_url))
     write_report(course / "grading-report.csv", results, keep_others=not selection.everything)

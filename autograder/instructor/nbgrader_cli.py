@@ -13,6 +13,7 @@ from autograder.deadlines import Deadline
 from autograder.environment import JOB_MARKER
 from autograder.processes import kill_tree, reap
 
+from . import nbgrader_forkserver
 from .settings import Grading
 
 #: an nbgrader command that runs no student code (generate, feedback, export): c.Grading.command_deadline
@@ -55,11 +56,9 @@ def nbgrader(course: Path, *args: str, deadline: float = COMMAND_DEADLINE, log_p
         with tempfile.TemporaryDirectory(prefix="nbgrader-") as tmp:
             return nbgrader(course, *args, deadline=deadline, log_path=Path(tmp) / "log.txt")
     job = uuid.uuid4().hex
+    env = {**environment(), JOB_MARKER: job}
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course,
-                                env={**environment(), JOB_MARKER: job},
-                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = _start(list(args), course, env, log, log_path)
         clock = Deadline(deadline)
         try:
             returncode = None
@@ -78,3 +77,15 @@ def nbgrader(course: Path, *args: str, deadline: float = COMMAND_DEADLINE, log_p
     return CommandResult(returncode, log_path.read_text(errors="replace"))
 
 
+def _start(args: list[str], course: Path, env: dict, log, log_path: Path):
+    """``python -m nbgrader ARGS``: forked from the grading run's forkserver when there is
+    one (nbgrader_forkserver.py: no second of imports), else a process of its own."""
+    server = nbgrader_forkserver.current()
+    if server is not None:
+        try:
+            return server.popen(args, cwd=course, env=env, log=log_path)
+        except nbgrader_forkserver.ForkserverUnavailable:
+            pass
+    return subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
