@@ -160,3 +160,16 @@ def test_values_cross_as_plain_data_only():
         with pytest.raises(ProtocolError):
             decode_plain(bad)
     assert MAX_MESSAGE <= 8 << 20
+
+
+SNIFFING = (REPO / "tests" / "hostile" / "context_sniffing.py").read_text().split("# %% answer\n", 1)[1]
+
+
+def test_an_answer_cannot_tell_a_graded_run_by_the_name_of_its_ctx():
+    """context_sniffing locks only when type(ctx).__name__ says "Controlled": the worker's ctx
+    carries multiprocessing's own name, so the controlled checks find its lost updates every
+    time (not evidence, which a busy machine may not show)."""
+    with judge_session("safe_counter", cell_to_module_source(SNIFFING), sandbox=None) as session:
+        report = run_suites("safe_counter", ["visible"], session)["visible"]
+    row = next(r for r in report.results if r.id == "lost_updates")
+    assert not row.passed and not row.evidence, report.render()

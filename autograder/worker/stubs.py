@@ -539,4 +539,12 @@ class ControlledContext:
     del _unsupported
 
     def __repr__(self):
-        return "<ControlledContext>"
+        return f"<multiprocessing.context.DefaultContext object at {id(self):#x}>"
+
+
+# What the answer sees of its ctx carries the name of multiprocessing's own default context, so
+# that an answer cannot tell a graded run from a real one by its type's name or repr and lock
+# only when watched (tests/hostile/context_sniffing.py): the controlled checks then find the
+# race every time, instead of leaving it to what a real run happens to show on a busy machine.
+ControlledContext.__name__ = ControlledContext.__qualname__ = "DefaultContext"
+ControlledContext.__module__ = "multiprocessing.context"
