@@ -1,6 +1,6 @@
 """ATTACK: locks only when the context is the grader's own (type name contains "Controlled"), never with real processes
-EXPECT: 3
-The visible suite's real run almost always shows lost updates too, and then this earns 0.5 (counting in one process); 3 is the bound if it does not
+EXPECT: 2
+The worker's ctx carries multiprocessing's own name (DefaultContext), so this never locks and the controlled checks find its lost updates in both suites every time (1.5 of 3 visible, 0.5 of 2 hidden). It used to be left to the real runs' evidence, which a busy machine may not show: it earned 5 of 5 twice on 2026-12-06
 """
 # %% answer
 %%exercise safe_counter
