@@ -1,8 +1,10 @@
 """Real-process evidence of a bug fails its failure class, in both test cells.
 
-The context-sniffing counter (tests/hostile/context_sniffing.py) locks only when it is given
-the grader's controlled context: the controlled runs see a correct counter, real processes
-lose updates. Both suites must then fail their "lost updates" row, not only the real check.
+A context-sniffing counter locks only when it is given the grader's controlled context: the
+controlled runs see a correct counter, real processes lose updates. Both suites must then fail
+their "lost updates" row, not only the real check. (The grader's ctx has multiprocessing's own
+name, so tests/hostile/context_sniffing.py, which looks at the name, is caught by the
+controlled checks; the sniffer here looks at the type's ancestry instead.)
 """
 from __future__ import annotations
 
@@ -10,9 +12,30 @@ import pytest
 
 from autograder.checks.weights import POINTS
 from autograder.sandbox.checker import check_answer
-from benchmarks.hostile_submissions import sections
 
-SNIFFER = dict(sections("context_sniffing"))["answer"]
+SNIFFER = """%%exercise safe_counter
+import multiprocessing
+import multiprocessing.context
+
+
+class SafeCounter:
+    def __init__(self, initial=0, *, ctx=None):
+        ctx = ctx or multiprocessing.get_context()
+        self._graded = not isinstance(ctx, multiprocessing.context.BaseContext)
+        self._lock = ctx.Lock()
+        self._total = ctx.Value("q", initial, lock=False)
+
+    def increment(self, n=1):
+        if self._graded:
+            with self._lock:
+                self._total.value += n
+        else:
+            self._total.value += n
+
+    @property
+    def value(self):
+        return self._total.value
+"""
 RUNS = 5
 
 

@@ -21,6 +21,7 @@ from autograder.checks.settings import Checks, use
 from autograder.judge import WorkerLost
 from autograder.sandbox.job_checks import judge_session, run_suites
 from autograder.worker.wire import MAX_MESSAGE, ProtocolError, decode_plain, encode
+from benchmarks.hostile_submissions import sections
 from tests.testkit import REPO, leaked_shm_after, shm_entries, survivors
 
 CORPUS = REPO / "tests" / "corpus"
@@ -162,7 +163,7 @@ def test_values_cross_as_plain_data_only():
     assert MAX_MESSAGE <= 8 << 20
 
 
-SNIFFING = (REPO / "tests" / "hostile" / "context_sniffing.py").read_text().split("# %% answer\n", 1)[1]
+SNIFFING = dict(sections("context_sniffing"))["answer"]
 
 
 def test_an_answer_cannot_tell_a_graded_run_by_the_name_of_its_ctx():
