@@ -12,30 +12,14 @@ import pytest
 
 from autograder.checks.weights import POINTS
 from autograder.sandbox.checker import check_answer
+from benchmarks.hostile_submissions import sections
 
-SNIFFER = """%%exercise safe_counter
-import multiprocessing
-import multiprocessing.context
-
-
-class SafeCounter:
-    def __init__(self, initial=0, *, ctx=None):
-        ctx = ctx or multiprocessing.get_context()
-        self._graded = not isinstance(ctx, multiprocessing.context.BaseContext)
-        self._lock = ctx.Lock()
-        self._total = ctx.Value("q", initial, lock=False)
-
-    def increment(self, n=1):
-        if self._graded:
-            with self._lock:
-                self._total.value += n
-        else:
-            self._total.value += n
-
-    @property
-    def value(self):
-        return self._total.value
-"""
+# the hostile counter, telling the grader's ctx by its ancestry instead of its name
+NAME_SNIFF = '"Controlled" in type(ctx).__name__'
+HOSTILE = dict(sections("context_sniffing"))["answer"]
+assert NAME_SNIFF in HOSTILE, "tests/hostile/context_sniffing.py no longer sniffs the name"
+SNIFFER = HOSTILE.replace("import multiprocessing\n", "import multiprocessing\nimport multiprocessing.context\n", 1) \
+    .replace(NAME_SNIFF, "not isinstance(ctx, multiprocessing.context.BaseContext)")
 RUNS = 5
 
 
