@@ -225,8 +225,11 @@ def _read_request(conn, pending, children, selector, listener) -> None:
     request = json.loads(pending.pop(conn))
     pid = os.fork()
     if pid == 0:
+        # the command keeps none of the server's sockets: its callers see the server's end
+        # close when the server closes it, not when every command that inherited it has ended
+        for other in (listener, conn, *pending, *children.values()):
+            other.close()
         selector.close()
-        listener.close()
         _command(request)                               # never returns
     children[pid] = conn
     conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
