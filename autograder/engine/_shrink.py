@@ -28,16 +28,24 @@ def _candidates(schedule, nodes):
         yield schedule[:k]
 
 
-def shrink(nodes, signature, replay, max_runs=300):
+#: the most steps all the replays of one shrink may take together. A replay costs what its
+#: schedule is long: 300 replays of a usual failure (tens of steps) take a few thousand steps,
+#: but a failure after a busy-wait in virtual time (a loop of sleep(0.001) for a second: 5,000
+#: steps) would take 1.5 million, about two minutes of one answer's checks, to shave a few.
+MAX_STEPS = 100_000
+
+
+def shrink(nodes, signature, replay, max_runs=300, max_steps=MAX_STEPS):
     """Greedy: keep a simpler schedule whenever ``replay(schedule)`` -> (outcome, nodes)
     still fails with the same ``signature``; returns the shrunk canonical schedule.  Bounded
-    by a number of replays, not by wall time, so the same failure always shrinks the same."""
+    by a number of replays and by the steps they take together (``max_steps``), never by
+    wall time, so the same failure always shrinks the same."""
     best = canonical(nodes)
     best_cost = (preemptions(nodes), len(best))
     best_nodes = nodes
-    runs = 0
+    runs = steps = 0
     improved = True
-    while improved and runs < max_runs:
+    while improved and runs < max_runs and steps < max_steps:
         improved = False
         tried = set()
         for candidate in _candidates(best, best_nodes):
@@ -45,10 +53,11 @@ def shrink(nodes, signature, replay, max_runs=300):
             if key in tried:
                 continue
             tried.add(key)
-            if runs >= max_runs:
+            if runs >= max_runs or steps >= max_steps:
                 break
             runs += 1
             out, got = replay(candidate)
+            steps += len(got)
             if out.kind is None or out.signature != signature:
                 continue
             schedule = canonical(got)

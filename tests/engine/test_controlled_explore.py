@@ -3,6 +3,7 @@ replay and shrinking."""
 import pytest
 
 from autograder.engine import Scenario, explore, replay
+from autograder.engine._shrink import MAX_STEPS
 from tests.engine.controlled_helpers import (RacyCounter, SafeCounter, SeparateLockCounter, bank_scenario,
                                 buffer_scenario, counter_scenario, result_why, why)
 
@@ -116,6 +117,31 @@ def test_shrinking_never_lengthens_and_minimises_preemptions():
         again = replay(sc, f.schedule)
         assert again == f, why(f)
         assert len(f.schedule) <= 4, why(f)
+
+
+def test_shrinking_a_long_failure_stops_at_its_step_budget():
+    """A failure thousands of steps long (a busy-wait in virtual time makes such runs) is shrunk
+    within the shrink's step budget, not with its 300 replays (minutes of a judge's time),
+    and what comes out still fails the same way and is no longer than what went in."""
+    calls = [0]
+
+    class CountedRacyCounter(RacyCounter):
+        def increment(self, n=1):
+            calls[0] += 1
+            super().increment(n)
+
+    increments = 2_000
+    sc = counter_scenario(CountedRacyCounter, nprocs=2, increments=increments)
+    r = explore(sc, strategy="random", seed=1, max_schedules=20)
+    assert not r.ok, result_why(r)
+    f = r.failure
+    assert len(f.original_schedule) > 3_000 and len(f.schedule) <= len(f.original_schedule), why(f)
+    assert replay(sc, f.schedule) == f, why(f)
+    runs = calls[0] / (2 * increments)          # whole runs' worth of increments
+    # the exploration, the confirming replay, MAX_STEPS of shrinking (13 runs of this one)
+    # and the logged replay; without the budget, about 300
+    assert MAX_STEPS // len(f.original_schedule) < 20
+    assert runs < 40, runs
 
 
 def test_shrinking_can_be_disabled():
