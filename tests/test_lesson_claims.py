@@ -21,7 +21,7 @@ import time
 
 import nbformat
 import pytest
-from nbformat.v4 import new_notebook
+from nbformat.v4 import new_code_cell, new_notebook
 
 from tests.testkit import REPO
 
@@ -75,7 +75,8 @@ def test_the_id_demo_deadlocks_on_every_run(process_marker):
     path = REPO / "source" / "06-deadlock" / "06-deadlock.ipynb"
     source = nbformat.read(path, as_version=4)
     demo = next(c for c in source.cells if "def transfers_by_id" in c.source)
-    nb = new_notebook(cells=[source.cells[1], demo, nbformat.from_dict(dict(demo))], metadata=source.metadata)
+    # the demo twice: the second a new cell (an id of its own), so each run's output is its own
+    nb = new_notebook(cells=[source.cells[1], demo, new_code_cell(demo.source)], metadata=source.metadata)
     run_clean(nb, path.parent, {"COURSE_START_METHOD": "fork"}, process_marker)
     for cell in nb.cells[1:]:
         text = "".join(o.get("text", "") for o in cell.outputs)
