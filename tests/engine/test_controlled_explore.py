@@ -138,9 +138,10 @@ def test_shrinking_a_long_failure_stops_at_its_step_budget():
     assert len(f.original_schedule) > 3_000 and len(f.schedule) <= len(f.original_schedule), why(f)
     assert replay(sc, f.schedule) == f, why(f)
     runs = calls[0] / (2 * increments)          # whole runs' worth of increments
-    # the exploration, the confirming replay, MAX_STEPS of shrinking (13 runs of this one)
-    # and the logged replay; without the budget, about 300
+    # this run is long enough for the step budget, not the 300 replays, to end the shrink
     assert MAX_STEPS // len(f.original_schedule) < 20
+    # the exploration, the confirming replay, the shrink's replays (about 13) and the logged
+    # replay; without the step budget, about 300
     assert runs < 40, runs
 
 
