@@ -1,5 +1,6 @@
 """ATTACK: judge/worker split: take another process's sockets (the worker host's control socket, sibling workers' links to the judge) with pidfd_getfd and /proc/<pid>/fd, and speak for them: forged replies, forged fork and stop requests
 EXPECT: 0
+ID: "01-steal_judge_sockets"
 """
 # %% answer
 %%exercise safe_counter
