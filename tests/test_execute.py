@@ -1,4 +1,7 @@
 """RobustExecute: a hostile cell costs its own points, never the whole submission."""
+import threading
+
+from jupyter_client.channels import HBChannel
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.sandbox.execute import RobustExecute
@@ -55,3 +58,14 @@ def test_kernel_that_dies_is_replaced():
     (error,) = errors(nb.cells[1])
     assert error.ename == "DeadKernelError"
     assert text(nb.cells[2]).strip() == "alive 2"
+
+
+def test_no_heartbeat_thread_runs_beside_the_kernel():
+    # jupyter_client's heartbeat thread can block stop_channels() for good after a kernel's
+    # shutdown; the display run asks the kernel manager whether the kernel lives instead.
+    seen = []
+    nb = run(["import os\nos._exit(3)", "print('next')"], timeout=10,
+             on_cell_complete=lambda **_: seen.append([t for t in threading.enumerate() if isinstance(t, HBChannel)]))
+    assert seen and not any(seen), f"heartbeat threads while cells ran: {seen}"
+    assert errors(nb.cells[0])[0].ename == "DeadKernelError"
+    assert text(nb.cells[1]).strip() == "next"

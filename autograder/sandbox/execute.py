@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import copy
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
@@ -28,6 +29,16 @@ def _error_output(ename: str, evalue: str) -> NotebookNode:
                         traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
 
 
+class ClientWithoutHeartbeat(AsyncKernelClient):
+    """A kernel client that starts no heartbeat channel. nbclient asks the kernel manager (the
+    process), not the heartbeat, whether a kernel lives; and jupyter_client's heartbeat thread
+    was seen stuck in its event loop after a hostile kernel's shutdown on a loaded machine, so
+    that ``stop_channels()`` (a join without timeout) held the display run until its deadline."""
+
+    def start_channels(self, shell=True, iopub=True, stdin=True, hb=False, control=True):
+        super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
+
+
 class RobustExecute(Execute):
     max_output_chars = Integer(
         20_000, help="Output a cell may produce; the rest is dropped with a note."
@@ -37,6 +48,11 @@ class RobustExecute(Execute):
         super().__init__(*args, **kwargs)
         self._output_chars: dict[int, int] = {}
         self._stuck: set[int] = set()     # cells that timed out or killed their kernel
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        km.client_factory = ClientWithoutHeartbeat
+        return km
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         try:
