@@ -50,6 +50,7 @@ class RobustExecute(Execute):
         self._stuck: set[int] = set()     # cells that timed out or killed their kernel
 
     def create_kernel_manager(self):
+        # every client of this manager, also the one after _replace_kernel, has no heartbeat
         km = super().create_kernel_manager()
         km.client_factory = ClientWithoutHeartbeat
         return km

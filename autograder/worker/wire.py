@@ -32,9 +32,9 @@ _MAX_DEPTH = 20
 _MAX_ITEMS = 100_000
 _REPR_CHARS = 1_000
 # One round trip per operation is what a controlled run costs, so a message is encoded and
-# decoded by json's C encoder and scanner built once (json.dumps builds an encoder per call,
-# json.loads runs two whitespace regexes): about 5 us less per message, a tenth of a round
-# trip. No circular check (markers=None): every message is fresh data from encode().
+# decoded by json's C encoder and scanner, built once (JSONEncoder.encode builds a new C
+# encoder for every call, JSONDecoder.decode runs two whitespace regexes): about 5 us less per
+# message. No circular check (markers=None): every message is fresh data from encode().
 _ENCODE = json.encoder.c_make_encoder(None, json.JSONEncoder().default, json.encoder.encode_basestring_ascii,
                                       None, ":", ",", False, False, True)
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())
