@@ -23,6 +23,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.deadlines import Deadline
+from autograder.sandbox.execute import ClientWithoutHeartbeat
 from tests.testkit import REPO, mapped_by_anyone, shm_entries, survivors
 
 # Test cells of exercises whose checks the grader does not have yet: their "unknown
@@ -77,6 +78,10 @@ def execute(nb, folder: Path, env: dict[str, str], hooks: dict | None = None) ->
     try:
         client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=True,
                                 resources={"metadata": {"path": str(folder)}}, **(hooks or {}))
+        # as in grading's display run: jupyter_client's heartbeat thread can hold the
+        # kernel's clean-up for good on a loaded machine (autograder/sandbox/execute.py)
+        client.km = client.create_kernel_manager()
+        client.km.client_factory = ClientWithoutHeartbeat
         client.execute()
     finally:
         for k, v in saved.items():
