@@ -10,14 +10,38 @@ took 5 s, and the killed kernel ran no exit handlers: multiprocessing's temp fol
 (/tmp/pymp-*, with the forkserver's socket) was left behind each time.
 
 ``install`` makes the kernel's ``do_shutdown`` (ipykernel's hook for "the frontend shuts
-the kernel down", called before it terminates children) first stop both helpers as
-multiprocessing's own tests do: close the pipe each one watches, then reap it. The tracker
-cleans up whatever a lesson leaked as it exits. No deadline of our own: Jupyter's wait
-bounds the whole shutdown.
+the kernel down", called before it terminates children) end them itself, in an order that
+loses nothing: first every other descendant (a lesson's processes still running, what the
+forkserver forked), as ipykernel would, so that all they registered with the tracker is in
+it; then both helpers, as multiprocessing's own tests stop them: close the pipe each one
+watches, then reap it. The tracker unlinks whatever is still registered as it exits. Jupyter's
+wait bounds the whole shutdown.
 """
 from __future__ import annotations
 
 from multiprocessing import forkserver, resource_tracker
+
+import psutil
+
+#: seconds the other descendants get after SIGTERM, then after SIGKILL
+GRACE = 1.0
+
+
+def end_other_descendants() -> None:
+    """SIGTERM this process's descendants other than the helpers, SIGKILL those still alive
+    after GRACE, and wait (GRACE) until they are gone."""
+    helpers = {getattr(forkserver._forkserver, "_forkserver_pid", None),
+               getattr(resource_tracker._resource_tracker, "_pid", None)}
+    others = [p for p in psutil.Process().children(recursive=True) if p.pid not in helpers]
+    for sig in ("terminate", "kill"):
+        for p in others:
+            try:
+                getattr(p, sig)()
+            except psutil.Error:
+                pass
+        _gone, others = psutil.wait_procs(others, timeout=GRACE)
+        if not others:
+            return
 
 
 def stop_helpers() -> None:
@@ -37,6 +61,7 @@ def install(ipython) -> None:
     original = kernel.do_shutdown
 
     def do_shutdown(restart):
+        end_other_descendants()
         stop_helpers()
         return original(restart)
 
