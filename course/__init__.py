@@ -3,9 +3,10 @@
 ``import course`` inside a notebook registers the ``%%exercise`` cell magic, and
 ``course.context()`` returns the multiprocessing context every lesson uses
 (``COURSE_START_METHOD=fork|spawn|forkserver`` chooses it). It also makes a quiz or schedule
-cell run before its answer say "not answered yet" (autograder.student.unanswered). What a notebook calls to check
-work (``check``, ``quiz``, ``puzzle``, ``replay``, ``check_my_answers``) is ``autograder``'s
-student API (autograder/student/).
+cell run before its answer say "not answered yet" (autograder.student.unanswered), and the
+kernel stop multiprocessing's helper processes when it shuts down (course/kernel_exit.py).
+What a notebook calls to check work (``check``, ``quiz``, ``puzzle``, ``replay``,
+``check_my_answers``) is ``autograder``'s student API (autograder/student/).
 """
 from __future__ import annotations
 
@@ -37,10 +38,11 @@ def context():
 def load_ipython_extension(ipython) -> None:
     from autograder.student import unanswered
 
-    from . import exercise
+    from . import exercise, kernel_exit
 
     exercise.register(ipython)
     unanswered.install(ipython)
+    kernel_exit.install(ipython)
 
 
 def _register_magic_if_in_ipython() -> None:

@@ -3,8 +3,8 @@
 Source notebooks (solutions in) run in full under each start method, as nbgrader runs them
 (NBGRADER_EXECUTION=autograde, so expensive cells use their small configuration): no
 error, nothing on stderr, no process left running, no POSIX semaphore or shared-memory
-segment left in /dev/shm. Release notebooks (what students get) run up to their first
-answer cell.
+segment left in /dev/shm, no multiprocessing temp folder (pymp-*) left in the kernel's
+TMPDIR. Release notebooks (what students get) run up to their first answer cell.
 
 To keep the suite short, the cells that call the grader's checks (``from autograder import
 check``) run under one start method only: each check already runs the student's class
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from nbclient import NotebookClient
 
 from autograder.deadlines import Deadline
 from autograder.sandbox.execute import ClientWithoutHeartbeat
-from tests.testkit import REPO, mapped_by_anyone, shm_entries, survivors
+from tests.testkit import REPO, leaked_shm, shm_entries, survivors
 
 # Test cells of exercises whose checks the grader does not have yet: their "unknown
 # exercise" error is expected. Grade-id prefixes; empty this once the checks exist.
@@ -35,6 +37,11 @@ CHECKS_RUN_UNDER = "spawn" if "spawn" in START_METHODS else START_METHODS[0]
 # A hang guard, not a speed limit: every live cell has deadlines of its own, and the
 # slowest cell needs well under a minute on an idle machine.
 CELL_TIMEOUT = 600
+# Wall seconds a kernel gets to exit by itself once asked to (Jupyter's default is 5): a
+# kernel still waiting for multiprocessing's helpers takes at least 14.4 s and is then
+# killed, leaving its pymp-* folder (course/kernel_exit.py); one that stopped them takes a
+# fraction of a second, or a few on a busy machine.
+KERNEL_EXIT_WAIT = 12
 SOURCE = sorted(REPO.glob("source/[0-9][0-9]-*/[0-9][0-9]-*.ipynb"))
 RELEASE = sorted(REPO.glob("release/[0-9][0-9]-*/[0-9][0-9]-*.ipynb"))
 
@@ -82,6 +89,7 @@ def execute(nb, folder: Path, env: dict[str, str], hooks: dict | None = None) ->
         # kernel's clean-up for good on a loaded machine (autograder/sandbox/execute.py)
         client.km = client.create_kernel_manager()
         client.km.client_factory = ClientWithoutHeartbeat
+        client.km.shutdown_wait_time = KERNEL_EXIT_WAIT
         client.execute()
     finally:
         for k, v in saved.items():
@@ -92,21 +100,30 @@ def execute(nb, folder: Path, env: dict[str, str], hooks: dict | None = None) ->
 
 
 def run_clean(nb, folder: Path, env: dict[str, str], marker: str, hooks: dict | None = None) -> None:
-    """Execute, then assert that no process and no /dev/shm entry outlived the kernel."""
+    """Execute, then assert that no process, no /dev/shm entry and no multiprocessing temp
+    folder outlived the kernel (its TMPDIR is this run's own folder, short for AF_UNIX paths)."""
     shm_before = shm_entries()
     children_before = _descendants()
     key, value = marker.split("=", 1)
-    execute(nb, folder, {**env, key: value, "MPLBACKEND": "Agg", "NBGRADER_EXECUTION": "autograde"}, hooks)
-    # The kernel is shut down; its forkserver and resource tracker exit when it does.
-    deadline = Deadline(15)                 # machine share: a busy machine waits longer
-    while not deadline.expired():
-        left = survivors(marker) + [str(pid) for pid in _descendants() - children_before]
-        leaked = shm_entries() - shm_before
-        if not left and not leaked:
-            break
-        time.sleep(0.2)
+    tmp = Path(tempfile.mkdtemp(prefix="kernel-", dir="/tmp"))
+    try:
+        execute(nb, folder, {**env, key: value, "MPLBACKEND": "Agg", "NBGRADER_EXECUTION": "autograde",
+                             "TMPDIR": str(tmp)}, hooks)
+        # The kernel is shut down; its forkserver and resource tracker exit when it does.
+        deadline = Deadline(15)                 # machine share: a busy machine waits longer
+        while not deadline.expired():
+            left = survivors(marker) + [str(pid) for pid in _descendants() - children_before]
+            leaked = shm_entries() - shm_before
+            left_in_tmp = sorted(p.name for p in tmp.glob("pymp-*"))
+            if not left and not leaked and not left_in_tmp:
+                break
+            time.sleep(0.2)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     assert not left, f"processes left running after the notebook: {left}"
-    leaked -= mapped_by_anyone(leaked)
+    assert not left_in_tmp, (f"multiprocessing temp folders left after the kernel shut down: {left_in_tmp} "
+                             f"(a killed kernel leaves them: course/kernel_exit.py)")
+    leaked = leaked_shm(shm_before)
     assert not leaked, f"left in /dev/shm after the notebook: {sorted(leaked)}"
 
 
