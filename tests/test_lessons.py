@@ -25,7 +25,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.deadlines import Deadline
-from autograder.sandbox.execute import ClientWithoutHeartbeat
+from autograder.sandbox.execute import WithoutHeartbeat
 from tests.testkit import REPO, leaked_shm, shm_entries, survivors
 
 # Test cells of exercises whose checks the grader does not have yet: their "unknown
@@ -77,18 +77,20 @@ def _descendants() -> set[int]:
     return {p.pid for p in psutil.Process().children(recursive=True)}
 
 
+class LessonClient(WithoutHeartbeat, NotebookClient):
+    """As grading's display run: jupyter_client's heartbeat thread can hold the kernel's
+    clean-up for good on a loaded machine (autograder/sandbox/execute.py)."""
+
+
 def execute(nb, folder: Path, env: dict[str, str], hooks: dict | None = None) -> None:
     """Run ``nb`` in a fresh python3 kernel started with ``env`` added to the environment
     (``hooks``: nbclient's, e.g. ``on_cell_executed``)."""
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": str(folder)}}, **(hooks or {}))
-        # as in grading's display run: jupyter_client's heartbeat thread can hold the
-        # kernel's clean-up for good on a loaded machine (autograder/sandbox/execute.py)
+        client = LessonClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=True,
+                              resources={"metadata": {"path": str(folder)}}, **(hooks or {}))
         client.km = client.create_kernel_manager()
-        client.km.client_factory = ClientWithoutHeartbeat
         client.km.shutdown_wait_time = KERNEL_EXIT_WAIT
         client.execute()
     finally:

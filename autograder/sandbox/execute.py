@@ -39,7 +39,18 @@ class ClientWithoutHeartbeat(AsyncKernelClient):
         super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
 
 
-class RobustExecute(Execute):
+class WithoutHeartbeat:
+    """A NotebookClient mixin: every client of its kernel manager, also the one after
+    ``_replace_kernel``, is a :class:`ClientWithoutHeartbeat` (the display run here, the
+    lessons' runs in tests/test_lessons.py)."""
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        km.client_factory = ClientWithoutHeartbeat
+        return km
+
+
+class RobustExecute(WithoutHeartbeat, Execute):
     max_output_chars = Integer(
         20_000, help="Output a cell may produce; the rest is dropped with a note."
     ).tag(config=True)
@@ -48,12 +59,6 @@ class RobustExecute(Execute):
         super().__init__(*args, **kwargs)
         self._output_chars: dict[int, int] = {}
         self._stuck: set[int] = set()     # cells that timed out or killed their kernel
-
-    def create_kernel_manager(self):
-        # every client of this manager, also the one after _replace_kernel, has no heartbeat
-        km = super().create_kernel_manager()
-        km.client_factory = ClientWithoutHeartbeat
-        return km
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         try:
