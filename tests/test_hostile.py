@@ -178,6 +178,23 @@ def graded_text(course, student: str) -> str:
     return "\n".join(p.read_text(errors="replace") for p in paths if p.exists())
 
 
+def what_the_student_was_told(graded, student: str) -> str:
+    """For a failed message check: the student's report row, every error output of the
+    autograded notebook, and what `make grade` logged about them (to tell a limit that did
+    not fire from one whose message went missing)."""
+    row = graded["report"].get(neutralise(student), {})
+    lines = [f"row: reason={row.get('reason')!r} flags={row.get('flags')!r}"]
+    path = graded["course"] / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    if path.exists():
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error":
+                    lines.append(f"cell {index}: {out.get('ename')}: {str(out.get('evalue'))[:400]}")
+    log = graded["run"].stdout + graded["run"].stderr
+    lines += [line[:400] for line in log.splitlines() if student in line][:20]
+    return "\n".join(lines)
+
+
 def test_make_grade_exits_1_and_says_what_needs_a_human(graded):
     """Graded to the end (exit 1, not 2): unsafe names, refused files and look-alike ids are
     problems an instructor must look at before publishing (the README's exit codes)."""
@@ -226,7 +243,8 @@ def test_attack_earns_nothing_it_did_not_earn(graded, attack):
         f"{expected['attack']}: earned {earned} of {possible} for safe_counter "
         f"(at most {expected['max_points']} allowed)")
     if expected["message"]:
-        assert expected["message"] in graded_text(graded["course"], student)
+        assert expected["message"] in graded_text(graded["course"], student), \
+            what_the_student_was_told(graded, student)
     if expected["quiz"]:
         assert exercise_points(graded["course"], student, f"{QUIZ}_test") == (0, 1), \
             f"{expected['attack']}: a wrong quiz answer earned its point"

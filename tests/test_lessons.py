@@ -79,7 +79,13 @@ def _descendants() -> set[int]:
 
 class LessonClient(WithoutHeartbeat, NotebookClient):
     """As grading's display run: jupyter_client's heartbeat thread can hold the kernel's
-    clean-up for good on a loaded machine (autograder/sandbox/execute.py)."""
+    clean-up for good on a loaded machine (autograder/sandbox/execute.py). A kernel gets
+    KERNEL_EXIT_WAIT to exit by itself when shut down."""
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        km.shutdown_wait_time = KERNEL_EXIT_WAIT
+        return km
 
 
 def execute(nb, folder: Path, env: dict[str, str], hooks: dict | None = None) -> None:
@@ -90,8 +96,6 @@ def execute(nb, folder: Path, env: dict[str, str], hooks: dict | None = None) ->
     try:
         client = LessonClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=True,
                               resources={"metadata": {"path": str(folder)}}, **(hooks or {}))
-        client.km = client.create_kernel_manager()
-        client.km.shutdown_wait_time = KERNEL_EXIT_WAIT
         client.execute()
     finally:
         for k, v in saved.items():
