@@ -11,12 +11,14 @@ import socket
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from autograder.sandbox import Sandbox, SandboxUnavailable, run_job
 from autograder.sandbox.checker import check_answer
 from autograder.sandbox.limits import GiB, MiB
+from autograder.sandbox.settings import JOBS_PER_PROCESS, job_uid_of
 from tests.testkit import REPO, survivors
 
 
@@ -109,6 +111,21 @@ def test_sees_only_its_own_processes_and_cannot_signal_the_grader():
     """)
     assert result[0] == "no such process"
     assert result[1] < 10
+
+
+def test_no_two_live_processes_give_their_jobs_one_uid():
+    """A uid's process limit counts its processes machine-wide, so two jobs running at once
+    must never share one. Pids are unique among live processes; pids 10,000 apart (which
+    ``pid % 10_000`` mapped to one uid) and the largest pid this machine can hand out are
+    checked, for the job numbers at which a process's uids start again."""
+    pid_max = int(Path("/proc/sys/kernel/pid_max").read_text())
+    base = Sandbox().uid_base
+    pids = sorted({300, 10_300, 20_300, 30_300, pid_max - 1} & set(range(1, pid_max)))
+    uids = [job_uid_of(base, pid, number) for pid in pids for number in range(JOBS_PER_PROCESS)]
+    assert len(set(uids)) == len(uids)
+    assert [job_uid_of(base, pid, JOBS_PER_PROCESS) for pid in pids] == \
+        [job_uid_of(base, pid, 0) for pid in pids]
+    assert base <= min(uids) and max(uids) < 2 ** 31 - 1
 
 
 def test_process_limit_stops_a_fork_bomb(process_marker):

@@ -12,6 +12,19 @@ from .limits import GiB, MiB, Limits
 
 _job_numbers = itertools.count()
 
+#: jobs one process may start before its uids repeat (it never has that many at once)
+JOBS_PER_PROCESS = 100
+
+
+def job_uid_of(uid_base: int, pid: int, number: int) -> int:
+    """The uid of job ``number`` of the process ``pid``. Every live process has its own pid,
+    so no two jobs running at once share a uid, whichever processes started them: a uid's
+    process limit counts its processes machine-wide. (It was ``pid % 10_000``, and with
+    Linux's default pid_max of 32,768 two graders' pids 10,000 apart gave their jobs one uid,
+    so one job's processes counted against the other's limit.) With pid_max at its ceiling,
+    2**22, the largest uid is below 2**29."""
+    return uid_base + pid * JOBS_PER_PROCESS + number % JOBS_PER_PROCESS
+
 
 class Sandbox(Configurable):
     enabled = Bool(True, help=(
@@ -30,7 +43,8 @@ class Sandbox(Configurable):
     tmp_size = Integer(1 * GiB, help="Size of the job's private /tmp (a tmpfs), in bytes.").tag(config=True)
     shm_size = Integer(512 * MiB, help="Size of the job's private /dev/shm, in bytes.").tag(config=True)
     uid_base = Integer(100_000, help=(
-        "When grading as root, each job runs as its own uid from uid_base upwards, so that the "
+        "When grading as root, each job runs as its own uid from uid_base upwards (uid_base + "
+        "the pid of the process that starts it x 100 + its job number there), so that the "
         "per-user process limit is per job (uids need not exist in /etc/passwd).")).tag(config=True)
 
     def limits(self) -> Limits:
@@ -42,4 +56,4 @@ class Sandbox(Configurable):
         """A uid for the next job when grading as root (None otherwise: bwrap maps one)."""
         if os.geteuid() != 0:
             return None
-        return self.uid_base + (os.getpid() % 10_000) * 100 + next(_job_numbers) % 100
+        return job_uid_of(self.uid_base, os.getpid(), next(_job_numbers))
