@@ -45,7 +45,9 @@ class Sandbox(Configurable):
     uid_base = Integer(100_000, help=(
         "When grading as root, each job runs as its own uid from uid_base upwards (uid_base + "
         "the pid of the process that starts it x 100 + its job number there), so that the "
-        "per-user process limit is per job (uids need not exist in /etc/passwd).")).tag(config=True)
+        "per-user process limit is per job. The uids need not exist in /etc/passwd, but none "
+        "from uid_base to uid_base + 100 x pid_max (/proc/sys/kernel/pid_max) may belong to "
+        "anyone else.")).tag(config=True)
 
     def limits(self) -> Limits:
         return Limits(memory=min(self.memory_limit, self.job_memory), processes=self.max_processes,
