@@ -1,15 +1,18 @@
 """A kernel that used multiprocessing's helpers exits by itself when Jupyter shuts it down
 (course/kernel_exit.py), and leaves no multiprocessing temp folder behind.
 
-Without ``import course`` stopping them first, ipykernel spends at least 14.4 s signalling
+Without ``import course`` stopping them first, ipykernel spends up to 14.4 s signalling
 its children (the resource tracker ignores SIGTERM, the dead forkserver stays a zombie)
 and Jupyter kills it after its shutdown wait: no exit handlers run and /tmp/pymp-* stays.
+(This module had a test for that: the unfixed kernel was still running 5 s after the
+request in 5 of 6 CI runs, but once, on a loaded machine, it had exited by itself within
+8 s, for a reason not found; ipykernel's timing is not this project's to assert.)
 Real kernels, real helper processes.
 
 No semaphore a kernel made may outlive it, whatever the test finds: one left in /dev/shm
-would count as a leak of whichever test runs beside this one. So a kernel without the fix
-is killed long before ipykernel's SIGKILL round (at 14.4 s) could kill its resource tracker
-before the tracker unlinks what it tracks."""
+would count as a leak of whichever test runs beside this one. So a kernel still running
+when a test ends is killed alone, never with its process group (whose resource tracker
+would then die before it unlinks what it tracks)."""
 from __future__ import annotations
 
 import os
@@ -66,12 +69,11 @@ child.start()
 """
 
 
-def exit_code_after_shutdown(first_line: str, tmp: Path, *, restart: bool = False, more: str = "",
-                             patience: Deadline | None = None):
+def exit_code_after_shutdown(first_line: str, tmp: Path, *, restart: bool = False, more: str = ""):
     """Run ``first_line``, USES_BOTH_HELPERS and ``more`` in a fresh kernel, ask it to shut
     down (or restart), and return the kernel process's exit code once it exited by itself,
-    or None if it was still running when ``patience`` ran out (default: 10 s of machine
-    share, never past 14 s, when ipykernel's SIGTERM round would barely have ended)."""
+    or None if it was still running after 10 s of machine share (never past 14 s, when
+    ipykernel's SIGTERM round would barely have ended)."""
     km = KernelManager(kernel_name="python3")
     km.start_kernel(env={**os.environ, "TMPDIR": str(tmp)})
     try:
@@ -86,7 +88,7 @@ def exit_code_after_shutdown(first_line: str, tmp: Path, *, restart: bool = Fals
                 time.sleep(ready.wait_step(0.1))
             kc.shutdown(restart=restart)
             process = km.provisioner.process
-            deadline = patience or Deadline(10, max_stretch=1.4)     # never past 14 s: the unfixed floor
+            deadline = Deadline(10, max_stretch=1.4)     # never past 14 s: the unfixed floor
             while process.poll() is None and not deadline.expired():
                 time.sleep(deadline.wait_step(0.1))
             return process.poll()
@@ -127,12 +129,4 @@ def test_a_child_still_running_at_shutdown_is_ended_before_the_tracker_so_its_se
     assert exit_code_after_shutdown("import course", kernel_tmp, more=STILL_RUNNING_CHILD) == 0
     name = (kernel_tmp / "sem").read_text()
     assert not Path(f"/dev/shm/sem.{name.lstrip('/')}").exists(), f"semaphore {name} left in /dev/shm"
-    assert not semaphores_left(kernel_tmp)
-
-
-def test_without_course_the_kernel_is_still_waiting_for_its_helpers(kernel_tmp):
-    # what course/kernel_exit.py is for: ipykernel alone does not get past the helpers
-    # 5 s, never more than 8: Jupyter then kills the kernel and its tracker unlinks the
-    # lock, well before ipykernel's SIGKILL round would kill the tracker (at 14.4 s)
-    assert exit_code_after_shutdown("", kernel_tmp, patience=Deadline(5, max_stretch=1.6)) is None
     assert not semaphores_left(kernel_tmp)
