@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import uuid
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -171,9 +172,14 @@ def exercise_points(course, student: str, prefix: str = "safe_counter_test") -> 
         return sum(g.score for g in grades), sum(g.max_score for g in grades)
 
 
+def autograded_notebook(course, student: str) -> Path:
+    """The student's notebook as `make grade` executed and scored it."""
+    return course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+
+
 def graded_text(course, student: str) -> str:
     """What the student gets back: the autograded notebook and the feedback page."""
-    paths = [course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+    paths = [autograded_notebook(course, student),
              course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"]
     return "\n".join(p.read_text(errors="replace") for p in paths if p.exists())
 
@@ -184,7 +190,7 @@ def what_the_student_was_told(graded, student: str) -> str:
     not fire from one whose message went missing)."""
     row = graded["report"].get(neutralise(student), {})
     lines = [f"row: reason={row.get('reason')!r} flags={row.get('flags')!r}"]
-    path = graded["course"] / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    path = autograded_notebook(graded["course"], student)
     if path.exists():
         for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
             for out in cell.get("outputs", []):
@@ -220,8 +226,7 @@ def test_correct_submissions_keep_full_marks_and_their_files(graded, student):
     path = course / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert digest(path) == graded["before"][student], "the submitted notebook was changed"
     assert (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").exists()
-    autograded = course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    assert graded["markers"][student] in autograded.read_text(), "the autograded notebook is not theirs"
+    assert graded["markers"][student] in autograded_notebook(course, student).read_text(), "the autograded notebook is not theirs"
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
@@ -316,7 +321,7 @@ def formgrader_page(course, student: str, out):
     from nbgrader.server_extensions.formgrader import handlers
     from traitlets.config import Config
 
-    notebook = course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    notebook = autograded_notebook(course, student)
     if not notebook.exists():
         return None
     config = Config()

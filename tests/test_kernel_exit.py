@@ -69,8 +69,8 @@ child.start()
 """
 
 
-def exit_code_after_shutdown(first_line: str, tmp: Path, *, restart: bool = False, more: str = ""):
-    """Run ``first_line``, USES_BOTH_HELPERS and ``more`` in a fresh kernel, ask it to shut
+def exit_code_after_shutdown(tmp: Path, *, restart: bool = False, more: str = ""):
+    """Run ``import course``, USES_BOTH_HELPERS and ``more`` in a fresh kernel, ask it to shut
     down (or restart), and return the kernel process's exit code once it exited by itself,
     or None if it was still running after 10 s of machine share (never past 14 s, when
     ipykernel's SIGTERM round would barely have ended)."""
@@ -81,7 +81,7 @@ def exit_code_after_shutdown(first_line: str, tmp: Path, *, restart: bool = Fals
         kc.start_channels(hb=False)        # no heartbeat thread (autograder/sandbox/execute.py)
         try:
             kc.wait_for_ready(timeout=120)
-            reply = kc.execute_interactive(first_line + "\n" + USES_BOTH_HELPERS + more, timeout=120)
+            reply = kc.execute_interactive("import course\n" + USES_BOTH_HELPERS + more, timeout=120)
             assert reply["content"]["status"] == "ok", reply["content"]
             ready = Deadline(60)
             while more and not (tmp / "sem").exists() and not ready.expired():
@@ -120,13 +120,13 @@ def kill_the_kernel_alone(km: KernelManager) -> None:
 
 @pytest.mark.parametrize("restart", [False, True], ids=["shutdown", "restart"])
 def test_a_kernel_that_imported_course_exits_by_itself_and_leaves_no_temp_folder(kernel_tmp, restart):
-    assert exit_code_after_shutdown("import course", kernel_tmp, restart=restart) == 0
+    assert exit_code_after_shutdown(kernel_tmp, restart=restart) == 0
     assert not list(kernel_tmp.glob("pymp-*")), "the kernel's multiprocessing temp folder was left behind"
     assert not semaphores_left(kernel_tmp)
 
 
 def test_a_child_still_running_at_shutdown_is_ended_before_the_tracker_so_its_semaphore_goes(kernel_tmp):
-    assert exit_code_after_shutdown("import course", kernel_tmp, more=STILL_RUNNING_CHILD) == 0
+    assert exit_code_after_shutdown(kernel_tmp, more=STILL_RUNNING_CHILD) == 0
     name = (kernel_tmp / "sem").read_text()
     assert not Path(f"/dev/shm/sem.{name.lstrip('/')}").exists(), f"semaphore {name} left in /dev/shm"
     assert not semaphores_left(kernel_tmp)

@@ -152,6 +152,30 @@ def test_process_limit_stops_a_fork_bomb(process_marker):
     assert survivors(process_marker) == []     # the PID namespace died with the job
 
 
+def test_too_many_threads_is_explained_as_the_process_limit():
+    """The process limit counts threads: a submission that starts threads until one fails is
+    told which limit it hit, with the error text Python really gives."""
+    error = probe("""
+        import threading
+        stop, started, error = threading.Event(), [], None
+        try:
+            for _ in range(100):
+                thread = threading.Thread(target=stop.wait, args=(60,))
+                thread.start()
+                started.append(thread)
+        except RuntimeError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            stop.set()
+            for thread in started:
+                thread.join(10)
+        result = [error, len(started)]
+    """, Sandbox(max_processes=20))
+    assert error[0] is not None and error[1] < 20, error
+    explained = Sandbox(max_processes=20).limits().explain(error[0])
+    assert explained and "more than 20 processes and threads at once" in explained, (error, explained)
+
+
 def test_memory_and_file_size_limits_are_explained():
     result = probe("""
         outcomes = []

@@ -56,6 +56,10 @@ class Limits:
                 "Resource temporarily unavailable" in error or "[Errno 11]" in error):
             return (f"your code tried to start more than {self.processes} processes at once, the "
                     f"limit for a submission")
+        if "can't start new thread" in error:
+            # RLIMIT_NPROC counts threads too; a thread's stack also needs address space
+            return (f"your code tried to run more than {self.processes} processes and threads at once "
+                    f"(or had no memory left for another thread's stack), the limit for a submission")
         if "[Errno 27]" in error or "File too large" in error:
             return f"your code wrote a file larger than {_size(self.file_size)}, the limit for a submission"
         if "[Errno 24]" in error or "Too many open files" in error:

@@ -37,7 +37,9 @@ class Sandbox(Configurable):
         "Bytes of memory all the processes of one job may hold together (resident memory, "
         "measured by the grader every 0.1 s); past it the job is stopped. With several jobs side "
         "by side (c.Grading.jobs), keep jobs x job_memory below the machine's memory.")).tag(config=True)
-    max_processes = Integer(64, help="Processes a job may have at once.").tag(config=True)
+    max_processes = Integer(64, help=(
+        "Processes a job may have at once, threads included (the kernel counts both: a job that "
+        "starts too many threads is told it hit this limit).")).tag(config=True)
     max_file_size = Integer(64 * MiB, help="Largest file a job may write, in bytes.").tag(config=True)
     cpu_time_limit = Integer(600, help="CPU seconds any one process of a job may use.").tag(config=True)
     tmp_size = Integer(1 * GiB, help="Size of the job's private /tmp (a tmpfs), in bytes.").tag(config=True)
