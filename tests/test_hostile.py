@@ -226,7 +226,8 @@ def test_correct_submissions_keep_full_marks_and_their_files(graded, student):
     path = course / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert digest(path) == graded["before"][student], "the submitted notebook was changed"
     assert (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").exists()
-    assert graded["markers"][student] in autograded_notebook(course, student).read_text(), "the autograded notebook is not theirs"
+    assert graded["markers"][student] in autograded_notebook(course, student).read_text(), \
+        "the autograded notebook is not theirs"
 
 
 @pytest.mark.parametrize("attack", ATTACKS)

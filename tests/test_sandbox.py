@@ -155,7 +155,8 @@ def test_process_limit_stops_a_fork_bomb(process_marker):
 def test_too_many_threads_is_explained_as_the_process_limit():
     """The process limit counts threads: a submission that starts threads until one fails is
     told which limit it hit, with the error text Python really gives."""
-    error = probe("""
+    sandbox = Sandbox(max_processes=20)
+    error, started = probe("""
         import threading
         stop, started, error = threading.Event(), [], None
         try:
@@ -170,9 +171,9 @@ def test_too_many_threads_is_explained_as_the_process_limit():
             for thread in started:
                 thread.join(10)
         result = [error, len(started)]
-    """, Sandbox(max_processes=20))
-    assert error[0] is not None and error[1] < 20, error
-    explained = Sandbox(max_processes=20).limits().explain(error[0])
+    """, sandbox)
+    assert error is not None and started < 20, (error, started)
+    explained = sandbox.limits().explain(error)
     assert explained and "more than 20 processes and threads at once" in explained, (error, explained)
 
 
