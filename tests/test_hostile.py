@@ -177,10 +177,14 @@ def autograded_notebook(course, student: str) -> Path:
     return course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 
 
+def feedback_page(course, student: str) -> Path:
+    """The student's feedback page, as `make grade` generated it."""
+    return course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+
+
 def graded_text(course, student: str) -> str:
     """What the student gets back: the autograded notebook and the feedback page."""
-    paths = [autograded_notebook(course, student),
-             course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"]
+    paths = [autograded_notebook(course, student), feedback_page(course, student)]
     return "\n".join(p.read_text(errors="replace") for p in paths if p.exists())
 
 
@@ -225,7 +229,7 @@ def test_correct_submissions_keep_full_marks_and_their_files(graded, student):
     assert earned == possible > 0
     path = course / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert digest(path) == graded["before"][student], "the submitted notebook was changed"
-    assert (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").exists()
+    assert feedback_page(course, student).exists()
     assert graded["markers"][student] in autograded_notebook(course, student).read_text(), \
         "the autograded notebook is not theirs"
 
@@ -242,7 +246,7 @@ def test_attack_earns_nothing_it_did_not_earn(graded, attack):
         assert not (graded["course"] / "autograded" / student).exists()
         assert not (graded["course"] / "feedback" / student).exists()
         return
-    assert (graded["course"] / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").exists(), row
+    assert feedback_page(graded["course"], student).exists(), row
     earned, possible = exercise_points(graded["course"], student)
     assert possible == 5
     assert earned <= expected["max_points"], (
@@ -347,7 +351,7 @@ def test_no_request_while_chromium_renders_the_results(graded, tmp_path):
     course = graded["course"]
     pages = []
     for student in graded["students"]:
-        feedback = course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        feedback = feedback_page(course, student)
         pages += [(student, "feedback", feedback)] if feedback.exists() else []
         formgrader = formgrader_page(course, student, tmp_path)
         pages += [(student, "formgrader", formgrader)] if formgrader else []
