@@ -25,7 +25,7 @@ FAST_TIER = {
     "tests/test_hints.py", "tests/test_step.py", "tests/test_solutions.py",
     "tests/test_intake.py", "tests/test_browser_safety.py", "tests/test_spreadsheet.py", "tests/test_one_by_one.py",
     "tests/test_judge.py", "tests/test_affinity.py", "tests/test_leftovers.py", "tests/test_real_property.py",
-    "tests/test_engine_bench.py",
+    "tests/test_engine_bench.py", "tests/test_cpu_report.py",
 }
 
 #: every process a pytest process starts inherits this variable, set anew in each pytest
