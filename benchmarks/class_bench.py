@@ -46,6 +46,7 @@ sys.path.insert(0, str(REPO))
 
 from autograder.instructor.demo import exercise_notebook  # noqa: E402
 from benchmarks import hostile_submissions  # noqa: E402
+from benchmarks.machine import cpu_times  # noqa: E402
 
 CORPUS = REPO / "tests" / "corpus"
 DEMO = REPO / "demo" / "submissions" / "02-locks"
@@ -107,15 +108,6 @@ def environment(course: Path) -> dict:
     env.pop("COURSE_GRADEBOOK_URL", None)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     return env
-
-
-def cpu_times() -> tuple[int, int]:
-    """(busy, all) clock ticks of every CPU since boot, from /proc/stat (Linux)."""
-    with open("/proc/stat") as f:
-        fields = [int(x) for x in f.readline().split()[1:9]]
-    user, nice, system, idle, iowait, irq, softirq, steal = fields
-    busy = user + nice + system + irq + softirq + steal
-    return busy, busy + idle + iowait
 
 
 class Timed:

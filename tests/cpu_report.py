@@ -5,22 +5,24 @@
 
 Each test (setup, call and teardown together) appends one line to the log: its wall time,
 the CPU of its pytest process and of the children that process waited for (getrusage), and
-how busy the whole machine was meanwhile (/proc/stat). Every xdist worker appends to the same
-file, a whole line per write. The report adds them up per module (per exercise for the
-corpus and fairness modules): CPU first, then wall time and the machine's busy share. CPU of
-processes nobody in the test's tree waited for (a server stopped by a signal, a grandchild
-reaped elsewhere) is not in a test's figure but is in the machine's.
+how busy the whole machine was meanwhile (/proc/stat, through benchmarks/machine.py). Every
+xdist worker appends to the same file, a whole line per write. The report adds them up per
+module (per exercise for the corpus and fairness modules): CPU first, then wall time and the
+machine's busy share. CPU of processes nobody in the test's tree waited for (a server stopped
+by a signal, a grandchild reaped elsewhere) is not in a test's figure but is in the
+machine's.
 """
 from __future__ import annotations
 
 import json
-import os
 import resource
 import sys
 import time
 from collections import defaultdict
 
 import pytest
+
+from benchmarks.machine import cpu_times
 
 
 def pytest_addoption(parser):
@@ -33,24 +35,17 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _machine_busy_seconds() -> float:
-    """CPU-seconds the machine spent not idle since boot, all CPUs together."""
-    with open("/proc/stat") as f:
-        ticks = [int(x) for x in f.readline().split()[1:]]
-    idle, iowait = ticks[3], ticks[4]
-    return (sum(ticks) - idle - iowait) / os.sysconf("SC_CLK_TCK")
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     path = item.config.getoption("--cpu-log")
     if not path:
         yield
         return
-    wall, cpu, busy = time.monotonic(), _cpu_seconds(), _machine_busy_seconds()
+    wall, cpu, (busy, ticks) = time.monotonic(), _cpu_seconds(), cpu_times()
     yield
+    busy_now, ticks_now = cpu_times()
     line = json.dumps({"test": item.nodeid, "wall": time.monotonic() - wall, "cpu": _cpu_seconds() - cpu,
-                       "machine_busy": _machine_busy_seconds() - busy})
+                       "busy_ticks": busy_now - busy, "all_ticks": ticks_now - ticks})
     with open(path, "a") as f:
         f.write(line + "\n")
 
@@ -64,20 +59,20 @@ def group(nodeid: str) -> str:
 
 
 def report(lines) -> str:
-    totals = defaultdict(lambda: [0, 0.0, 0.0, 0.0])     # group -> tests, wall, cpu, machine busy
+    totals = defaultdict(lambda: [0, 0.0, 0.0, 0, 0])    # group -> tests, wall, cpu, busy and all ticks
     for line in lines:
         row = json.loads(line)
         total = totals[group(row["test"])]
         total[0] += 1
         total[1] += row["wall"]
         total[2] += row["cpu"]
-        total[3] += row["machine_busy"]
+        total[3] += row["busy_ticks"]
+        total[4] += row["all_ticks"]
     if not totals:
         raise ValueError("the log has no test in it")
-    cpus = os.cpu_count() or 1
     out = [f"{'CPU s':>8} {'wall s':>8} {'machine busy':>12} {'tests':>5}  module"]
-    for name, (tests, wall, cpu, busy) in sorted(totals.items(), key=lambda kv: -kv[1][2]):
-        out.append(f"{cpu:8.0f} {wall:8.0f} {busy / max(wall * cpus, 1e-9):12.0%} {tests:5d}  {name}")
+    for name, (tests, wall, cpu, busy, ticks) in sorted(totals.items(), key=lambda kv: -kv[1][2]):
+        out.append(f"{cpu:8.0f} {wall:8.0f} {busy / max(ticks, 1):12.0%} {tests:5d}  {name}")
     cpu = sum(t[2] for t in totals.values())
     out.append(f"{cpu:8.0f} CPU-seconds in {sum(t[0] for t in totals.values())} tests")
     return "\n".join(out)

@@ -29,12 +29,13 @@ def test_a_real_run_is_logged_per_test_and_reported_per_module(tmp_path, capsys)
 
 
 def test_the_report_groups_the_corpus_by_exercise():
-    line = {"wall": 2.0, "cpu": 1.0, "machine_busy": 2.0}
+    line = {"wall": 2.0, "cpu": 1.0, "busy_ticks": 150, "all_ticks": 400}
     lines = [json.dumps({**line, "test": f"tests/test_corpus.py::test_corpus_answer[{name}]"})
              for name in ("bounded_queue/good_a.py", "bounded_queue/bad_b.py", "safe_counter/good_c.py")]
     table = report(lines)
     assert "    2  tests/test_corpus.py bounded_queue" in table
     assert "    1  tests/test_corpus.py safe_counter" in table
+    assert "38%     2  tests/test_corpus.py bounded_queue" in table      # 300 busy of 800 ticks
 
 
 def test_an_empty_log_is_an_error_that_names_the_file(tmp_path, capsys):
