@@ -288,25 +288,25 @@ def remote_throughput(cap):
                         measured = [s for s in here.searches[:1] if isinstance(s, Dpor)]
                         measured += [s for s in here.searches if isinstance(s, (Pct, RandomWalk))][:1]
                         for search in measured:
-                            kind = "dpor" if isinstance(search, Dpor) else search.scheduler(1).name
                             runs = min(cap, search.budget)
                             nprocs = len(here.scenario.processes)
+                            here_scheduler, there_scheduler = search.scheduler(nprocs), search.scheduler(nprocs)
                             with prop.globals_for(cls):
                                 t0 = time.perf_counter()
-                                a = explore(here.scenario, search.scheduler(nprocs), seed=search.drawn_seed(),
+                                a = explore(here.scenario, here_scheduler, seed=search.drawn_seed(),
                                             max_schedules=runs, shrink=False)
                                 t1 = time.perf_counter()
                             scenario = dataclasses.replace(there.scenario, runtime=runtime)
-                            b = explore(scenario, search.scheduler(nprocs), seed=search.drawn_seed(),
+                            b = explore(scenario, there_scheduler, seed=search.drawn_seed(),
                                         max_schedules=runs, shrink=False)
                             t2 = time.perf_counter()
                             assert (a.schedules_run, a.ok) == (b.schedules_run, b.ok), (a, b)
                             here_rate, there_rate = a.schedules_run / (t1 - t0), b.schedules_run / (t2 - t1)
-                            total = totals.setdefault("dpor" if kind == "dpor" else "sampled", [0, 0.0, 0.0])
+                            total = totals.setdefault("dpor" if isinstance(search, Dpor) else "sampled", [0, 0.0, 0.0])
                             total[0] += a.schedules_run
                             total[1] += t1 - t0
                             total[2] += t2 - t1
-                            print(f"  {here.scenario.name[:62]:<62} {kind:<7} {a.schedules_run:>6,} "
+                            print(f"  {here.scenario.name[:62]:<62} {here_scheduler.name:<7} {a.schedules_run:>6,} "
                                   f"{here_rate:>8,.0f} {there_rate:>8,.0f} {here_rate / there_rate:>5.1f}x")
                 finally:
                     runtime.close()
