@@ -44,7 +44,9 @@ def returns_a_set():
 
 def hang_with_a_grandchild(pid_file):
     grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
-    Path(pid_file).write_text(f"{os.getpid()} {grandchild.pid}")
+    # written whole, then renamed: the test polls for the file and must never read it half written
+    Path(pid_file + ".partial").write_text(f"{os.getpid()} {grandchild.pid}")
+    os.replace(pid_file + ".partial", pid_file)
     time.sleep(300)
 
 
